@@ -1,0 +1,133 @@
+// swift-tools-version:6.2
+// podguard: stateful-workload failover for Kubernetes, as Swift services over NATS.
+//
+// One owner edits this file. Dependencies are deliberate: CI builds everything from scratch on
+// every run, so each package here must earn its build minutes.
+
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "podguard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Bus", targets: ["Bus"]),
+        .library(name: "Contracts", targets: ["Contracts"]),
+        .library(name: "ServiceKit", targets: ["ServiceKit"]),
+        .executable(name: "podguard-tap", targets: ["Tap"]),
+        .executable(name: "podguard-bench", targets: ["PodguardBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0", traits: []),
+    ],
+    targets: [
+        // MARK: Libraries
+
+        /// nats.c from Debian's libnats-dev.
+        .systemLibrary(
+            name: "CNATS",
+            path: "Libraries/CNATS",
+            pkgConfig: "libnats",
+            providers: [.apt(["libnats-dev"])]
+        ),
+        /// Async Swift API over nats.c: core pub/sub, request/reply, JetStream, KeyValue, typed protobuf layer.
+        .target(
+            name: "Bus",
+            dependencies: [
+                "CNATS",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Libraries/Bus",
+            swiftSettings: strictSettings
+        ),
+        /// The bus contract: generated protobuf messages of proto/podguard/v1 and the subject names.
+        .target(
+            name: "Contracts",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Libraries/Contracts",
+            exclude: ["proto-manifest.sha256"]
+        ),
+        /// What every service shares: configuration, logging, metrics, health, lifecycle.
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "Bus",
+                "Contracts",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Libraries/ServiceKit",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Services
+
+        /// `podguard-tap`: prints every podguard message on the bus, decoded; publishes test alerts.
+        .executableTarget(
+            name: "Tap",
+            dependencies: ["ServiceKit", "Bus", "Contracts"],
+            path: "Services/Tap",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Test infrastructure, benchmarks and tests
+
+        /// Starts and stops real infrastructure for tests, benchmarks and the demo (nats-server, ...).
+        .target(
+            name: "Harness",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/Harness",
+            swiftSettings: strictSettings
+        ),
+        /// `podguard-bench`: prints figures (throughput, latency) beside their targets; never asserts.
+        .executableTarget(
+            name: "PodguardBench",
+            dependencies: [
+                "Bus", "Contracts", "Harness",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/Benchmarks/PodguardBench",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BusTests",
+            dependencies: ["Bus", "Contracts", "Harness"],
+            path: "Tests/BusTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ContractsTests",
+            dependencies: ["Contracts"],
+            path: "Tests/ContractsTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServiceKitTests",
+            dependencies: ["ServiceKit", "Bus", "Harness"],
+            path: "Tests/ServiceKitTests",
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
