@@ -67,8 +67,6 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "Bus",
-                "Contracts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -124,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "Bus", "Harness"],
+            dependencies: ["ServiceKit", "Harness"],
             path: "Tests/ServiceKitTests",
             swiftSettings: strictSettings
         ),
