@@ -19,6 +19,8 @@ public enum BusError: Error, Sendable, Equatable, CustomStringConvertible {
     case keyExists(key: String)
     /// The options or arguments cannot work (an empty subject, a key with a space, ...).
     case invalidArgument(String)
+    /// A payload is not a valid encoding of the protobuf message expected on its subject.
+    case undecodable(subject: String, type: String, reason: String)
 
     public var description: String {
         switch self {
@@ -38,6 +40,8 @@ public enum BusError: Error, Sendable, Equatable, CustomStringConvertible {
             return "key \(key) already exists"
         case .invalidArgument(let text):
             return text
+        case .undecodable(let subject, let type, let reason):
+            return "payload on \(subject) is not a valid \(type): \(reason)"
         }
     }
 }

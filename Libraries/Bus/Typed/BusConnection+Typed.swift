@@ -1,0 +1,78 @@
+import SwiftProtobuf
+
+extension BusConnection {
+    /// Publishes `message` in protobuf binary encoding.
+    public func publish(_ message: some SwiftProtobuf.Message, to subject: String, replyTo: String? = nil,
+                        headers: BusHeaders = BusHeaders()) throws(BusError) {
+        try publish(ProtobufCoding.encode(message, subject: subject), to: subject, replyTo: replyTo, headers: headers)
+    }
+
+    /// Subscribes and decodes every payload as `type`.
+    public func subscribe<Payload: SwiftProtobuf.Message & Sendable>(
+        to subject: String, as type: Payload.Type, queue: String? = nil, bufferCapacity: Int? = nil
+    ) throws(BusError) -> TypedSubscription<Payload> {
+        TypedSubscription(raw: try subscribe(to: subject, queue: queue, bufferCapacity: bufferCapacity), metrics: metrics, logger: logger)
+    }
+
+    /// Sends `request` and decodes the reply as `Response`; a reply that does not decode throws
+    /// `.undecodable`.
+    public func request<Response: SwiftProtobuf.Message>(
+        _ request: some SwiftProtobuf.Message, to subject: String, expecting: Response.Type,
+        headers: BusHeaders = BusHeaders(), timeout: Duration? = nil
+    ) async throws -> Response {
+        let reply = try await self.request(ProtobufCoding.encode(request, subject: subject), to: subject, headers: headers, timeout: timeout)
+        return try ProtobufCoding.decode(Response.self, from: reply.payload, subject: subject)
+    }
+
+    /// Answers a request received on a subscription.
+    public func reply(to replyTo: String, with response: some SwiftProtobuf.Message, headers: BusHeaders = BusHeaders()) throws(BusError) {
+        try publish(response, to: replyTo, headers: headers)
+    }
+}
+
+extension JetStream {
+    /// Publishes `message` into the stream capturing `subject` and waits for it to be stored.
+    @discardableResult
+    public func publish(_ message: some SwiftProtobuf.Message, to subject: String, messageID: String? = nil,
+                        headers: BusHeaders = BusHeaders(), timeout: Duration? = nil) async throws -> PublishAck {
+        try await publish(ProtobufCoding.encode(message, subject: subject), to: subject, messageID: messageID,
+                          headers: headers, timeout: timeout)
+    }
+}
+
+extension JetStreamMessage {
+    /// Decodes the payload; a poison message throws `.undecodable` (the caller should `term()` it).
+    public func decode<Payload: SwiftProtobuf.Message>(as type: Payload.Type) throws(BusError) -> Payload {
+        try ProtobufCoding.decode(type, from: payload, subject: subject)
+    }
+}
+
+/// A KeyValue value decoded as a protobuf message, with the revision to compare-and-set against.
+public struct TypedEntry<Value: SwiftProtobuf.Message & Sendable>: Sendable {
+    public var key: String
+    public var value: Value
+    public var revision: UInt64
+}
+
+extension KeyValueStore {
+    public func get<Value: SwiftProtobuf.Message & Sendable>(_ key: String, as type: Value.Type) async throws -> TypedEntry<Value>? {
+        guard let entry = try await get(key) else { return nil }
+        let value = try ProtobufCoding.decode(type, from: entry.value, subject: "\(bucket)/\(key)")
+        return TypedEntry(key: key, value: value, revision: entry.revision)
+    }
+
+    @discardableResult
+    public func put(_ key: String, message: some SwiftProtobuf.Message) async throws -> UInt64 {
+        try await put(key, value: ProtobufCoding.encode(message, subject: "\(bucket)/\(key)"))
+    }
+
+    @discardableResult
+    public func create(_ key: String, message: some SwiftProtobuf.Message) async throws -> UInt64 {
+        try await create(key, value: ProtobufCoding.encode(message, subject: "\(bucket)/\(key)"))
+    }
+
+    @discardableResult
+    public func update(_ key: String, message: some SwiftProtobuf.Message, expectedRevision: UInt64) async throws -> UInt64 {
+        try await update(key, value: ProtobufCoding.encode(message, subject: "\(bucket)/\(key)"), expectedRevision: expectedRevision)
+    }
+}
