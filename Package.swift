@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Bus", targets: ["Bus"]),
         .library(name: "Contracts", targets: ["Contracts"]),
         .library(name: "ServiceKit", targets: ["ServiceKit"]),
+        .library(name: "BusService", targets: ["BusService"]),
         .executable(name: "podguard-tap", targets: ["Tap"]),
         .executable(name: "podguard-bench", targets: ["PodguardBench"]),
     ],
@@ -79,12 +80,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        /// The bus inside a service: options from configuration, readiness from connection state,
+        /// drain on shutdown, and creation of podguard's streams, consumers and buckets.
+        .target(
+            name: "BusService",
+            dependencies: ["Bus", "Contracts", "ServiceKit"],
+            path: "Libraries/BusService",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Services
 
         /// `podguard-tap`: prints every podguard message on the bus, decoded; publishes test alerts.
         .executableTarget(
             name: "Tap",
-            dependencies: ["ServiceKit", "Bus", "Contracts"],
+            dependencies: ["ServiceKit", "Bus", "BusService", "Contracts"],
             path: "Services/Tap",
             swiftSettings: strictSettings
         ),
@@ -112,6 +122,12 @@ let package = Package(
             name: "BusTests",
             dependencies: ["Bus", "Contracts", "Harness"],
             path: "Tests/BusTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BusServiceTests",
+            dependencies: ["BusService", "Bus", "Contracts", "ServiceKit", "Harness"],
+            path: "Tests/BusServiceTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -105,7 +105,8 @@ struct CoreMessagingTests {
         try await connection.flush()
         for index in 0..<500 { try connection.publish([UInt8](text: "\(index)"), to: "burst") }
         try await connection.flush()
-        try await Task.sleep(for: .milliseconds(200))
+        // Nothing is consumed until every message has been either buffered or dropped.
+        for _ in 0..<500 where subscription.droppedCount < 490 { try await Task.sleep(for: .milliseconds(10)) }
         let received = try await collect(subscription, count: 500, timeout: .milliseconds(300))
         #expect(received.count == 10)
         #expect(received.first?.payload.text == "0")

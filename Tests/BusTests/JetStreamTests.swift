@@ -91,8 +91,8 @@ struct JetStreamTests {
 
         try await js.publish([UInt8](text: "slow job"), to: "work.b")
         let slow = try #require(try await consumer.fetch(batch: 1, timeout: .seconds(1)).first)
-        for _ in 0..<4 {
-            try await Task.sleep(for: .milliseconds(250))
+        for _ in 0..<7 {
+            try await Task.sleep(for: .milliseconds(150))
             try slow.inProgress()
         }
         // A second of work, twice the ack wait, and no redelivery happened meanwhile.

@@ -1,0 +1,50 @@
+import Bus
+import Contracts
+import Logging
+
+/// Creates (or updates) podguard's streams, durable consumers and KeyValue buckets from the
+/// contract's `BusTopology`. Idempotent: every service that needs them may run it at start.
+public enum TopologyInstaller {
+    public static func ensure(_ topology: BusTopology, on jetStream: JetStream, logger: Logger) async throws {
+        for stream in topology.streams {
+            let info = try await jetStream.createOrUpdateStream(streamConfiguration(stream))
+            logger.info("stream ready", metadata: ["stream": "\(stream.name)", "subjects": "\(stream.subjects)", "messages": "\(info.messages)"])
+        }
+        for consumer in topology.consumers {
+            try await jetStream.createOrUpdateConsumer(stream: consumer.stream, consumerConfiguration(consumer))
+            logger.info("consumer ready", metadata: ["stream": "\(consumer.stream)", "consumer": "\(consumer.durableName)"])
+        }
+        for bucket in topology.buckets {
+            _ = try await jetStream.keyValue(keyValueConfiguration(bucket))
+            logger.info("bucket ready", metadata: ["bucket": "\(bucket.name)", "values": "\(bucket.valueMessageName)"])
+        }
+    }
+
+    public static func streamConfiguration(_ spec: StreamSpec) -> StreamConfiguration {
+        let retention: StreamConfiguration.Retention
+        switch spec.retention {
+        case .limits: retention = .limits
+        case .workQueue: retention = .workQueue
+        case .interest: retention = .interest
+        }
+        return StreamConfiguration(
+            name: spec.name, subjects: spec.subjects, retention: retention, storage: storage(spec.storage),
+            maxAge: spec.maxAge, duplicateWindow: spec.duplicateWindow, replicas: spec.replicas, description: spec.summary)
+    }
+
+    public static func consumerConfiguration(_ spec: ConsumerSpec) -> ConsumerConfiguration {
+        ConsumerConfiguration(
+            durableName: spec.durableName, filterSubject: spec.filterSubject, ackWait: spec.ackWait,
+            maxDeliver: spec.maxDeliver < 0 ? nil : spec.maxDeliver, maxAckPending: spec.maxAckPending,
+            description: spec.summary)
+    }
+
+    public static func keyValueConfiguration(_ spec: KeyValueBucketSpec) -> KeyValueConfiguration {
+        KeyValueConfiguration(bucket: spec.name, description: spec.summary, history: spec.history, ttl: spec.ttl,
+                              storage: storage(spec.storage), replicas: spec.replicas)
+    }
+
+    private static func storage(_ kind: StorageKind) -> StreamConfiguration.Storage {
+        kind == .file ? .file : .memory
+    }
+}
