@@ -114,6 +114,7 @@ let package = Package(
             dependencies: [
                 "Bus", "Contracts", "Harness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/Benchmarks/PodguardBench",
             swiftSettings: strictSettings

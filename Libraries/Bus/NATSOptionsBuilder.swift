@@ -59,6 +59,7 @@ enum NATSOptionsBuilder {
                            "bus option reconnect buffer")
         try BusError.check(natsOptions_SetPingInterval(natsOptions, options.pingInterval.milliseconds), "bus option ping interval")
         try BusError.check(natsOptions_SetTimeout(natsOptions, options.connectTimeout.milliseconds), "bus option connect timeout")
+        try BusError.check(natsOptions_SetSendAsap(natsOptions, options.sendImmediately), "bus option send immediately")
         // Large pending limits in nats.c: our own bounded buffer per subscription is the real limit.
         try BusError.check(natsOptions_SetMaxPendingMsgs(natsOptions, Int32(clamping: max(65_536, options.subscriptionBufferCapacity * 2))),
                            "bus option pending messages")

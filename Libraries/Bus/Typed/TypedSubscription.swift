@@ -24,6 +24,8 @@ public final class TypedSubscription<Payload: SwiftProtobuf.Message & Sendable>:
     public var subject: String { raw.subject }
     /// Payloads skipped because they did not decode.
     public var undecodableCount: Int { accounting.count }
+    /// Messages dropped because the buffer was full.
+    public var droppedCount: Int { raw.droppedCount }
     public func unsubscribe() { raw.unsubscribe() }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
