@@ -19,7 +19,7 @@ setup:
 	@bash scripts/setup.sh
 
 build: setup
-	$(SWIFT) build $(BUILD_FLAGS)
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 
 # Build once, then run the tests without rebuilding (a separate test build recompiles everything).
 build-tests: setup
