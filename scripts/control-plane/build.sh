@@ -165,7 +165,7 @@ if ! grep -qxF "$KUBE_DEB_VERSION" <<<"$versions"; then
 fi
 
 FINAL_DIR="$CACHE_ROOT/kubernetes-$KUBE_DEB_VERSION"
-WORK="$CACHE_ROOT/work/kubernetes-$KUBE_DEB_VERSION"
+WORK="$CACHE_ROOT/source-build/kubernetes-$KUBE_DEB_VERSION"
 SRC="$WORK/src"
 mkdir -p "$WORK"
 
