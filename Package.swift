@@ -32,6 +32,13 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0", traits: []),
+        // Kubernetes API (issue "Kubernetes client").
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        // CSI gRPC over unix sockets (issue "adapters").
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.0.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.0.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.0.0"),
     ],
     targets: [
         // MARK: Libraries
@@ -89,6 +96,39 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        /// A focused Kubernetes API client: typed models, list/watch/informer, patch/update with
+        /// conflict retry, taints, events, leases and leader election, kubeconfig and in-cluster auth.
+        .target(
+            name: "Kube",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Libraries/Kube",
+            swiftSettings: strictSettings
+        ),
+        /// CSI v1 (subset) and Dell's podmon.v1 extension: generated messages and gRPC stubs, and a
+        /// client over the driver's unix socket with deadlines, reconnect and podmon's retry rule.
+        .target(
+            name: "CSI",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Libraries/CSI",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Services
 
         /// `podguard-tap`: prints every podguard message on the bus, decoded; publishes test alerts.
@@ -129,6 +169,18 @@ let package = Package(
             name: "BusServiceTests",
             dependencies: ["BusService", "Bus", "Contracts", "ServiceKit", "Harness"],
             path: "Tests/BusServiceTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KubeTests",
+            dependencies: ["Kube", "Harness"],
+            path: "Tests/KubeTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CSITests",
+            dependencies: ["CSI", "Harness"],
+            path: "Tests/CSITests",
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,2 @@
+// Placeholder until the tests are written; keeps the package resolvable.
+enum TestsPlaceholder {}
