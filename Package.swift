@@ -129,6 +129,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        /// The failover policy: pure, deterministic functions of recorded inputs (no I/O), so every
+        /// rule is table-tested and every decision can be explained and replayed.
+        .target(
+            name: "Policy",
+            dependencies: ["Contracts"],
+            path: "Libraries/Policy",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Services
 
         /// `podguard-tap`: prints every podguard message on the bus, decoded; publishes test alerts.
@@ -181,6 +190,12 @@ let package = Package(
             name: "CSITests",
             dependencies: ["CSI", "Harness"],
             path: "Tests/CSITests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PolicyTests",
+            dependencies: ["Policy", "Contracts"],
+            path: "Tests/PolicyTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

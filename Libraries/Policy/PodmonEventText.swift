@@ -1,0 +1,32 @@
+/// The Kubernetes Event texts podmon emits, rendered exactly as podmon renders them (its Go code
+/// formats the argument slice as one `%s`, hence the brackets), so runbooks and alerts that match
+/// on them keep working (podmon-behaviour §2.8).
+public enum PodmonEventText {
+    public static func cleaning(podUID: String, node: String) -> String {
+        "podmon cleaning pod [\(podUID) \(node)] with force delete"
+    }
+
+    public static func aborted(podUID: String, node: String, reason: ValidationPolicy.AbortReason) -> String {
+        switch reason {
+        case .arrayConnectedOrRecentIO:
+            return "podmon aborted pod cleanup [\(podUID) \(node)] array connected or recent I/O"
+        case .missingCSIAnnotations:
+            return "podmon aborted pod cleanup [\(podUID) \(node)] due to missing CSI annotations"
+        case .validationError:
+            return "podmon aborted pod cleanup [\(podUID) \(node)] due to error while validating volume host connectivity"
+        }
+    }
+
+    public static func couldNotFence(podUID: String, node: String) -> String {
+        "podmon aborted pod cleanup [\(podUID) \(node)] couldn't fence volumes"
+    }
+
+    public static func crashLoopDelete(podUID: String, node: String, retry: Int) -> String {
+        "podmon cleaning pod [\(podUID) \(node) retry: \(retry)] with delete"
+    }
+
+    /// The Event reason for a fence reason: podmon's `NodeFailure` / `ArrayConnectivityLoss`.
+    public static func reason(nodeFailure: Bool) -> String {
+        nodeFailure ? "NodeFailure" : "ArrayConnectivityLoss"
+    }
+}

@@ -1,0 +1,38 @@
+/// The knobs of the failover policy. Defaults are podmon's where podmon has the knob.
+public struct PolicyConfiguration: Sendable, Equatable {
+    /// podmon `--ignoreVolumelessPods`: protected pods without bound PVs are neither tracked nor
+    /// cleaned, and do not block taint removal.
+    public var ignoreVolumelessPods: Bool
+    /// podmon `--skipArrayConnectionValidation`: proceed despite "connected / I/O in progress", but
+    /// only when the node carries the `node.kubernetes.io/unreachable:NoExecute` taint.
+    public var skipArrayConnectionValidation: Bool
+    /// podmon `MaxCrashLoopBackOffRetry`: normal (not forced) deletes of a CrashLoopBackOff pod.
+    public var maxCrashLoopDeletes: Int
+    /// Decide, record and alert, but act on nothing.
+    public var dryRun: Bool
+    public var storm: StormLimits
+
+    public init(ignoreVolumelessPods: Bool = false, skipArrayConnectionValidation: Bool = false,
+                maxCrashLoopDeletes: Int = 5, dryRun: Bool = false, storm: StormLimits = StormLimits()) {
+        self.ignoreVolumelessPods = ignoreVolumelessPods
+        self.skipArrayConnectionValidation = skipArrayConnectionValidation
+        self.maxCrashLoopDeletes = maxCrashLoopDeletes
+        self.dryRun = dryRun
+        self.storm = storm
+    }
+}
+
+/// How much podguard may fence at once. Beyond a limit it alerts and waits: a mass loss of
+/// connectivity (an array upgrade, a storage network outage) must not evacuate the whole cluster
+/// (dell/csm#1435).
+public struct StormLimits: Sendable, Equatable {
+    /// Fences (pods) in progress at the same time; nil = no limit.
+    public var maxConcurrentFences: Int?
+    /// Share of the cluster's nodes that may be fenced (have fenced pods) at once, 0...1; nil = no limit.
+    public var maxFencedNodeShare: Double?
+
+    public init(maxConcurrentFences: Int? = 200, maxFencedNodeShare: Double? = 0.5) {
+        self.maxConcurrentFences = maxConcurrentFences
+        self.maxFencedNodeShare = maxFencedNodeShare
+    }
+}

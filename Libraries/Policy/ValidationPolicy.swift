@@ -1,0 +1,72 @@
+/// The validation step of a fence (podmon §2.5 step 7): may the pod's node be fenced, given what
+/// the array says about it? Applied per array family; the pod goes ahead only if every family does.
+public enum ValidationPolicy {
+    /// What the adapter answered for the node and the pod's volumes of one family.
+    public enum ArrayAnswer: Sendable, Equatable {
+        case answered(connected: Bool, ioInProgress: Bool)
+        /// The node has no CSI node id for the driver (annotation `csi.volume.kubernetes.io/nodeid`).
+        case missingNodeID
+        /// The adapter or the driver failed (after podmon's "pending" retries).
+        case error(String)
+        /// The driver has no ValidateVolumeHostConnectivity (generic CSI adapter): nothing to ask.
+        case notSupported
+    }
+
+    public struct Context: Sendable, Equatable {
+        /// Some volume of the pod is ReadWriteMany: I/O from other nodes is expected, ignore it.
+        public var readWriteMany: Bool
+        /// The node carries the podguard or driver-offline taint (podmon's `taintpodmon`).
+        public var podguardTainted: Bool
+        /// The node carries `node.kubernetes.io/unreachable:NoExecute`.
+        public var unreachableNoExecute: Bool
+        public var skipArrayConnectionValidation: Bool
+
+        public init(readWriteMany: Bool, podguardTainted: Bool, unreachableNoExecute: Bool, skipArrayConnectionValidation: Bool) {
+            self.readWriteMany = readWriteMany
+            self.podguardTainted = podguardTainted
+            self.unreachableNoExecute = unreachableNoExecute
+            self.skipArrayConnectionValidation = skipArrayConnectionValidation
+        }
+    }
+
+    public enum AbortReason: Sendable, Equatable {
+        case arrayConnectedOrRecentIO
+        case missingCSIAnnotations
+        case validationError(String)
+    }
+
+    public enum Verdict: Sendable, Equatable {
+        case proceed(note: String)
+        case abort(AbortReason)
+    }
+
+    public static func evaluate(_ answer: ArrayAnswer, _ context: Context) -> Verdict {
+        let abort: AbortReason?
+        switch answer {
+        case .notSupported:
+            return .proceed(note: "driver has no connectivity check; relying on Kubernetes signals")
+        case .missingNodeID:
+            abort = .missingCSIAnnotations
+        case .error(let message):
+            abort = .validationError(message)
+        case .answered(let connected, let ioInProgress):
+            let io = ioInProgress && !context.readWriteMany
+            abort = (connected && !context.podguardTainted) || io ? .arrayConnectedOrRecentIO : nil
+        }
+        guard let abort else { return .proceed(note: "array reports the node disconnected and no I/O in progress") }
+        if context.skipArrayConnectionValidation && context.unreachableNoExecute {
+            return .proceed(note: "skipArrayConnectionValidation is set and the node is unreachable:NoExecute; proceeding despite \(abort)")
+        }
+        return .abort(abort)
+    }
+
+    /// Several families: the first abort wins; all must proceed.
+    public static func combine(_ verdicts: [Verdict]) -> Verdict {
+        for verdict in verdicts { if case .abort = verdict { return verdict } }
+        let notes = verdicts.compactMap { verdict -> String? in
+            if case .proceed(let note) = verdict { return note }
+            return nil
+        }
+        return .proceed(note: notes.joined(separator: "; "))
+    }
+}
