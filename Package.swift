@@ -133,7 +133,7 @@ let package = Package(
         /// rule is table-tested and every decision can be explained and replayed.
         .target(
             name: "Policy",
-            dependencies: ["Contracts"],
+            dependencies: ["Contracts", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Libraries/Policy",
             swiftSettings: strictSettings
         ),
