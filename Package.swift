@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ServiceKit", targets: ["ServiceKit"]),
         .library(name: "BusService", targets: ["BusService"]),
         .executable(name: "podguard-tap", targets: ["Tap"]),
+        .executable(name: "podguard-decision", targets: ["Decision"]),
         .executable(name: "podguard-bench", targets: ["PodguardBench"]),
     ],
     dependencies: [
@@ -141,6 +142,23 @@ let package = Package(
         // MARK: Services
 
         /// `podguard-tap`: prints every podguard message on the bus, decoded; publishes test alerts.
+        /// decision: applies the policy to the state on the bus; claims each remediation with a KV
+        /// compare-and-set and queues it for fencing. No Kubernetes credentials.
+        .target(
+            name: "DecisionService",
+            dependencies: [
+                "Bus", "BusService", "Contracts", "Policy", "ServiceKit",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/Decision/DecisionService",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "Decision",
+            dependencies: ["DecisionService", "BusService", "ServiceKit"],
+            path: "Services/Decision/Main",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "Tap",
             dependencies: ["ServiceKit", "Bus", "BusService", "Contracts"],
@@ -196,6 +214,15 @@ let package = Package(
             name: "PolicyTests",
             dependencies: ["Policy", "Contracts"],
             path: "Tests/PolicyTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DecisionServiceTests",
+            dependencies: [
+                "DecisionService", "Bus", "BusService", "Contracts", "Policy", "ServiceKit", "Harness",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/DecisionServiceTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

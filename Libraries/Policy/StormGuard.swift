@@ -12,7 +12,8 @@ enum StormGuard {
             return "\(inputs.fencesInProgress) fences are in progress (limit \(maxFences))"
         }
         if let share = limits.maxFencedNodeShare, inputs.nodesTotal > 0 {
-            let allowed = Int((Double(inputs.nodesTotal) * share).rounded(.down))
+            // One node may always be fenced: a small cluster must survive a single node failure.
+            let allowed = max(1, Int((Double(inputs.nodesTotal) * share).rounded(.down)))
             if Int(inputs.nodesFenced) > allowed {
                 return "\(inputs.nodesFenced) of \(inputs.nodesTotal) nodes would be fenced (limit \(Int(share * 100)) %)"
             }

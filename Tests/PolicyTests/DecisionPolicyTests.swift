@@ -96,6 +96,13 @@ struct DecisionPolicyTests {
         #expect(DecisionPolicy.decide(wide, configuration: Self.config, fenceInProgress: false).outcome == .withheldStormLimit)
         wide.nodesFenced = 4
         #expect(DecisionPolicy.decide(wide, configuration: Self.config, fenceInProgress: false).outcome == .fenceRequested)
+        var small = Self.inputs(noExecute: true)
+        small.nodesTotal = 1
+        small.nodesFenced = 1
+        #expect(DecisionPolicy.decide(small, configuration: Self.config, fenceInProgress: false).outcome == .fenceRequested)
+        small.nodesTotal = 3
+        small.nodesFenced = 2
+        #expect(DecisionPolicy.decide(small, configuration: Self.config, fenceInProgress: false).outcome == .withheldStormLimit)
         var unlimited = Self.config
         unlimited.storm = StormLimits(maxConcurrentFences: nil, maxFencedNodeShare: nil)
         wide.nodesFenced = 9

@@ -1,0 +1,223 @@
+import Contracts
+import Foundation
+import Policy
+import SwiftProtobuf
+
+/// The decision service without I/O: feed it bucket changes, get back what to publish.
+///
+/// It keeps the mirror of the buckets, the last outcome per pod (a DecisionRecord is published only
+/// when the outcome changes), podmon's CrashLoopBackOff counters and the taint requests in flight.
+/// Ids come from `makeID`, so tests are deterministic.
+public struct DecisionEngine: Sendable {
+    public var configuration: PolicyConfiguration
+    public let taintKeys: TaintKeys
+    /// A pod whose fence was aborted is not requested again before this much time has passed.
+    public var retryAfterAbort: Duration
+    public private(set) var mirror = ClusterMirror()
+    private let builder: DecisionInputsBuilder
+    private let messages: MessageFactory
+    private let makeID: @Sendable () -> String
+    private var lastOutcome: [String: Outcome] = [:]
+    private var crashLoopDeletes: [String: Int] = [:]
+    private var pendingTaints: [String: String] = [:]
+
+    struct Outcome: Equatable {
+        var uid: String
+        var rule: PodDecision.Rule
+        var outcome: PodDecision.Outcome
+    }
+
+    public init(configuration: PolicyConfiguration, taintKeys: TaintKeys, producerID: String, version: String,
+                retryAfterAbort: Duration = .seconds(10), makeID: @escaping @Sendable () -> String) {
+        self.configuration = configuration
+        self.taintKeys = taintKeys
+        self.retryAfterAbort = retryAfterAbort
+        self.builder = DecisionInputsBuilder(taintKeys: taintKeys)
+        self.messages = MessageFactory(producerID: producerID, version: version)
+        self.makeID = makeID
+    }
+
+    /// Applies one bucket change and decides again for every pod it may affect.
+    public mutating func handle(_ change: ClusterMirror.Change, now: Date) -> [DecisionEffect] {
+        let affected = mirror.apply(change)
+        var effects: [DecisionEffect] = []
+        if case .node(let name, _) = change { effects += nodeTaintEffects(node: name, now: now) }
+        if case .connectivity(_, let value) = change, let node = value?.nodeName { effects += nodeTaintEffects(node: node, now: now) }
+        if case .pod(let key, nil) = change {
+            lastOutcome[key] = nil
+            crashLoopDeletes[key] = nil
+        }
+        effects += evaluate(affected, now: now)
+        return effects
+    }
+
+    /// Decides again for every pod (periodically, so withheld and aborted pods are retried).
+    public mutating func reevaluateAll(now: Date) -> [DecisionEffect] {
+        var effects: [DecisionEffect] = []
+        for node in mirror.nodes.keys.sorted() { effects += nodeTaintEffects(node: node, now: now) }
+        return effects + evaluate(Set(mirror.pods.keys), now: now)
+    }
+
+    /// Told by the service when a claim lost (another replica holds a live record for the uid).
+    public mutating func claimLost(podKey: String) {
+        lastOutcome[podKey] = nil
+    }
+
+    // MARK: Pods
+
+    private mutating func evaluate(_ keys: Set<String>, now: Date) -> [DecisionEffect] {
+        var effects: [DecisionEffect] = []
+        var done = Set<String>()
+        for key in keys.sorted() where !done.contains(key) {
+            guard let pod = mirror.pods[key], !pod.nodeName.isEmpty else { continue }
+            // Pods that must stay together are decided together (podmon's affinity processing).
+            let group = AffinityGroups.key(node: pod.nodeName, affinityLabels: pod.affinityLabels)
+            let members = group.isEmpty ? [key] : mirror.pods.filter {
+                AffinityGroups.key(node: $0.value.nodeName, affinityLabels: $0.value.affinityLabels) == group
+            }.keys.sorted()
+            for member in members {
+                done.insert(member)
+                effects += evaluatePod(member, group: group, now: now)
+            }
+        }
+        return effects
+    }
+
+    private mutating func evaluatePod(_ key: String, group: String, now: Date) -> [DecisionEffect] {
+        guard let pod = mirror.pods[key] else { return [] }
+        let node = mirror.nodes[pod.nodeName]
+        let existing = mirror.fences[pod.uid]
+        let inProgress = existing.map(ClusterMirror.isLive) ?? false
+        if let existing, existing.phase == .aborted, let abortedAt = existing.transitions.last?.at.date,
+           Duration.seconds(now.timeIntervalSince(abortedAt)) < retryAfterAbort {
+            return []
+        }
+        let live = mirror.liveFences
+        let counts = DecisionInputsBuilder.FenceCounts(inProgress: live.count, nodes: Set(live.map(\.nodeName)),
+                                                       nodesTotal: mirror.nodes.count)
+        let inputs = builder.inputs(pod: pod, node: node, connectivity: mirror.connectivity(ofNode: pod.nodeName),
+                                    crashLoopDeletesSoFar: crashLoopDeletes[key] ?? 0, fences: counts)
+        if pod.ready == .true { crashLoopDeletes[key] = nil }
+        let decision = DecisionPolicy.decide(inputs, configuration: configuration, fenceInProgress: inProgress)
+        let outcome = Outcome(uid: pod.uid, rule: decision.rule, outcome: decision.outcome)
+        let previous = lastOutcome[key]
+        guard previous != outcome else { return [] }
+        lastOutcome[key] = outcome
+        // The record that follows our own successful request says "in progress": not news.
+        if let previous, previous.uid == pod.uid, decision.outcome == .alreadyInProgress,
+           previous.outcome == .fenceRequested || previous.outcome == .deleteRequested {
+            return []
+        }
+
+        let decisionID = makeID()
+        let trigger = decision.fenceReason.map { "\($0)" } ?? ""
+        switch decision.outcome {
+        case .fenceRequested, .deleteRequested:
+            let fenceID = makeID()
+            let reason = decision.outcome == .deleteRequested ? Podguard_V1_FenceReason.crashLoopBackOff : (decision.fenceReason ?? .nodeFailure)
+            let taints = decision.outcome == .deleteRequested ? [] : podguardTaints(for: pod)
+            let retry = crashLoopDeletes[key] ?? 0
+            if decision.outcome == .deleteRequested { crashLoopDeletes[key] = retry + 1 }
+            let request = messages.fenceRequest(
+                id: fenceID, decisionID: decisionID, pod: pod, node: node, reason: reason, inputs: inputs, taints: taints,
+                affinityGroup: group, skipValidation: configuration.skipArrayConnectionValidation, crashLoopRetry: retry, now: now)
+            let record = messages.decisionRecord(
+                id: decisionID, pod: pod, node: node, inputs: inputs, decision: decision, affinityGroup: group,
+                fenceID: fenceID, trigger: trigger, dryRun: false, now: now)
+            let alert = messages.alert(
+                id: makeID(), severity: .info, reason: decision.outcome == .deleteRequested ? "CrashLoopDeleteRequested" : "FenceRequested",
+                summary: "\(pod.namespace)/\(pod.name) on \(pod.nodeName): \(decision.explanation)",
+                pod: pod, node: pod.nodeName, decisionID: decisionID, fenceID: fenceID, now: now)
+            return [.claimAndRequest(record: messages.fenceRecord(for: request, now: now), request: request, decision: record, alert: alert)]
+        default:
+            let record = messages.decisionRecord(
+                id: decisionID, pod: pod, node: node, inputs: inputs, decision: decision, affinityGroup: group,
+                fenceID: existing.flatMap { inProgress ? $0.fenceID : nil } ?? "", trigger: trigger,
+                dryRun: decision.outcome == .withheldDryRun, now: now)
+            var alert: Podguard_V1_Alert?
+            switch decision.outcome {
+            case .withheldStormLimit:
+                alert = messages.alert(id: makeID(), severity: .warning, reason: "StormLimitReached",
+                                       summary: "\(pod.namespace)/\(pod.name): \(decision.explanation)",
+                                       pod: pod, node: pod.nodeName, decisionID: decisionID, now: now)
+            case .withheldDryRun:
+                alert = messages.alert(id: makeID(), severity: .info, reason: "DryRunWouldFence",
+                                       summary: "\(pod.namespace)/\(pod.name): \(decision.explanation)",
+                                       pod: pod, node: pod.nodeName, decisionID: decisionID, now: now)
+            default:
+                alert = nil
+            }
+            return [.record(record, alert: alert)]
+        }
+    }
+
+    /// The podguard taints fencing should put on the node: one per driver of the pod's volumes.
+    private func podguardTaints(for pod: Podguard_V1_PodState) -> [Podguard_V1_Taint] {
+        let drivers = Set(pod.volumes.filter(\.bound).map(\.driver)).sorted()
+        return drivers.compactMap { taintKeys.podguard[$0] }.map { messages.taint(key: $0) }
+    }
+
+    // MARK: Nodes
+
+    private mutating func nodeTaintEffects(node name: String, now: Date) -> [DecisionEffect] {
+        guard let node = mirror.nodes[name] else { return [] }
+        let present = Set(node.taints.filter { $0.effect == .noSchedule }.map(\.key))
+        var effects: [DecisionEffect] = []
+        // Requests whose effect is now visible are done.
+        pendingTaints = pendingTaints.filter { entry in
+            let parts = entry.key.split(separator: "|", maxSplits: 2).map(String.init)
+            guard parts.count == 3, parts[0] == name else { return true }
+            return parts[2] == "add" ? !present.contains(parts[1]) : present.contains(parts[1])
+        }
+
+        for driverPod in node.driverPods {
+            guard let key = taintKeys.driverOffline[driverPod.driver] else { continue }
+            let ready: Bool? = driverPod.ready == .true ? true : (driverPod.ready == .false ? false : nil)
+            let action = NodeTaintPolicy.driverOffline(driverPodReady: ready, hasOfflineTaint: present.contains(key), taintKey: key)
+            effects += taintEffect(action, node: node, reason: .driverPodOffline,
+                                   why: "CSI driver node pod \(driverPod.namespace)/\(driverPod.name) is \(ready == true ? "Ready" : "not Ready")",
+                                   now: now)
+        }
+
+        let protectedPods = mirror.pods.values.filter { $0.nodeName == name }
+        for sample in mirror.connectivity(ofNode: name) where sample.verdict == .lost && (sample.nodeUid.isEmpty || sample.nodeUid == node.uid) {
+            let drivers = Set(protectedPods.flatMap { $0.volumes.filter { $0.family == sample.family }.map(\.driver) })
+            for driver in drivers.sorted() {
+                guard let key = taintKeys.podguard[driver] else { continue }
+                let action = NodeTaintPolicy.connectivityLoss(lost: true, hasProtectedPods: true,
+                                                              hasPodguardTaint: present.contains(key), taintKey: key)
+                effects += taintEffect(action, node: node, reason: .arrayConnectivityLoss,
+                                       why: "array connectivity of \(name) to \(PodguardSubjects.token(sample.family)) arrays was declared lost",
+                                       now: now)
+            }
+        }
+        return effects
+    }
+
+    private mutating func taintEffect(_ action: NodeTaintPolicy.Action, node: Podguard_V1_NodeState,
+                                      reason: Podguard_V1_FenceReason, why: String, now: Date) -> [DecisionEffect] {
+        let (key, verb, contractAction): (String, String, Podguard_V1_NodeTaintRequest.Action)
+        switch action {
+        case .none: return []
+        case .add(let taintKey): (key, verb, contractAction) = (taintKey, "add", .add)
+        case .remove(let taintKey): (key, verb, contractAction) = (taintKey, "remove", .remove)
+        }
+        let pendingKey = "\(node.name)|\(key)|\(verb)"
+        guard pendingTaints[pendingKey] == nil else { return [] }
+        pendingTaints[pendingKey] = node.resourceVersion
+        let decisionID = makeID()
+        var decisionRecord = Podguard_V1_DecisionRecord()
+        decisionRecord.header = messages.header(at: now, correlation: decisionID)
+        decisionRecord.decisionID = decisionID
+        decisionRecord.nodeName = node.name
+        decisionRecord.nodeUid = node.uid
+        decisionRecord.rule = reason == .driverPodOffline ? .driverPodDown : .arrayConnectivityLoss
+        decisionRecord.outcome = configuration.dryRun ? .withheldDryRun : .taintRequested
+        decisionRecord.explanation = "\(why): \(verb) taint \(key):NoSchedule"
+        decisionRecord.dryRun = configuration.dryRun
+        let request = messages.taintRequest(id: makeID(), decisionID: decisionID, node: node, key: key, action: contractAction,
+                                            reason: reason, message: decisionRecord.explanation, dryRun: configuration.dryRun, now: now)
+        decisionRecord.taintRequestID = request.requestID
+        return [.taint(request, decision: decisionRecord)]
+    }
+}

@@ -1,0 +1,99 @@
+import Bus
+import Contracts
+import Logging
+import Metrics
+
+/// Carries out `DecisionEffect`s on the bus. Every publish carries a message id, so a retry or a
+/// second decision replica publishing the same thing is stored once.
+struct EffectExecutor: Sendable {
+    let jetStream: JetStream
+    let fences: KeyValueStore
+    let subjects: PodguardSubjects
+    let logger: Logger
+
+    enum Result: Sendable {
+        case done
+        /// Another replica holds a live FenceRecord for the pod (key "<namespace>.<name>").
+        case lost(podKey: String)
+        case failed
+    }
+
+    func execute(_ effect: DecisionEffect) async -> Result {
+        do {
+            switch effect {
+            case .claimAndRequest(let record, let request, let decision, let alert):
+                let podKey = PodguardKeys.pod(namespace: request.pod.namespace, name: request.pod.name)
+                guard try await claim(record) else {
+                    logger.info("another replica acts on this pod", metadata: ["pod": "\(podKey)", "uid": "\(request.pod.uid)"])
+                    return .lost(podKey: podKey)
+                }
+                try await jetStream.publish(request, to: subjects.fenceRequest(request.nodeName), messageID: request.fenceID)
+                try await publish(decision)
+                try await publish(alert)
+                Counter(label: "podguard_decision_requests_total", dimensions: [("reason", "\(request.reason)")]).increment()
+                logger.notice("remediation requested", metadata: [
+                    "pod": "\(podKey)", "node": "\(request.nodeName)", "reason": "\(request.reason)", "fence": "\(request.fenceID)"])
+            case .record(let decision, let alert):
+                // Every replica decides the same from the same buckets; a message id made of what
+                // was decided, not of the replica's random ids, stores the record once.
+                let id = Self.contentID(decision)
+                try await publish(decision, messageID: "decision/\(id)")
+                if let alert {
+                    try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason),
+                                                messageID: "alert/\(id)")
+                }
+            case .taint(let request, let decision):
+                if !request.dryRun {
+                    try await jetStream.publish(request, to: subjects.taintRequest(request.nodeName), messageID: request.requestID)
+                }
+                try await publish(decision)
+                logger.notice("node taint requested", metadata: [
+                    "node": "\(request.nodeName)", "taint": "\(request.taint.key)", "action": "\(request.action)", "dryRun": "\(request.dryRun)"])
+            }
+            return .done
+        } catch {
+            // The engine decides again on the next change or tick; the claim (if taken) is in the
+            // bucket, and fencing re-publishes nothing itself, so decision retries the request.
+            logger.error("effect failed; will be decided again", metadata: ["error": "\(error)"])
+            return .failed
+        }
+    }
+
+    /// Creates the pod's FenceRecord, or replaces a terminal ABORTED one by compare-and-set.
+    /// Exactly one decision replica wins for a pod uid.
+    private func claim(_ record: Podguard_V1_FenceRecord) async throws -> Bool {
+        let key = PodguardKeys.fence(podUID: record.pod.uid)
+        do {
+            try await fences.create(key, message: record)
+            return true
+        } catch BusError.keyExists {
+            guard let existing = try await fences.get(key, as: Podguard_V1_FenceRecord.self), existing.value.phase == .aborted else {
+                return false
+            }
+            var replacement = record
+            replacement.attempts = existing.value.attempts + 1
+            do {
+                try await fences.update(key, message: replacement, expectedRevision: existing.revision)
+                return true
+            } catch BusError.wrongLastRevision {
+                return false
+            }
+        }
+    }
+
+    /// Node-level decisions (taints) have no pod: they go to `decision.=.<node>` (empty namespace).
+    private func publish(_ decision: Podguard_V1_DecisionRecord, messageID: String? = nil) async throws {
+        let subject = subjects.decision(namespace: decision.pod.namespace, pod: decision.pod.name.isEmpty ? decision.nodeName : decision.pod.name)
+        try await jetStream.publish(decision, to: subject, messageID: messageID ?? decision.decisionID)
+    }
+
+    static func contentID(_ decision: Podguard_V1_DecisionRecord) -> String {
+        [decision.pod.uid, decision.nodeName, "\(decision.rule.rawValue)", "\(decision.outcome.rawValue)",
+         decision.inputs.podResourceVersion, decision.inputs.nodeResourceVersion, "\(decision.inputs.connectivity.rawValue)",
+         "\(decision.inputs.fencesInProgress)"].joined(separator: "/")
+    }
+
+    private func publish(_ alert: Podguard_V1_Alert) async throws {
+        try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+    }
+}

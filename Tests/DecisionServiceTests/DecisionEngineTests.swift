@@ -1,0 +1,158 @@
+import Contracts
+import DecisionService
+import Foundation
+import Policy
+import SwiftProtobuf
+import Testing
+
+@Suite("decision engine (no I/O)")
+struct DecisionEngineTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func requests(_ effects: [DecisionEffect]) -> [Podguard_V1_FenceRequest] {
+        effects.compactMap { if case .claimAndRequest(_, let request, _, _) = $0 { return request } else { return nil } }
+    }
+
+    static func records(_ effects: [DecisionEffect]) -> [Podguard_V1_DecisionRecord] {
+        effects.compactMap {
+            switch $0 {
+            case .claimAndRequest(_, _, let decision, _): return decision
+            case .record(let decision, _): return decision
+            case .taint(_, let decision): return decision
+            }
+        }
+    }
+
+    static func taints(_ effects: [DecisionEffect]) -> [Podguard_V1_NodeTaintRequest] {
+        effects.compactMap { if case .taint(let request, _) = $0 { return request } else { return nil } }
+    }
+
+    @Test("an unreachable node with a not-Ready pod: one fence request with volumes, node ids and taints; not repeated")
+    func fenceRequested() throws {
+        var engine = Fixture.engine()
+        _ = engine.handle(.node(name: "w1", Fixture.node("w1")), now: Self.now)
+        let calm = engine.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1", ready: .true)), now: Self.now)
+        #expect(Self.requests(calm).isEmpty)
+        #expect(Self.records(calm).map(\.outcome) == [.noAction])
+
+        let notReady = engine.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1", rv: "2")), now: Self.now)
+        #expect(Self.requests(notReady).isEmpty)
+        let failed = engine.handle(.node(name: "w1", Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noExecute)], rv: "2")), now: Self.now)
+        let request = try #require(Self.requests(failed).first)
+        #expect(request.reason == .nodeFailure)
+        #expect(request.pod.uid == "uid-pg-0")
+        #expect(request.volumes.map(\.volumeHandle) == ["7b2f0c5e00000001-pg-0"])
+        #expect(request.csiNodeIds == [Fixture.flexDriver: "sdc-w1"])
+        #expect(request.taints.map(\.key) == ["vxflexos.podmon.storage.dell.com"])
+        #expect(request.nodeUnreachableNoExecute)
+        guard case .claimAndRequest(let record, _, let decision, let alert) = failed.first else { Issue.record("no claim"); return }
+        #expect(record.phase == .requested)
+        #expect(record.fenceID == request.fenceID)
+        #expect(decision.rule == .nodeUnreachableTaint)
+        #expect(decision.fenceID == request.fenceID)
+        #expect(alert.reason == "FenceRequested")
+
+        // The same state again decides nothing new; the claim showing up is no news either.
+        #expect(engine.handle(.node(name: "w1", Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noExecute)], rv: "2")), now: Self.now).isEmpty)
+        #expect(engine.handle(.fence(podUID: "uid-pg-0", record), now: Self.now).isEmpty)
+    }
+
+    @Test("pods with the same hostname affinity on the node are requested together, in one pass")
+    func affinityGroup() {
+        var engine = Fixture.engine()
+        _ = engine.handle(.node(name: "w1", Fixture.node("w1")), now: Self.now)
+        for name in ["app-0", "app-1"] {
+            _ = engine.handle(.pod(key: Fixture.podKey(name), Fixture.pod(name, node: "w1", affinity: ["app": "db"])), now: Self.now)
+        }
+        _ = engine.handle(.pod(key: Fixture.podKey("solo"), Fixture.pod("solo", node: "w1", ready: .true)), now: Self.now)
+        let effects = engine.handle(.node(name: "w1", Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noSchedule)], rv: "2")), now: Self.now)
+        let requests = Self.requests(effects)
+        #expect(requests.map(\.pod.name) == ["app-0", "app-1"])
+        #expect(Set(requests.map(\.affinityGroup)).count == 1)
+        #expect(requests.first?.affinityGroup == "w1/app=db")
+    }
+
+    @Test("dry run and storm limits record and alert but request nothing")
+    func withheld() {
+        var dry = Fixture.engine(PolicyConfiguration(dryRun: true))
+        _ = dry.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1")), now: Self.now)
+        let effects = dry.handle(.node(name: "w1", Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noExecute)])), now: Self.now)
+        #expect(Self.requests(effects).isEmpty)
+        #expect(Self.records(effects).map(\.outcome) == [.withheldDryRun])
+        guard case .record(_, let alert) = effects.first else { Issue.record("no record"); return }
+        #expect(alert?.reason == "DryRunWouldFence")
+
+        var storm = Fixture.engine(PolicyConfiguration(storm: StormLimits(maxConcurrentFences: 1, maxFencedNodeShare: nil)))
+        var live = Podguard_V1_FenceRecord()
+        live.phase = .fenced
+        live.nodeName = "w9"
+        live.pod.uid = "someone-else"
+        _ = storm.handle(.fence(podUID: "someone-else", live), now: Self.now)
+        _ = storm.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1")), now: Self.now)
+        let waiting = storm.handle(.node(name: "w1", Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noExecute)])), now: Self.now)
+        #expect(Self.records(waiting).map(\.outcome) == [.withheldStormLimit])
+        // When the other fence ends, the waiting pod is requested.
+        live.phase = .podDeleted
+        let released = storm.handle(.fence(podUID: "someone-else", live), now: Self.now)
+        #expect(Self.requests(released).map(\.pod.name) == ["pg-0"])
+    }
+
+    @Test("CrashLoopBackOff on a healthy node: delete requests, at most five, no taints")
+    func crashLoop() {
+        var engine = Fixture.engine()
+        _ = engine.handle(.node(name: "w1", Fixture.node("w1")), now: Self.now)
+        var requested = 0
+        for attempt in 0..<7 {
+            // Each delete brings a new pod (same name, new uid) that crashes again.
+            var pod = Fixture.pod("pg-0", node: "w1", rv: "\(attempt)", crashLoop: true)
+            pod.uid = "uid-pg-0-\(attempt)"
+            let effects = engine.handle(.pod(key: Fixture.podKey("pg-0"), pod), now: Self.now)
+            for request in Self.requests(effects) {
+                #expect(request.reason == .crashLoopBackOff)
+                #expect(request.taints.isEmpty)
+                #expect(request.crashLoopRetry == UInt32(requested))
+                requested += 1
+            }
+        }
+        #expect(requested == 5)
+    }
+
+    @Test("node taints: driver pod down adds the offline taint, back up removes it; array loss adds the podguard taint")
+    func nodeTaints() {
+        var engine = Fixture.engine()
+        let down = engine.handle(.node(name: "w1", Fixture.node("w1", driverPodReady: .false)), now: Self.now)
+        #expect(Self.taints(down).map { "\($0.action) \($0.taint.key)" } == ["add offline.vxflexos.storage.dell.com"])
+        #expect(Self.records(down).map(\.rule) == [.driverPodDown])
+        // Not asked twice while the taint has not appeared yet.
+        #expect(Self.taints(engine.handle(.node(name: "w1", Fixture.node("w1", rv: "2", driverPodReady: .false)), now: Self.now)).isEmpty)
+        let up = engine.handle(.node(name: "w1", Fixture.node("w1", taints: [("offline.vxflexos.storage.dell.com", .noSchedule)], rv: "3",
+                                                                  driverPodReady: .true)), now: Self.now)
+        #expect(Self.taints(up).map { "\($0.action) \($0.taint.key)" } == ["remove offline.vxflexos.storage.dell.com"])
+
+        var lossEngine = Fixture.engine()
+        _ = lossEngine.handle(.node(name: "w2", Fixture.node("w2")), now: Self.now)
+        _ = lossEngine.handle(.pod(key: Fixture.podKey("pg-1"), Fixture.pod("pg-1", node: "w2", ready: .true)), now: Self.now)
+        let lost = lossEngine.handle(.connectivity(key: "powerflex.w2", Fixture.connectivity(node: "w2", .lost)), now: Self.now)
+        #expect(Self.taints(lost).map { "\($0.action) \($0.taint.key)" } == ["add vxflexos.podmon.storage.dell.com"])
+        // The Ready pod itself is not fenced.
+        #expect(Self.requests(lost).isEmpty)
+    }
+
+    @Test("a pod whose fence was aborted is requested again only after the retry delay")
+    func retryAfterAbort() throws {
+        var engine = Fixture.engine()
+        _ = engine.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1")), now: Self.now)
+        let first = engine.handle(.node(name: "w1", Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noExecute)])), now: Self.now)
+        guard case .claimAndRequest(var record, _, _, _) = first.first else { Issue.record("no claim"); return }
+        _ = engine.handle(.fence(podUID: "uid-pg-0", record), now: Self.now)
+        record.phase = .aborted
+        var transition = Podguard_V1_FencePhaseTransition()
+        transition.phase = .aborted
+        transition.at = .init(date: Self.now)
+        record.transitions.append(transition)
+        #expect(Self.requests(engine.handle(.fence(podUID: "uid-pg-0", record), now: Self.now.addingTimeInterval(1))).isEmpty)
+        #expect(Self.requests(engine.reevaluateAll(now: Self.now.addingTimeInterval(5))).isEmpty)
+        let again = engine.reevaluateAll(now: Self.now.addingTimeInterval(11))
+        #expect(Self.requests(again).map(\.pod.name) == ["pg-0"])
+    }
+}
