@@ -22,6 +22,14 @@ let package = Package(
         .executable(name: "podguard-tap", targets: ["Tap"]),
         .executable(name: "podguard-decision", targets: ["Decision"]),
         .executable(name: "podguard-bench", targets: ["PodguardBench"]),
+        // MARK: CSI layer and array families (issue "CSI layer, array-family adapters, simulator")
+        .library(name: "ArrayFamily", targets: ["ArrayFamily"]),
+        .library(name: "Families", targets: [
+            "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
+        ]),
+        .library(name: "CSI", targets: ["CSI"]),
+        .library(name: "CSISimulator", targets: ["CSISimulator"]),
+        .executable(name: "podguard-csi-sim", targets: ["CSISimulatorMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -139,9 +147,31 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Array families (issue "CSI layer, array-family adapters, simulator")
+
+        /// What podguard knows about an array family, as one pure protocol and its shared logic:
+        /// handle/node-id parsing, taints, node-cleanup paths, per-array queries, the multi-array rule.
+        .target(
+            name: "ArrayFamily",
+            path: "Libraries/ArrayFamily",
+            swiftSettings: strictSettings
+        ),
+        /// One small module of facts per family, each depending only on ArrayFamily.
+        .target(name: "PowerFlexFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/PowerFlex",
+                swiftSettings: strictSettings),
+        .target(name: "PowerStoreFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/PowerStore",
+                swiftSettings: strictSettings),
+        .target(name: "PowerScaleFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/PowerScale",
+                swiftSettings: strictSettings),
+        .target(name: "PowerMaxFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/PowerMax",
+                swiftSettings: strictSettings),
+        .target(name: "UnityFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/Unity",
+                swiftSettings: strictSettings),
+        .target(name: "GenericFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/Generic",
+                swiftSettings: strictSettings),
+
         // MARK: Services
 
-        /// `podguard-tap`: prints every podguard message on the bus, decoded; publishes test alerts.
         /// decision: applies the policy to the state on the bus; claims each remediation with a KV
         /// compare-and-set and queues it for fencing. No Kubernetes credentials.
         .target(
@@ -159,6 +189,7 @@ let package = Package(
             path: "Services/Decision/Main",
             swiftSettings: strictSettings
         ),
+        /// `podguard-tap`: prints every podguard message on the bus, decoded; publishes test alerts.
         .executableTarget(
             name: "Tap",
             dependencies: ["ServiceKit", "Bus", "BusService", "Contracts"],
@@ -208,6 +239,56 @@ let package = Package(
             name: "CSITests",
             dependencies: ["CSI", "Harness"],
             path: "Tests/CSITests",
+            swiftSettings: strictSettings
+        ),
+        // MARK: CSI simulator and family tests (issue "CSI layer, array-family adapters, simulator")
+
+        /// A family-faithful CSI driver over a simulated array, in-process for tests and as
+        /// `podguard-csi-sim` for the demo, with fault injection and the no-dual-writer invariant.
+        .target(
+            name: "CSISimulator",
+            dependencies: [
+                "CSI", "ArrayFamily",
+                "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
+                "GenericFamily",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/CSISimulator",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "CSISimulatorMain",
+            dependencies: [
+                "CSISimulator", "ArrayFamily",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CSISimulatorMain",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FamilyTests",
+            dependencies: [
+                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily",
+                "UnityFamily", "GenericFamily",
+            ],
+            path: "Tests/FamilyTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CSISimulatorTests",
+            dependencies: [
+                "CSISimulator", "CSI", "ArrayFamily",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CSISimulatorTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -6,7 +6,11 @@
 #                            under $PODGUARD_CACHE_DIR/tools/, cached at $PODGUARD_CACHE_DIR/bin/
 #                            (about 2 minutes the first time, nothing afterwards)
 #   2. Swift messages        Debian's protoc + that plugin -> Libraries/Contracts/Generated/ (committed)
-#   3. gRPC (hook)           reserved for the CSI protos; nothing is generated yet
+#   3. CSI + podmon gRPC     protoc-gen-grpc-swift-2 built once (release) from grpc-swift-protobuf, cached
+#                            the same way (under a minute the first time); messages and gRPC client and
+#                            server stubs of proto/csi/v1 and proto/podmon/v1 -> Libraries/CSI/Generated/
+#                            (committed), hashed into proto/csi-manifest.sha256 (CSITests fails with
+#                            "run make proto" when it is stale)
 #   4. manifest              Libraries/Contracts/proto-manifest.sha256: sha256sum of every .proto and
 #                            every generated .swift, paths relative to the repository root, sorted by
 #                            path; ContractsTests fails with "run make proto" when it is stale
@@ -15,7 +19,8 @@
 # Safe to run any number of times (the output is deterministic), from any directory.
 #
 # Usage: gen-proto.sh [--rebuild-plugin]
-#   --rebuild-plugin   rebuild protoc-gen-swift even if a cached binary of the right version exists
+#   --rebuild-plugin   rebuild protoc-gen-swift and protoc-gen-grpc-swift-2 even if cached binaries
+#                      of the right versions exist
 # Environment:
 #   PODGUARD_CACHE_DIR   cache root (default: $HOME/.cache/podguard)
 #   SWIFT                the swift executable (default: swift on PATH, else /opt/swift/usr/bin/swift)
@@ -24,6 +29,9 @@ set -euo pipefail
 
 SWIFT_PROTOBUF_VERSION="1.39.0"
 SWIFT_PROTOBUF_URL="https://github.com/apple/swift-protobuf.git"
+# Keep in step with Package.resolved: the generated stubs target this version's GRPCProtobuf API.
+GRPC_SWIFT_PROTOBUF_VERSION="2.4.1"
+GRPC_SWIFT_PROTOBUF_URL="https://github.com/grpc/grpc-swift-protobuf.git"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -32,12 +40,21 @@ CACHE_ROOT="${PODGUARD_CACHE_DIR:-${HOME:-/root}/.cache/podguard}"
 TOOLS_DIR="$CACHE_ROOT/tools/protoc-gen-swift-$SWIFT_PROTOBUF_VERSION"
 BIN_DIR="$CACHE_ROOT/bin"
 PLUGIN="$BIN_DIR/protoc-gen-swift"
+GRPC_TOOLS_DIR="$CACHE_ROOT/tools/protoc-gen-grpc-swift-2-$GRPC_SWIFT_PROTOBUF_VERSION"
+# The version is in the file name: protoc-gen-grpc-swift-2 built from a package checkout cannot
+# be relied on to report its own version.
+GRPC_PLUGIN="$BIN_DIR/protoc-gen-grpc-swift-2-$GRPC_SWIFT_PROTOBUF_VERSION"
 
 PROTO_ROOT="proto"                                 # the -I root: imports read "podguard/v1/x.proto"
 PROTO_DIR="$PROTO_ROOT/podguard/v1"
 GENERATED_DIR="Libraries/Contracts/Generated"
 MANIFEST="Libraries/Contracts/proto-manifest.sha256"
 DOC="docs/bus-contract.md"
+
+# The CSI layer: CSI v1 (subset) and Dell's podmon.v1 extension, messages and gRPC stubs.
+CSI_PROTO_DIRS=("$PROTO_ROOT/csi/v1" "$PROTO_ROOT/podmon/v1")
+CSI_GENERATED_DIR="Libraries/CSI/Generated"
+CSI_MANIFEST="$PROTO_ROOT/csi-manifest.sha256"    # outside the CSI target: SwiftPM would warn about it
 
 log() { printf '\033[1;34m[proto]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[proto]\033[0m %s\n' "$*" >&2; exit 1; }
@@ -142,41 +159,114 @@ generate_swift() {
         --swift_out="$TMP_OUT" \
         "${protos[@]}"
 
-    # Sync the generated tree: only changed files are rewritten (unchanged ones keep their mtime,
-    # so SwiftPM does not recompile them), files of deleted .proto files disappear.
-    mkdir -p "$GENERATED_DIR"
+    sync_generated "$TMP_OUT" "$GENERATED_DIR"
+}
+
+# Syncs a freshly generated tree ($1) into the committed one ($2): only changed files are rewritten
+# (unchanged ones keep their mtime, so SwiftPM does not recompile them), files of deleted .proto
+# files disappear.
+sync_generated() {
+    local from="$1" to="$2"
+    mkdir -p "$to"
     local rel changed=0
     while IFS= read -r rel; do
-        if ! cmp -s "$TMP_OUT/$rel" "$GENERATED_DIR/$rel"; then
-            mkdir -p "$(dirname "$GENERATED_DIR/$rel")"
-            cp "$TMP_OUT/$rel" "$GENERATED_DIR/$rel"
-            chmod 644 "$GENERATED_DIR/$rel"
-            log "  updated $GENERATED_DIR/$rel"
+        if ! cmp -s "$from/$rel" "$to/$rel"; then
+            mkdir -p "$(dirname "$to/$rel")"
+            cp "$from/$rel" "$to/$rel"
+            chmod 644 "$to/$rel"
+            log "  updated $to/$rel"
             changed=$((changed + 1))
         fi
-    done < <(cd "$TMP_OUT" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
+    done < <(cd "$from" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
     while IFS= read -r rel; do
-        if [ ! -f "$TMP_OUT/$rel" ]; then
-            rm -f "$GENERATED_DIR/$rel"
-            log "  removed $GENERATED_DIR/$rel"
+        if [ ! -f "$from/$rel" ]; then
+            rm -f "$to/$rel"
+            log "  removed $to/$rel"
             changed=$((changed + 1))
         fi
-    done < <(cd "$GENERATED_DIR" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
-    find "$GENERATED_DIR" -mindepth 1 -type d -empty -delete
-    log "generated Swift: $changed file(s) changed"
+    done < <(cd "$to" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
+    find "$to" -mindepth 1 -type d -empty -delete
+    log "generated Swift in $to: $changed file(s) changed"
 }
 
 # ---------------------------------------------------------------------------------------------
-# 3. HOOK: gRPC generation for the CSI protos (not implemented yet)
-#
-# The CSI layer (a later issue) will vendor csi.proto and podmon.proto under proto/csi/ and
-# proto/podmon/ and generate client stubs with protoc-gen-grpc-swift-2 (built like
-# protoc-gen-swift above, from grpc-swift-protobuf) into the CSI library's Generated/ directory.
-# Add that here: build the plugin once, run protoc with --grpc-swift-2_out, and add the
-# generated files to the manifest of that library. The bus contract never uses gRPC.
+# 3. CSI and podmon: messages and gRPC stubs (protoc-gen-grpc-swift-2, built once like step 1)
 # ---------------------------------------------------------------------------------------------
+build_protoc_gen_grpc_swift() {
+    if [ "$REBUILD_PLUGIN" -eq 0 ] && [ -x "$GRPC_PLUGIN" ]; then
+        log "protoc-gen-grpc-swift-2 $GRPC_SWIFT_PROTOBUF_VERSION: cached at $GRPC_PLUGIN"
+        return
+    fi
+    command -v "$SWIFT" >/dev/null 2>&1 || die "no swift toolchain found (set SWIFT or put swift on PATH)"
+    mkdir -p "$GRPC_TOOLS_DIR" "$BIN_DIR"
+    if command -v flock >/dev/null 2>&1; then
+        exec 8>"$GRPC_TOOLS_DIR/.lock"
+        flock 8
+        if [ "$REBUILD_PLUGIN" -eq 0 ] && [ -x "$GRPC_PLUGIN" ]; then
+            log "protoc-gen-grpc-swift-2 $GRPC_SWIFT_PROTOBUF_VERSION: built by a concurrent run, cached at $GRPC_PLUGIN"
+            exec 8>&-
+            return
+        fi
+    fi
+    log "building protoc-gen-grpc-swift-2 $GRPC_SWIFT_PROTOBUF_VERSION (release) in $GRPC_TOOLS_DIR — under a minute the first time"
+    # A throwaway package whose only purpose is to build the plugin product of grpc-swift-protobuf.
+    cat > "$GRPC_TOOLS_DIR/Package.swift" <<EOF
+// swift-tools-version:6.0
+// Generated by podguard's scripts/gen-proto.sh: builds protoc-gen-grpc-swift-2, nothing else.
+import PackageDescription
+
+let package = Package(
+    name: "podguard-grpc-tools",
+    dependencies: [
+        .package(url: "$GRPC_SWIFT_PROTOBUF_URL", exact: "$GRPC_SWIFT_PROTOBUF_VERSION"),
+    ],
+    targets: []
+)
+EOF
+    "$SWIFT" build -c release --package-path "$GRPC_TOOLS_DIR" --product protoc-gen-grpc-swift-2
+    local bin_path
+    bin_path="$("$SWIFT" build -c release --package-path "$GRPC_TOOLS_DIR" --show-bin-path)"
+    # Copy then rename, so a concurrent reader never sees a half-written binary.
+    cp "$bin_path/protoc-gen-grpc-swift-2" "$GRPC_PLUGIN.tmp.$$"
+    chmod +x "$GRPC_PLUGIN.tmp.$$"
+    mv -f "$GRPC_PLUGIN.tmp.$$" "$GRPC_PLUGIN"
+    log "protoc-gen-grpc-swift-2 cached at $GRPC_PLUGIN"
+    exec 8>&- 2>/dev/null || true
+}
+
+list_csi_protos() {
+    local dir
+    for dir in "${CSI_PROTO_DIRS[@]}"; do
+        find "$dir" -maxdepth 1 -type f -name '*.proto'
+    done | LC_ALL=C sort
+}
+
+# Messages (protoc-gen-swift) and gRPC client + server stubs (protoc-gen-grpc-swift-2) of the CSI and
+# podmon protos, one protoc run, synced into the CSI library. The bus contract never uses gRPC.
 generate_grpc() {
-    log "gRPC generation: no CSI protos configured yet (hook in scripts/gen-proto.sh)"
+    local protos=()
+    mapfile -t protos < <(list_csi_protos)
+    [ ${#protos[@]} -gt 0 ] || die "no .proto files under ${CSI_PROTO_DIRS[*]}"
+    local includes=()
+    mapfile -t includes < <(protoc_include_args)
+
+    local out
+    out="$(mktemp -d "${TMPDIR:-/tmp}/podguard-csi-proto.XXXXXX")"
+    log "protoc: ${#protos[@]} CSI/podmon files -> $CSI_GENERATED_DIR/ (messages, gRPC client and server)"
+    "$PROTOC" "${includes[@]}" \
+        --plugin=protoc-gen-swift="$PLUGIN" \
+        --plugin=protoc-gen-grpc-swift-2="$GRPC_PLUGIN" \
+        --swift_opt=Visibility=Public \
+        --swift_opt=FileNaming=FullPath \
+        --swift_out="$out" \
+        --grpc-swift-2_opt=Visibility=Public \
+        --grpc-swift-2_opt=FileNaming=FullPath \
+        --grpc-swift-2_opt=Client=true \
+        --grpc-swift-2_opt=Server=true \
+        --grpc-swift-2_out="$out" \
+        "${protos[@]}"
+    sync_generated "$out" "$CSI_GENERATED_DIR"
+    rm -rf "$out"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -191,6 +281,16 @@ write_manifest() {
     } | LC_ALL=C sort | tr '\n' '\0' | xargs -0 sha256sum > "$MANIFEST.tmp"
     mv -f "$MANIFEST.tmp" "$MANIFEST"
     log "manifest: $MANIFEST ($(wc -l < "$MANIFEST") files)"
+}
+
+write_csi_manifest() {
+    # Same rules as write_manifest; CSITests' GeneratedCodeTests recomputes it.
+    {
+        list_csi_protos
+        find "$CSI_GENERATED_DIR" -type f -name '*.swift' | LC_ALL=C sort
+    } | LC_ALL=C sort | tr '\n' '\0' | xargs -0 sha256sum > "$CSI_MANIFEST.tmp"
+    mv -f "$CSI_MANIFEST.tmp" "$CSI_MANIFEST"
+    log "manifest: $CSI_MANIFEST ($(wc -l < "$CSI_MANIFEST") files)"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -218,7 +318,9 @@ lint_protos() {
 lint_protos
 build_protoc_gen_swift
 generate_swift
+build_protoc_gen_grpc_swift
 generate_grpc
 write_manifest
+write_csi_manifest
 generate_docs
 log "done"
