@@ -178,6 +178,7 @@ let package = Package(
             name: "DecisionService",
             dependencies: [
                 "Bus", "BusService", "Contracts", "Policy", "ServiceKit",
+                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Services/Decision/DecisionService",

@@ -1,14 +1,25 @@
+import ArrayFamily
 import Policy
+import PowerFlexFamily
+import PowerMaxFamily
+import PowerScaleFamily
+import PowerStoreFamily
+import UnityFamily
 
-/// podmon's taint keys of the five Dell drivers (podmon-behaviour §2.6).
-// TODO(adapters merge): take these from the family modules, the one place for family knowledge.
+/// The taint keys of the five Dell families, from the family modules (podmon-behaviour §2.6).
 public enum DellTaintKeys {
-    static let drivers: [(csiDriver: String, podmonName: String)] = [
-        ("csi-vxflexos.dellemc.com", "vxflexos"), ("csi-powerstore.dellemc.com", "powerstore"),
-        ("csi-isilon.dellemc.com", "isilon"), ("csi-powermax.dellemc.com", "powermax"), ("csi-unity.dellemc.com", "unity"),
+    public static let families: [any ArrayFamily] = [
+        PowerFlexFamily(), PowerStoreFamily(), PowerScaleFamily(), PowerMaxFamily(), UnityFamily(),
     ]
 
-    public static let all = TaintKeys(
-        podguard: Dictionary(uniqueKeysWithValues: drivers.map { ($0.csiDriver, "\($0.podmonName).podmon.storage.dell.com") }),
-        driverOffline: Dictionary(uniqueKeysWithValues: drivers.map { ($0.csiDriver, "offline.\($0.podmonName).storage.dell.com") }))
+    public static let all = TaintKeys(families: families)
+}
+
+extension TaintKeys {
+    /// The podguard and driver-offline taint keys of `families`, by CSI driver name.
+    public init(families: [any ArrayFamily]) {
+        self.init(
+            podguard: Dictionary(families.map { ($0.csiDriverName, $0.podmonTaintKey) }, uniquingKeysWith: { first, _ in first }),
+            driverOffline: Dictionary(families.map { ($0.csiDriverName, $0.driverPodTaintKey) }, uniquingKeysWith: { first, _ in first }))
+    }
 }
