@@ -76,3 +76,50 @@ extension KeyValueStore {
         try await update(key, value: ProtobufCoding.encode(message, subject: "\(bucket)/\(key)"), expectedRevision: expectedRevision)
     }
 }
+
+/// A KeyValue watch update with the value decoded.
+public enum TypedKeyValueUpdate<Value: SwiftProtobuf.Message & Sendable>: Sendable {
+    case put(key: String, value: Value, revision: UInt64)
+    /// Deleted or purged.
+    case deleted(key: String)
+    /// Every value that existed when the watch started has been delivered.
+    case caughtUp
+}
+
+extension KeyValueStore {
+    /// `watch` with every value decoded as `Value`. A value that does not decode is skipped,
+    /// counted (`podguard_bus_undecodable_messages_total`) and logged, and the watch goes on.
+    public func watch<Value: SwiftProtobuf.Message & Sendable>(
+        _ keys: String? = nil, as type: Value.Type
+    ) async throws -> AsyncThrowingStream<TypedKeyValueUpdate<Value>, any Error> {
+        let updates = try await watch(keys)
+        let accounting = UndecodableAccounting(
+            counter: connection.metrics.undecodableMessages(subscription: "$KV.\(bucket).\(keys ?? ">")", type: Value.protoMessageName),
+            logger: connection.logger, type: Value.protoMessageName)
+        let (stream, continuation) = AsyncThrowingStream<TypedKeyValueUpdate<Value>, any Error>.makeStream()
+        let task = Task {
+            do {
+                for try await update in updates {
+                    switch update {
+                    case .caughtUp:
+                        continuation.yield(.caughtUp)
+                    case .entry(let entry) where entry.operation != .put:
+                        continuation.yield(.deleted(key: entry.key))
+                    case .entry(let entry):
+                        do {
+                            let value = try ProtobufCoding.decode(Value.self, from: entry.value, subject: "\(bucket)/\(entry.key)")
+                            continuation.yield(.put(key: entry.key, value: value, revision: entry.revision))
+                        } catch {
+                            accounting.record(error)
+                        }
+                    }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+}

@@ -65,7 +65,7 @@ final class UndecodableAccounting: Sendable {
 
     var count: Int { state.withLock { $0.count } }
 
-    func record(_ error: BusError) {
+    func record(_ error: any Error) {
         counter.increment()
         let now = ContinuousClock.now
         let (shouldLog, total): (Bool, Int) = state.withLock { state in

@@ -94,28 +94,16 @@ public struct DecisionService: Service {
     }
 
     /// Forwards a bucket's values (then `.caughtUp`, then live changes) as typed changes. A value
-    /// that does not decode is counted, logged and treated as absent.
+    /// that does not decode is counted and logged by the bus library and treated as absent.
     static func mirror<Value: SwiftProtobuf.Message & Sendable>(
         _ store: KeyValueStore, as type: Value.Type, into sink: AsyncStream<Input>.Continuation, logger: Logger,
         change: @escaping @Sendable (String, Value?) -> ClusterMirror.Change
     ) async throws {
-        let undecodable = Counter(label: "podguard_decision_undecodable_values_total", dimensions: [("bucket", store.bucket)])
-        for try await update in try await store.watch() {
+        for try await update in try await store.watch(as: Value.self) {
             switch update {
-            case .caughtUp:
-                sink.yield(.caughtUp(bucket: store.bucket))
-            case .entry(let entry):
-                guard entry.operation == .put else {
-                    sink.yield(.change(change(entry.key, nil)))
-                    continue
-                }
-                do {
-                    sink.yield(.change(change(entry.key, try Value(serializedBytes: entry.value))))
-                } catch {
-                    undecodable.increment()
-                    logger.error("undecodable value skipped", metadata: [
-                        "bucket": "\(store.bucket)", "key": "\(entry.key)", "expectedType": "\(Value.protoMessageName)"])
-                }
+            case .caughtUp: sink.yield(.caughtUp(bucket: store.bucket))
+            case .put(let key, let value, _): sink.yield(.change(change(key, value)))
+            case .deleted(let key): sink.yield(.change(change(key, nil)))
             }
         }
     }
