@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "BusService", targets: ["BusService"]),
         .executable(name: "podguard-tap", targets: ["Tap"]),
         .executable(name: "podguard-decision", targets: ["Decision"]),
+        .executable(name: "podguard-array-prober", targets: ["ArrayProber"]),
         .executable(name: "podguard-bench", targets: ["PodguardBench"]),
         // MARK: CSI layer and array families (issue "CSI layer, array-family adapters, simulator")
         .library(name: "ArrayFamily", targets: ["ArrayFamily"]),
@@ -190,6 +191,23 @@ let package = Package(
             path: "Services/Decision/Main",
             swiftSettings: strictSettings
         ),
+        /// array-prober: samples each (family, node) through the controller adapters, applies the
+        /// loss threshold per array, publishes ArrayConnectivity; replicas share nodes by lease.
+        .target(
+            name: "ArrayProberService",
+            dependencies: [
+                "Bus", "BusService", "Contracts", "Policy", "ServiceKit",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/ArrayProber/ArrayProberService",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ArrayProber",
+            dependencies: ["ArrayProberService", "BusService", "ServiceKit"],
+            path: "Services/ArrayProber/Main",
+            swiftSettings: strictSettings
+        ),
         /// `podguard-tap`: prints every podguard message on the bus, decoded; publishes test alerts.
         .executableTarget(
             name: "Tap",
@@ -305,6 +323,15 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/DecisionServiceTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ArrayProberServiceTests",
+            dependencies: [
+                "ArrayProberService", "Bus", "BusService", "Contracts", "Policy", "ServiceKit", "Harness",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/ArrayProberServiceTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

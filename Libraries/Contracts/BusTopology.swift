@@ -131,9 +131,13 @@ public struct BusTopology: Sendable, Hashable {
     /// The topology of the default prefix on a single server.
     public static let standard = BusTopology()
 
-    public init(subjects: PodguardSubjects = .standard, replicas: Int = 1) {
+    /// How long an array-prober replica stays a member without renewing its lease.
+    public let proberLeaseTTL: Duration
+
+    public init(subjects: PodguardSubjects = .standard, replicas: Int = 1, proberLeaseTTL: Duration = .seconds(30)) {
         self.subjects = subjects
         self.replicas = replicas
+        self.proberLeaseTTL = proberLeaseTTL
     }
 
     /// Stream-name prefix: the subject prefix upper-cased, '.' and '-' as '_' ("PODGUARD").
@@ -241,10 +245,10 @@ public struct BusTopology: Sendable, Hashable {
             summary: "FenceRecord state machine per pod uid; every write is a compare-and-set")
     }
 
-    /// Work-sharing leases of array-prober replicas, TTL 30 s.
+    /// Work-sharing leases of array-prober replicas, TTL `proberLeaseTTL` (30 s).
     public var proberBucket: KeyValueBucketSpec {
         KeyValueBucketSpec(
-            name: "\(bucketPrefix)-prober", history: 1, ttl: .seconds(30), storage: .file,
+            name: "\(bucketPrefix)-prober", history: 1, ttl: proberLeaseTTL, storage: .file,
             replicas: replicas, keyFormat: "replica.<replica id>",
             valueMessageName: Podguard_V1_ProberLease.protoMessageName,
             summary: "array-prober membership leases (expire after 30 s without renewal)")

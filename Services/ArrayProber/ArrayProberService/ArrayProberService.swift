@@ -1,0 +1,213 @@
+import Bus
+import BusService
+import Contracts
+import Foundation
+import Logging
+import Metrics
+import Policy
+import ServiceKit
+import ServiceLifecycle
+import SwiftProtobuf
+import Synchronization
+
+/// The array-prober: every cycle, samples each (family, node) pair it owns through the family's
+/// controller adapter and publishes the node's ArrayConnectivity (subject and bucket).
+///
+/// Replicas share the pairs: each renews a lease in the prober bucket, the live leases are the
+/// membership, and rendezvous hashing of the node name over it says who probes what
+/// (`WorkAssignment`), so no node is probed twice in a cycle and a dead replica's nodes move to
+/// the others once its lease expires. Loss counts are seeded from the last published value, so a
+/// takeover continues the count.
+public struct ArrayProberService: Service {
+    let connection: BusConnection
+    let topology: BusTopology
+    let settings: ProberSettings
+    let readiness: ReadinessRegistry
+    let logger: Logger
+    public static let readinessComponent = "prober"
+
+    public init(connection: BusConnection, topology: BusTopology, settings: ProberSettings, readiness: ReadinessRegistry, logger: Logger) {
+        self.connection = connection
+        self.topology = topology
+        self.settings = settings
+        self.readiness = readiness
+        self.logger = logger
+        readiness.register(Self.readinessComponent)
+    }
+
+    public func run() async throws {
+        try await connection.waitUntilConnected(timeout: .seconds(60))
+        let js = try connection.jetStream()
+        try await TopologyInstaller.ensure(topology, on: js, logger: logger)
+        let pods = try await js.keyValue(TopologyInstaller.keyValueConfiguration(topology.podsBucket))
+        let nodes = try await js.keyValue(TopologyInstaller.keyValueConfiguration(topology.nodesBucket))
+        let connectivity = try await js.keyValue(TopologyInstaller.keyValueConfiguration(topology.connectivityBucket))
+        let members = try await js.keyValue(TopologyInstaller.keyValueConfiguration(topology.proberBucket))
+        let state = ProberState()
+        let acquiredAt = Date()
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await Self.follow(pods, as: Podguard_V1_PodState.self) { state.setPod($0, $1) } caughtUp: { state.caughtUp("pods") } }
+            group.addTask { try await Self.follow(nodes, as: Podguard_V1_NodeState.self) { state.setNode(SubjectToken.decode($0) ?? $0, $1) } caughtUp: { state.caughtUp("nodes") } }
+
+            var trackers: [String: ConnectivityTracker] = [:]
+            var cycle: UInt64 = 0
+            let cycles = Counter(label: "podguard_prober_cycles_total")
+            let probes = Counter(label: "podguard_prober_probes_total")
+            do {
+                while !Task.isShuttingDownGracefully {
+                    let started = ContinuousClock.now
+                    try await renewLease(members, acquiredAt: acquiredAt, cycle: cycle, probed: trackers.count)
+                    if state.isCaughtUp(["pods", "nodes"]) {
+                        cycle += 1
+                        let live = try await liveReplicas(members)
+                        let (probed, published) = try await runCycle(cycle, live: live, state: state, trackers: &trackers,
+                                                                     connectivity: connectivity)
+                        probes.increment(by: probed)
+                        cycles.increment()
+                        readiness.set(Self.readinessComponent, ready: true)
+                        logger.debug("probe cycle done", metadata: ["cycle": "\(cycle)", "probed": "\(probed)", "published": "\(published)",
+                                                                    "replicas": "\(live.count)"])
+                    }
+                    let elapsed = ContinuousClock.now - started
+                    if elapsed < settings.pollInterval {
+                        let pause = settings.pollInterval - elapsed
+                        try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+                    }
+                }
+            } catch is CancellationError {
+                // Shutdown while sleeping: fall through to the handover.
+            }
+            // Hand the nodes over at once instead of after the lease TTL; in a task of its own so a
+            // cancelled run still gets it done.
+            let leaseKey = PodguardKeys.proberLease(replicaID: settings.replicaID)
+            await Task { try? await members.delete(leaseKey) }.value
+            readiness.set(Self.readinessComponent, ready: false, reason: "shutting down")
+            group.cancelAll()
+        }
+    }
+
+    /// One cycle: probe every owned pair (bounded concurrency), publish each result.
+    private func runCycle(_ cycle: UInt64, live: [String], state: ProberState, trackers: inout [String: ConnectivityTracker],
+                          connectivity: KeyValueStore) async throws -> (probed: Int, published: Int) {
+        let (pods, nodes) = state.snapshot()
+        let targets = ProbeTarget.targets(pods: pods, nodes: nodes)
+        let owned = targets.filter { WorkAssignment.owner(of: $0.node, among: live) == settings.replicaID }
+        let ownedKeys = Set(owned.map(\.key))
+        trackers = trackers.filter { ownedKeys.contains($0.key) }
+        for target in owned where trackers[target.key]?.target != target {
+            let previous = try? await connectivity.get(target.key, as: Podguard_V1_ArrayConnectivity.self)?.value
+            trackers[target.key] = ConnectivityTracker(target: target, threshold: settings.lossThreshold,
+                                                       pollInterval: settings.pollInterval, previous: previous)
+        }
+
+        var outcomes: [String: ConnectivityTracker.Outcome] = [:]
+        try await withThrowingTaskGroup(of: (String, ConnectivityTracker.Outcome).self) { group in
+            var pending = owned[...]
+            func startNext() {
+                guard let target = pending.popFirst() else { return }
+                group.addTask { (target.key, await probe(target, cycle: cycle)) }
+            }
+            for _ in 0..<settings.concurrency { startNext() }
+            while let (key, outcome) = try await group.next() {
+                outcomes[key] = outcome
+                startNext()
+            }
+        }
+
+        var published = 0
+        let now = Date()
+        for target in owned {
+            guard let outcome = outcomes[target.key], var tracker = trackers[target.key] else { continue }
+            var header = Podguard_V1_Header()
+            header.producerID = "array-prober/\(settings.replicaID)"
+            header.producedAt = Google_Protobuf_Timestamp(date: now)
+            let message = tracker.record(outcome, cycle: cycle, producer: header, now: now)
+            trackers[target.key] = tracker
+            do {
+                try await connectivity.put(target.key, message: message)
+                try connection.publish(message, to: topology.subjects.connectivity(family: target.family, node: target.node))
+                published += 1
+            } catch {
+                logger.error("could not publish connectivity", metadata: ["key": "\(target.key)", "error": "\(error)"])
+            }
+            if message.verdict == .lost {
+                logger.warning("array connectivity lost", metadata: ["node": "\(target.node)", "family": "\(PodguardSubjects.token(target.family))"])
+            }
+        }
+        return (owned.count, published)
+    }
+
+    private func probe(_ target: ProbeTarget, cycle: UInt64) async -> ConnectivityTracker.Outcome {
+        var request = Podguard_V1_ValidateHostConnectivityRequest()
+        request.header.producerID = "array-prober/\(settings.replicaID)"
+        request.header.producedAt = Google_Protobuf_Timestamp(date: Date())
+        request.nodeName = target.node
+        request.csiNodeID = target.csiNodeID
+        request.timeout = Google_Protobuf_Duration(seconds: settings.probeTimeout.components.seconds, nanos: 0)
+        let subject = topology.subjects.adapterController(family: target.family, operation: .validateHostConnectivity)
+        do {
+            // Wait a little longer than the adapter's own deadline so its typed error arrives.
+            let reply = try await connection.request(request, to: subject, expecting: Podguard_V1_ValidateHostConnectivityReply.self,
+                                                     timeout: settings.probeTimeout + .milliseconds(500))
+            return .reply(reply)
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    private func renewLease(_ members: KeyValueStore, acquiredAt: Date, cycle: UInt64, probed: Int) async throws {
+        var lease = Podguard_V1_ProberLease()
+        lease.header.producerID = "array-prober/\(settings.replicaID)"
+        lease.header.producedAt = Google_Protobuf_Timestamp(date: Date())
+        lease.replicaID = settings.replicaID
+        lease.acquiredAt = Google_Protobuf_Timestamp(date: acquiredAt)
+        lease.renewedAt = Google_Protobuf_Timestamp(date: Date())
+        lease.nodesProbed = UInt32(clamping: probed)
+        lease.cycle = cycle
+        try await members.put(PodguardKeys.proberLease(replicaID: settings.replicaID), message: lease)
+    }
+
+    /// The replica ids with a live lease (expired leases are gone from the bucket), always including
+    /// this replica.
+    private func liveReplicas(_ members: KeyValueStore) async throws -> [String] {
+        let ids = try await members.keys().compactMap { key -> String? in
+            guard key.hasPrefix("replica.") else { return nil }
+            return SubjectToken.decode(String(key.dropFirst("replica.".count)))
+        }
+        return Array(Set(ids + [settings.replicaID])).sorted()
+    }
+
+    static func follow<Value: SwiftProtobuf.Message & Sendable>(
+        _ store: KeyValueStore, as type: Value.Type, apply: @escaping @Sendable (String, Value?) -> Void,
+        caughtUp: @escaping @Sendable () -> Void
+    ) async throws {
+        for try await update in try await store.watch(as: Value.self) {
+            switch update {
+            case .caughtUp: caughtUp()
+            case .put(let key, let value, _): apply(key, value)
+            case .deleted(let key): apply(key, nil)
+            }
+        }
+    }
+}
+
+/// The pods and nodes the prober follows, shared between the watch tasks and the cycle loop.
+final class ProberState: Sendable {
+    private struct Values {
+        var pods: [String: Podguard_V1_PodState] = [:]
+        var nodes: [String: Podguard_V1_NodeState] = [:]
+        var caughtUp: Set<String> = []
+    }
+
+    private let values = Mutex(Values())
+
+    func setPod(_ key: String, _ pod: Podguard_V1_PodState?) { values.withLock { $0.pods[key] = pod } }
+    func setNode(_ name: String, _ node: Podguard_V1_NodeState?) { values.withLock { $0.nodes[name] = node } }
+    func caughtUp(_ bucket: String) { _ = values.withLock { $0.caughtUp.insert(bucket) } }
+    func isCaughtUp(_ buckets: Set<String>) -> Bool { values.withLock { buckets.isSubset(of: $0.caughtUp) } }
+
+    func snapshot() -> ([Podguard_V1_PodState], [String: Podguard_V1_NodeState]) {
+        values.withLock { (Array($0.pods.values), $0.nodes) }
+    }
+}
