@@ -4,17 +4,30 @@ import Harness
 import Kube
 import Logging
 import NodeSimulator
+import Synchronization
 import Testing
 
 /// The shared real control plane, an admin client, a fresh namespace per test and a simulated
 /// cluster of nodes with unique names.
 enum SimTestCluster {
+    /// One admin client for the process: an AsyncHTTPClient must be shut down before it is
+    /// released, and the shared control plane outlives every test anyway.
+    private static let sharedClient = Mutex<KubeClient?>(nil)
+
     static func client() async throws -> KubeClient {
         let plane = try await KubeControlPlane.shared()
+        if let client = sharedClient.withLock({ $0 }) { return client }
         var configuration = try KubeClientConfiguration.fromKubeconfig(path: plane.kubeconfigPath)
         configuration.queriesPerSecond = 200
         configuration.burst = 400
-        return try KubeClient(configuration: configuration)
+        let client = try KubeClient(configuration: configuration)
+        let kept = sharedClient.withLock { slot in
+            if let existing = slot { return existing }
+            slot = client
+            return client
+        }
+        if kept !== client { try await client.shutdown() }
+        return kept
     }
 
     /// A namespace named after the test, with its `default` ServiceAccount (pods need it).
