@@ -78,6 +78,8 @@ public final class KubeControlPlane: Sendable {
         if (try? process.run()) != nil { _ = Self.wait(for: process) }
     }
 
+    var downScript: String { script("down.sh") }
+
     private func script(_ name: String) -> String {
         repositoryRoot.appendingPathComponent("scripts/control-plane/\(name)").path
     }

@@ -89,6 +89,7 @@ func next<I: AsyncIteratorProtocol>(_ iterator: inout I, _ what: String = "event
 }
 
 /// Runs `body` with a client of its own and shuts it down afterwards, also when `body` throws.
+@discardableResult
 func withClient<R>(_ configuration: KubeClientConfiguration, _ body: (KubeClient) async throws -> R) async throws -> R {
     let client = try KubeClient(configuration: configuration)
     do {
