@@ -1,0 +1,5 @@
+/// `contexts[]` of a kubeconfig.
+public struct KubeconfigNamedContext: Codable, Sendable, Hashable {
+    public var name: String
+    public var context: KubeconfigContext
+}

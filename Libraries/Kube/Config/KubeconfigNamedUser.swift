@@ -1,0 +1,5 @@
+/// `users[]` of a kubeconfig.
+public struct KubeconfigNamedUser: Codable, Sendable, Hashable {
+    public var name: String
+    public var user: KubeconfigUser
+}

@@ -1,2 +1,0 @@
-// Placeholder until the tests are written; keeps the package resolvable.
-enum TestsPlaceholder {}
