@@ -34,6 +34,14 @@ let package = Package(
         // MARK: Node simulator
         .library(name: "NodeSimulator", targets: ["NodeSimulator"]),
         .executable(name: "podguard-node-sim", targets: ["NodeSimulatorMain"]),
+        // MARK: Adapters
+        .library(name: "AdapterKit", targets: ["AdapterKit"]),
+        .executable(name: "podguard-adapter-powerflex", targets: ["AdapterPowerFlex"]),
+        .executable(name: "podguard-adapter-powerstore", targets: ["AdapterPowerStore"]),
+        .executable(name: "podguard-adapter-powerscale", targets: ["AdapterPowerScale"]),
+        .executable(name: "podguard-adapter-powermax", targets: ["AdapterPowerMax"]),
+        .executable(name: "podguard-adapter-unity", targets: ["AdapterUnity"]),
+        .executable(name: "podguard-adapter-generic", targets: ["AdapterGeneric"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -219,6 +227,37 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Adapters
+
+        /// What every array-family adapter shares: the bus contract of adapter.proto served over a
+        /// CSI driver's socket (requests → CSI/podmon calls → typed replies), CSI health and
+        /// readiness, metrics, configuration and graceful shutdown. The executables only pick a family.
+        .target(
+            name: "AdapterKit",
+            dependencies: [
+                "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "ServiceKit",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Libraries/AdapterKit",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "AdapterPowerFlex", dependencies: ["AdapterKit", "PowerFlexFamily"],
+                          path: "Services/Adapters/PowerFlex", swiftSettings: strictSettings),
+        .executableTarget(name: "AdapterPowerStore", dependencies: ["AdapterKit", "PowerStoreFamily"],
+                          path: "Services/Adapters/PowerStore", swiftSettings: strictSettings),
+        .executableTarget(name: "AdapterPowerScale", dependencies: ["AdapterKit", "PowerScaleFamily"],
+                          path: "Services/Adapters/PowerScale", swiftSettings: strictSettings),
+        .executableTarget(name: "AdapterPowerMax", dependencies: ["AdapterKit", "PowerMaxFamily"],
+                          path: "Services/Adapters/PowerMax", swiftSettings: strictSettings),
+        .executableTarget(name: "AdapterUnity", dependencies: ["AdapterKit", "UnityFamily"],
+                          path: "Services/Adapters/Unity", swiftSettings: strictSettings),
+        .executableTarget(name: "AdapterGeneric", dependencies: ["AdapterKit", "GenericFamily", "ServiceKit"],
+                          path: "Services/Adapters/Generic", swiftSettings: strictSettings),
+
         // MARK: Test infrastructure, benchmarks and tests
 
         /// Starts and stops real infrastructure for tests, benchmarks and the demo (nats-server, ...).
@@ -370,6 +409,21 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/ArrayProberServiceTests",
+            swiftSettings: strictSettings
+        ),
+        // MARK: Adapters (tests)
+        .testTarget(
+            name: "AdapterTests",
+            dependencies: [
+                "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator", "Harness",
+                "ServiceKit", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily",
+                "UnityFamily", "GenericFamily",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/AdapterTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -117,8 +117,17 @@ public final class CSIDriverSimulator: Sendable {
         }
         guard case .serving(let grpc, let task) = consume current else { return }
         grpc.beginGracefulShutdown()
-        task.cancel()
-        await task.value
+        // Cancelling the server while streams are open trips an assertion in the NIO transport
+        // ("Deinited NIOAsyncWriter without calling finish()"), seen when several simulators stop at
+        // once: let the graceful shutdown finish the open calls, and cancel only if it hangs.
+        let ended = ServerEnded()
+        Task { await task.value; ended.mark() }
+        for _ in 0..<60 where !ended.value { try? await Task.sleep(for: .milliseconds(50)) }
+        let finished = ended.value
+        if !finished {
+            task.cancel()
+            await task.value
+        }
         _ = unlink(socketPath)
     }
 
@@ -197,3 +206,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// Set once the simulator's server task has returned (polled by `stop()`).
+private final class ServerEnded: Sendable {
+    private let ended = Atomic<Bool>(false)
+    func mark() { ended.store(true, ordering: .releasing) }
+    var value: Bool { ended.load(ordering: .acquiring) }
+}

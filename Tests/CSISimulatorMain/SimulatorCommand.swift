@@ -5,6 +5,12 @@ import Hummingbird
 import Logging
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `podguard-csi-sim --family <name> --socket <path>`: a family-faithful CSI driver over a simulated
 /// array for the demo, with a JSON control API on a loopback port (see SimulatorControlAPI).
 @main
@@ -52,6 +58,8 @@ struct SimulatorCommand: AsyncParsableCommand {
             onServerRunning: { [path] channel in
                 let port = channel.localAddress?.port ?? 0
                 print("podguard-csi-sim: \(familyID.rawValue) driver on unix://\(path), control API on http://127.0.0.1:\(port)")
+                // stdout is block-buffered when redirected: flush so a script can read the port now.
+                fflush(nil)
             },
             logger: logger)
         try await app.runService()

@@ -21,8 +21,25 @@ extension KubeControlPlane {
             return task
         }
         let plane = try await task.value
-        started.withLock { $0 = plane }
+        let first = started.withLock { slot in
+            defer { slot = plane }
+            return slot == nil
+        }
+        if first { plane.stopWhenProcessEnds() }
         return plane
+    }
+
+    /// A detached watcher that runs `down.sh --purge` once this process is gone, however it ends
+    /// (`atexit` handlers do not run on a crash, a signal, or some failing test-runner exits).
+    func stopWhenProcessEnds() {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; exec bash \"$1\" \"$2\" --purge"
+        process.arguments = ["bash", "-c", script, "reaper", downScript, stateDirectory.path]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
     }
 
     /// Stops the shared control plane if it was started (runs at exit; idempotent).

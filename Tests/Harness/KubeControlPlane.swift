@@ -1,6 +1,10 @@
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A real Kubernetes control plane (etcd, kube-apiserver v1.20, controller-manager, scheduler) on
 /// free loopback ports, started by `scripts/control-plane/up.sh` in a fresh temporary directory.
 ///
@@ -71,9 +75,10 @@ public final class KubeControlPlane: Sendable {
         process.arguments = [script("down.sh"), stateDirectory.path, "--purge"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try? process.run()
-        process.waitUntilExit()
+        if (try? process.run()) != nil { _ = Self.wait(for: process) }
     }
+
+    var downScript: String { script("down.sh") }
 
     private func script(_ name: String) -> String {
         repositoryRoot.appendingPathComponent("scripts/control-plane/\(name)").path
@@ -125,27 +130,49 @@ public final class KubeControlPlane: Sendable {
     }
 
     /// Runs a script to completion off the cooperative pool, returning its exit status and output.
+    ///
+    /// The output goes to a temporary file, not a pipe: the daemons `up.sh` starts may inherit
+    /// descriptors, and a pipe would then never reach end-of-file while they run.
     static func run(_ script: String, _ arguments: [String], environment: [String: String]) async throws -> (Int32, String) {
-        try await withCheckedThrowingContinuation { continuation in
+        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("podguard-cp-script-\(UUID().uuidString.prefix(8)).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: logFile) }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/bash")
-                process.arguments = [script] + arguments
-                process.environment = environment
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                process.standardInput = FileHandle.nullDevice
                 do {
+                    let output = try FileHandle(forWritingTo: logFile)
+                    defer { try? output.close() }
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+                    process.arguments = [script] + arguments
+                    process.environment = environment
+                    process.standardOutput = output
+                    process.standardError = output
+                    process.standardInput = FileHandle.nullDevice
                     try process.run()
+                    continuation.resume(returning: Self.wait(for: process))
                 } catch {
                     continuation.resume(throwing: error)
-                    return
                 }
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
             }
+        }
+        return (status, (try? String(contentsOf: logFile, encoding: .utf8)) ?? "")
+    }
+
+    /// Waits for a child to exit. Foundation's `waitUntilExit()` was seen never returning here
+    /// (the child a zombie, never reaped) while the test runner ran, so reap it directly.
+    static func wait(for process: Process) -> Int32 {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(process.processIdentifier, &status, 0)
+            if result == process.processIdentifier {
+                // WIFEXITED: low 7 bits zero; exit code in the next 8 bits. A signal counts as failure.
+                return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            }
+            if result == -1, errno == EINTR { continue }
+            // Someone else (Foundation) reaped it: its status is then known to Process.
+            while process.isRunning { usleep(10_000) }
+            return process.terminationStatus
         }
     }
 

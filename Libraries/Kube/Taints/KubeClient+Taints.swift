@@ -4,8 +4,8 @@ import Logging
 extension KubeClient {
     /// Adds a taint to a node unless a taint with its key and effect is there. Read-modify-update
     /// with the node's resourceVersion, retried on conflict: a concurrent writer's taint is never
-    /// overwritten (a strategic merge patch of `spec.taints` would be, as taints have no merge key
-    /// in 1.20 and the list is replaced). Returns whether the node changed.
+    /// overwritten (a patch that sends the whole `spec.taints` list, as podmon's does, replaces the
+    /// list and can drop a taint added in between). Returns whether the node changed.
     @discardableResult
     public func addTaint(_ taint: Taint, toNode name: String) async throws -> Bool {
         var changed = false

@@ -1,6 +1,7 @@
 import Foundation
 import Harness
 import Kube
+import Synchronization
 import Testing
 
 /// The shared real control plane, a client for it, and a fresh namespace per test.
@@ -19,9 +20,19 @@ enum TestCluster {
         return configuration
     }
 
-    static func client(server: String? = nil) async throws -> (KubeClient, KubeControlPlane) {
+    private static let sharedClient = Mutex<KubeClient?>(nil)
+
+    /// One admin client shared by the tests of this process (never shut down: it lives as long as
+    /// the process; async-http-client traps in debug builds when a client is deinitialised open).
+    static func client() async throws -> (KubeClient, KubeControlPlane) {
         let plane = try await plane()
-        return (try KubeClient(configuration: configuration(plane, server: server)), plane)
+        let client = try sharedClient.withLock { slot in
+            if let slot { return slot }
+            let client = try KubeClient(configuration: configuration(plane))
+            slot = client
+            return client
+        }
+        return (client, plane)
     }
 
     /// Creates a namespace named after the test and waits for its `default` ServiceAccount
@@ -31,7 +42,8 @@ enum TestCluster {
         _ = try await client.create(Namespace(name: name))
         if waitForServiceAccount {
             try await eventually("default ServiceAccount in \(name)") {
-                try await client.getIfPresent(TestServiceAccount.self, name: "default", namespace: name) != nil
+                // The account and its token secret: admission wants both before it admits a pod.
+                try await client.getIfPresent(TestServiceAccount.self, name: "default", namespace: name)?.secrets?.isEmpty == false
             }
         }
         return name
@@ -74,4 +86,23 @@ func next<I: AsyncIteratorProtocol>(_ iterator: inout I, _ what: String = "event
         throw TestFailure("sequence ended while waiting for \(what)")
     }
     return element
+}
+
+/// Runs `body` with a client of its own and shuts it down afterwards, also when `body` throws.
+@discardableResult
+func withClient<R>(_ configuration: KubeClientConfiguration, _ body: (KubeClient) async throws -> R) async throws -> R {
+    let client = try KubeClient(configuration: configuration)
+    do {
+        let result = try await body(client)
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}
+
+/// Deletes a cluster-scoped test object in the background (from a `defer`).
+func cleanUp<T: KubeResource>(_ client: KubeClient, _ type: T.Type, _ name: String) {
+    Task { try? await client.delete(type, name: name) }
 }

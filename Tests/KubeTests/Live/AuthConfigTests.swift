@@ -1,0 +1,158 @@
+import Foundation
+import Harness
+import Kube
+import Testing
+
+@Suite("Kubeconfig and in-cluster authentication against the real apiserver", .timeLimit(.minutes(2)))
+struct AuthConfigTests {
+    private func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kube-auth-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// Lists namespaces with the given configuration: proves transport, trust and identity.
+    private func canList(_ configuration: KubeClientConfiguration) async throws -> Bool {
+        try await withClient(configuration) { client in
+            _ = try await client.list(Namespace.self, options: ListOptions(limit: 1))
+            return true
+        }
+    }
+
+    @Test func kubeconfigWithFilesWorks() async throws {
+        let plane = try await TestCluster.plane()
+        // The admin kubeconfig written by up.sh uses certificate-authority / client-certificate files.
+        #expect(try await canList(KubeClientConfiguration.fromKubeconfig(path: plane.kubeconfigPath)))
+    }
+
+    @Test func kubeconfigWithBase64DataAndRelativePathsWorks() async throws {
+        let plane = try await TestCluster.plane()
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ca = try Data(contentsOf: URL(fileURLWithPath: plane.caFile)).base64EncodedString()
+        let cert = try Data(contentsOf: URL(fileURLWithPath: plane.clientCertFile)).base64EncodedString()
+        // The key as a file next to the kubeconfig, named relatively: mixed data and file.
+        try FileManager.default.copyItem(atPath: plane.clientKeyFile, toPath: directory.appendingPathComponent("admin.key").path)
+        let yaml = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: other
+          cluster: {server: "https://127.0.0.1:1"}
+        - name: real
+          cluster:
+            server: \(plane.apiserverURL)
+            certificate-authority-data: \(ca)
+        users:
+        - name: admin
+          user:
+            client-certificate-data: \(cert)
+            client-key: admin.key
+        contexts:
+        - name: wrong
+          context: {cluster: other, user: admin}
+        - name: right
+          context: {cluster: real, user: admin, namespace: team-a}
+        current-context: right
+        """
+        let path = directory.appendingPathComponent("config").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let configuration = try KubeClientConfiguration.fromKubeconfig(path: path)
+        #expect(configuration.namespace == "team-a")
+        #expect(try await canList(configuration))
+        // The other context points at a closed port: the context choice matters.
+        let wrong = try KubeClientConfiguration.fromKubeconfig(path: path, context: "wrong")
+        await #expect(throws: KubeError.self) { try await canList(wrong) }
+    }
+
+    @Test func insecureSkipVerifyWorksAndWithoutItTheUnknownCAFails() async throws {
+        let plane = try await TestCluster.plane()
+        var tls = TLSSettings()
+        tls.clientCertificatePEM = Array(try Data(contentsOf: URL(fileURLWithPath: plane.clientCertFile)))
+        tls.clientKeyPEM = Array(try Data(contentsOf: URL(fileURLWithPath: plane.clientKeyFile)))
+        var untrusted = KubeClientConfiguration(server: plane.apiserverURL, tls: tls)
+        untrusted.retry = RetryPolicy(maxAttempts: 1)
+        await #expect(throws: KubeError.self) { try await canList(untrusted) }
+        var insecure = untrusted
+        insecure.tls.insecureSkipVerify = true
+        #expect(try await canList(insecure))
+    }
+
+    @Test func bearerTokenFromAKubeconfigAndTokenFileRotationInCluster() async throws {
+        let (admin, plane) = try await TestCluster.client()
+        let ns = try await TestCluster.namespace(admin, "token", waitForServiceAccount: true)
+        // Two service accounts; only "reader" may list pods in the namespace.
+        for name in ["reader", "nobody"] { _ = try await admin.create(TestServiceAccount(name: name, namespace: ns)) }
+        var binding = TestRoleBinding(name: "reader-view", namespace: ns)
+        binding.roleRef = .object(["apiGroup": .string("rbac.authorization.k8s.io"), "kind": .string("ClusterRole"), "name": .string("view")])
+        binding.subjects = [.object(["kind": .string("ServiceAccount"), "name": .string("reader"), "namespace": .string(ns)])]
+        _ = try await admin.create(binding)
+        func token(of account: String) async throws -> String {
+            var secretName: String?
+            try await eventually("token secret of \(account)") {
+                secretName = try await admin.get(TestServiceAccount.self, name: account, namespace: ns).secrets?.first?.name
+                return secretName != nil
+            }
+            let secret = try await admin.get(TestSecret.self, name: secretName!, namespace: ns)
+            let encoded = try #require(secret.data?["token"])
+            return String(decoding: try #require(Data(base64Encoded: encoded)), as: UTF8.self)
+        }
+        let readerToken = try await token(of: "reader")
+        let nobodyToken = try await token(of: "nobody")
+
+        // kubeconfig with `token` and the CA as a file.
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let kubeconfig = directory.appendingPathComponent("token.kubeconfig").path
+        try """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: c, cluster: {server: "\(plane.apiserverURL)", certificate-authority: "\(plane.caFile)"}}]
+        users: [{name: u, user: {token: "\(readerToken)"}}]
+        contexts: [{name: x, context: {cluster: c, user: u, namespace: "\(ns)"}}]
+        current-context: x
+        """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        try await withClient(try KubeClientConfiguration.fromKubeconfig(path: kubeconfig)) { client in
+            _ = try await client.list(Pod.self, namespace: ns)
+            await #expect { try await client.list(Pod.self, namespace: "default") } throws: { error in
+                guard case .forbidden(let status) = error as? KubeError else { return false }
+                return status.message?.contains("system:serviceaccount:\(ns):reader") == true
+            }
+        }
+
+        // In-cluster: a service-account directory of our own, the environment pointing at the apiserver.
+        let account = directory.appendingPathComponent("serviceaccount")
+        try FileManager.default.createDirectory(at: account, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: plane.caFile, toPath: account.appendingPathComponent("ca.crt").path)
+        try ns.write(to: account.appendingPathComponent("namespace"), atomically: true, encoding: .utf8)
+        let tokenFile = account.appendingPathComponent("token")
+        try readerToken.write(to: tokenFile, atomically: true, encoding: .utf8)
+        let environment = ["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(plane.apiserverPort)]
+        // Re-read interval zero: every request reads the file (the interval logic is unit-tested).
+        let configuration = try KubeClientConfiguration.inCluster(environment: environment, serviceAccountDirectory: account.path, tokenReReadInterval: .zero)
+        #expect(configuration.namespace == ns)
+        try await withClient(configuration) { client in
+            _ = try await client.list(Pod.self, namespace: ns)
+            // The kubelet rotates the token: the next request must use the new one.
+            try nobodyToken.write(to: tokenFile, atomically: true, encoding: .utf8)
+            await #expect { try await client.list(Pod.self, namespace: ns) } throws: { error in
+                guard case .forbidden(let status) = error as? KubeError else { return false }
+                return status.message?.contains("system:serviceaccount:\(ns):nobody") == true
+            }
+            try readerToken.write(to: tokenFile, atomically: true, encoding: .utf8)
+            _ = try await client.list(Pod.self, namespace: ns)
+        }
+        // An invalid token is a typed 401.
+        try "not-a-token".write(to: tokenFile, atomically: true, encoding: .utf8)
+        try await withClient(configuration) { client in
+            await #expect { try await client.list(Pod.self, namespace: ns) } throws: { error in
+                if case .unauthorized = error as? KubeError { return true }
+                return false
+            }
+        }
+    }
+
+    @Test func inClusterWithoutTheEnvironmentIsRefused() throws {
+        #expect(throws: KubeConfigError.self) { try KubeClientConfiguration.inCluster(environment: [:]) }
+    }
+}
