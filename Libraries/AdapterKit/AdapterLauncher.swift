@@ -28,12 +28,8 @@ public enum AdapterLauncher {
                                          settings: settings, readiness: application.readiness,
                                          logger: application.logger)
             try await application.run([bus, adapter])
-        } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("\(info.executableName): configuration error: \(error)\n".utf8))
-            exit(PodguardApplication.exitConfigurationError)
         } catch {
-            application.logger.critical("\(info.executableName) failed", metadata: ["error": "\(error)"])
-            exit(1)
+            application.terminate(failingWith: error)
         }
     }
 }

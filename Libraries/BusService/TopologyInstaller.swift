@@ -15,7 +15,7 @@ public enum TopologyInstaller {
             logger.info("consumer ready", metadata: ["stream": "\(consumer.stream)", "consumer": "\(consumer.durableName)"])
         }
         for bucket in topology.buckets {
-            _ = try await jetStream.keyValue(keyValueConfiguration(bucket))
+            _ = try await jetStream.keyValue(bucket)
             logger.info("bucket ready", metadata: ["bucket": "\(bucket.name)", "values": "\(bucket.valueMessageName)"])
         }
     }
@@ -46,5 +46,12 @@ public enum TopologyInstaller {
 
     private static func storage(_ kind: StorageKind) -> StreamConfiguration.Storage {
         kind == .file ? .file : .memory
+    }
+}
+
+extension JetStream {
+    /// Binds to (or creates) one of podguard's buckets.
+    public func keyValue(_ spec: KeyValueBucketSpec) async throws -> KeyValueStore {
+        try await keyValue(TopologyInstaller.keyValueConfiguration(spec))
     }
 }

@@ -29,12 +29,8 @@ enum TapMain {
             let tap = TapService(settings: settings, connection: bus.connection, readiness: application.readiness,
                                  logger: application.logger)
             try await application.run([bus, tap])
-        } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("\(info.executableName): configuration error: \(error)\n".utf8))
-            exit(PodguardApplication.exitConfigurationError)
         } catch {
-            application.logger.critical("podguard-tap failed", metadata: ["error": "\(error)"])
-            exit(1)
+            application.terminate(failingWith: error)
         }
     }
 }

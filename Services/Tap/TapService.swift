@@ -36,7 +36,7 @@ struct TapService: Service {
         logger.info("tap subscribed", metadata: ["subjects": "\(settings.subjects)"])
         if settings.publishTestAlert { try await publishTestAlert() }
 
-        let printed = try await withThrowingTaskGroup(of: Void.self, returning: Int.self) { group in
+        let printed = await withTaskGroup(of: Void.self, returning: Int.self) { group in
             let (lines, sink) = AsyncStream<String>.makeStream()
             for subscription in subscriptions {
                 group.addTask {

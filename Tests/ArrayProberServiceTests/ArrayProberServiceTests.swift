@@ -60,8 +60,8 @@ struct ArrayProberServiceTests {
         let admin = try await connect(server, "admin")
         let js = try admin.jetStream()
         try await TopologyInstaller.ensure(topology, on: js, logger: quiet)
-        let pods = try await js.keyValue(TopologyInstaller.keyValueConfiguration(topology.podsBucket))
-        let nodeStates = try await js.keyValue(TopologyInstaller.keyValueConfiguration(topology.nodesBucket))
+        let pods = try await js.keyValue(topology.podsBucket)
+        let nodeStates = try await js.keyValue(topology.nodesBucket)
         for name in nodes {
             try await nodeStates.put(PodguardKeys.node(name), message: node(name))
             try await pods.put(PodguardKeys.pod(namespace: "db", name: "pod-\(name)"), message: pod("pod-\(name)", node: name))
@@ -70,8 +70,8 @@ struct ArrayProberServiceTests {
         try adapter.start(on: admin, subject: topology.subjects.adapterController(family: .powerflex, operation: .validateHostConnectivity))
         try await admin.flush()
         return Bed(server: server, admin: admin, adapter: adapter,
-                   connectivity: try await js.keyValue(TopologyInstaller.keyValueConfiguration(topology.connectivityBucket)),
-                   members: try await js.keyValue(TopologyInstaller.keyValueConfiguration(topology.proberBucket)))
+                   connectivity: try await js.keyValue(topology.connectivityBucket),
+                   members: try await js.keyValue(topology.proberBucket))
     }
 
     static func startReplica(_ bed: Bed, id: String) async throws -> (Task<Void, any Error>, BusConnection) {

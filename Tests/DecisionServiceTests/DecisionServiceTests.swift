@@ -44,9 +44,9 @@ struct DecisionServiceTests {
         #expect(readinessA.isReady && readinessB.isReady)
 
         let topology = BusTopology.standard
-        let nodes = try await js.keyValue(TopologyInstaller.keyValueConfiguration(topology.nodesBucket))
-        let pods = try await js.keyValue(TopologyInstaller.keyValueConfiguration(topology.podsBucket))
-        let fences = try await js.keyValue(TopologyInstaller.keyValueConfiguration(topology.fencesBucket))
+        let nodes = try await js.keyValue(topology.nodesBucket)
+        let pods = try await js.keyValue(topology.podsBucket)
+        let fences = try await js.keyValue(topology.fencesBucket)
         try await nodes.put(PodguardKeys.node("w1"), message: Fixture.node("w1"))
         try await pods.put(Fixture.podKey("pg-0"), message: Fixture.pod("pg-0", node: "w1"))
         try await pods.put(Fixture.podKey("pg-1"), message: Fixture.pod("pg-1", node: "w1", ready: .true))

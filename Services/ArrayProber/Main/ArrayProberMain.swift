@@ -19,12 +19,8 @@ enum ArrayProberMain {
             let prober = ArrayProberService(connection: bus.connection, topology: topology, settings: settings,
                                             readiness: application.readiness, logger: application.logger)
             try await application.run([bus, prober])
-        } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("\(info.executableName): configuration error: \(error)\n".utf8))
-            exit(PodguardApplication.exitConfigurationError)
         } catch {
-            application.logger.critical("podguard-array-prober failed", metadata: ["error": "\(error)"])
-            exit(1)
+            application.terminate(failingWith: error)
         }
     }
 }

@@ -25,12 +25,8 @@ enum DecisionMain {
                                            readiness: application.readiness, logger: application.logger,
                                            reevaluateEvery: application.configuration.duration("decision.reevaluateEvery") ?? .seconds(5))
             try await application.run([bus, decision])
-        } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("\(info.executableName): configuration error: \(error)\n".utf8))
-            exit(PodguardApplication.exitConfigurationError)
         } catch {
-            application.logger.critical("podguard-decision failed", metadata: ["error": "\(error)"])
-            exit(1)
+            application.terminate(failingWith: error)
         }
     }
 }
