@@ -20,7 +20,7 @@ struct SimulatedArrayState: Sendable {
     var calls: [String: Int] = [:]
     var events: [SimulatorEvent] = []
     var violations: [SimulatorViolation] = []
-    var nextVolumeNumber = 1
+    var nextVolumeNumber = VolumeNumberBlocks.allocate()
     /// A faithful driver refuses to publish a single-writer volume to a second node; switch off to
     /// let the invariant catch a misbehaving caller.
     var refuseSecondPublish = true

@@ -24,6 +24,8 @@ extension SimulatedNode {
             status.started = true
             return status
         }
+        // A JSON merge patch replaces the lists whole: a strategic merge would merge podIPs by ip
+        // and keep the address of the pod's previous life next to the new one (rejected as two IPs).
         do {
             let status: JSONValue = .object([
                 "phase": .string("Running"),
@@ -35,7 +37,7 @@ extension SimulatedNode {
                 "containerStatuses": try JSONValue(encoding: containers),
             ])
             _ = try await context.client.patch(Pod.self, name: pod.name, namespace: pod.namespace,
-                                               patch: .strategicMerge(.object(["status": status])), subresource: "status")
+                                               patch: .merge(.object(["status": status])), subresource: "status")
         } catch {
             logger.debug("pod status update failed", metadata: ["node": "\(name)", "pod": "\(pod.key)", "error": "\(error)"])
         }
