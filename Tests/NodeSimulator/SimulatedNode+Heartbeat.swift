@@ -10,7 +10,14 @@ extension SimulatedNode {
         let (running, registered) = record.withLock { ($0.lifecycle.kubeletRunning, $0.registered) }
         guard running, registered else { return }
         do {
-            let node = try await context.client.get(Node.self, name: name)
+            guard let node = try await context.client.getIfPresent(Node.self, name: name) else {
+                // Someone deleted the Node object: a real kubelet registers it again on its next
+                // status sync (with a new uid), and so do we.
+                logger.info("node object deleted, registering again", metadata: ["node": "\(name)"])
+                record.withLock { $0.registered = false }
+                try await register()
+                return
+            }
             let owner = OwnerReference(apiVersion: "v1", kind: "Node", name: name, uid: node.uid ?? "")
             try await renewLease(owner: owner)
             try await postStatus(current: node)

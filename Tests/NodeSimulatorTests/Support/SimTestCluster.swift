@@ -59,7 +59,10 @@ enum SimTestCluster {
 
     /// A one-replica StatefulSet `name` with one claim template `data` of the family's class,
     /// kept on the cluster's nodes (their zone).
-    static func statefulSet(_ name: String, namespace: String, family: ArrayFamilyID, zone: String) -> StatefulSet {
+    /// `evictAfter`: a toleration of the unreachable NoExecute taint for that many seconds (instead
+    /// of the admission default of 300 s), so the node controller evicts the pod soon.
+    static func statefulSet(_ name: String, namespace: String, family: ArrayFamilyID, zone: String,
+                            evictAfter seconds: Int? = nil) -> StatefulSet {
         var set = StatefulSet(name: name, namespace: namespace)
         let labels: JSONValue = .object(["app": .string(name), "podmon.dellemc.com/driver": .string("csi-\(family.rawValue)")])
         set.spec = .object([
@@ -71,6 +74,12 @@ enum SimTestCluster {
                 "spec": .object([
                     "nodeSelector": .object(["topology.kubernetes.io/zone": .string(zone)]),
                     "terminationGracePeriodSeconds": .number(5),
+                    "tolerations": .array(seconds.map { seconds in
+                        ["node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready"].map { key in
+                            JSONValue.object(["key": .string(key), "operator": .string("Exists"), "effect": .string("NoExecute"),
+                                              "tolerationSeconds": .number(Double(seconds))])
+                        }
+                    } ?? []),
                     "containers": .array([.object([
                         "name": .string("app"), "image": .string("registry.invalid/app:1"),
                         "volumeMounts": .array([.object(["name": .string("data"), "mountPath": .string("/data")])]),
