@@ -383,6 +383,9 @@ let package = Package(
             dependencies: [
                 "NodeSimulator", "Kube", "Harness", "CSISimulator", "ArrayFamily", "CSI",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/NodeSimulatorTests",
             swiftSettings: strictSettings

@@ -70,6 +70,8 @@ struct NodeSimulatorCommand: AsyncParsableCommand {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 print("podguard-node-sim: \(cluster.nodeNames.joined(separator: ", ")) up; control API on http://127.0.0.1:\(port)")
+                // Scripts and tests read this line from a pipe, where stdout is block-buffered.
+                fflush(nil)
             },
             logger: logger)
         try await app.runService()
