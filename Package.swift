@@ -31,6 +31,9 @@ let package = Package(
         .library(name: "CSI", targets: ["CSI"]),
         .library(name: "CSISimulator", targets: ["CSISimulator"]),
         .executable(name: "podguard-csi-sim", targets: ["CSISimulatorMain"]),
+        // MARK: Node simulator
+        .library(name: "NodeSimulator", targets: ["NodeSimulator"]),
+        .executable(name: "podguard-node-sim", targets: ["NodeSimulatorMain"]),
         // MARK: Adapters
         .library(name: "AdapterKit", targets: ["AdapterKit"]),
         .executable(name: "podguard-adapter-powerflex", targets: ["AdapterPowerFlex"]),
@@ -347,6 +350,44 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/CSISimulatorTests",
+            swiftSettings: strictSettings
+        ),
+        // MARK: Node simulator
+
+        /// Simulated nodes against a real apiserver: kubelets (registration, heartbeats, pods,
+        /// volumes), CSI node and controller plugins over one shared simulated array per family, the
+        /// external-attacher, driver node pods, and node faults.
+        .target(
+            name: "NodeSimulator",
+            dependencies: [
+                "Kube", "CSI", "CSISimulator", "ArrayFamily",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/NodeSimulator",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "NodeSimulatorMain",
+            dependencies: [
+                "NodeSimulator", "Kube", "ArrayFamily", "CSISimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/NodeSimulatorMain",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "NodeSimulatorTests",
+            dependencies: [
+                "NodeSimulator", "Kube", "Harness", "CSISimulator", "ArrayFamily", "CSI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/NodeSimulatorTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -26,7 +26,10 @@ public final class CSIDriverSimulator: Sendable {
     public let socketPath: String
     /// The node this driver's Node service runs as (its `NodeGetInfo`).
     public let nodeName: String
-    let state: Mutex<SimulatedArrayState>
+    /// The array state this driver serves; shared with other simulators of a ``CSIClusterSimulator``.
+    public let array: SimulatedArray
+    /// Which CSI services the socket serves (a cluster's controller and node plugins split them).
+    public let services: CSIServiceSet
     private let server: Mutex<ServerState>
     let logger: Logger
 
@@ -48,9 +51,32 @@ public final class CSIDriverSimulator: Sendable {
         self.socketPath = socketPath
         self.nodeName = nodeName
         self.logger = logger
-        let arrays = arrays ?? FamilyCatalog.exampleArrays(family.id)
-        self.state = Mutex(SimulatedArrayState(family: family, arrays: arrays, hostCount: hosts))
+        self.array = SimulatedArray(family: family, arrays: arrays ?? FamilyCatalog.exampleArrays(family.id), hosts: max(1, hosts))
+        self.services = .all
         self.server = Mutex(.stopped)
+    }
+
+    /// A driver over an existing (shared) array, serving only `services` — one plugin of a
+    /// multi-node cluster (see ``CSIClusterSimulator``).
+    public init(array: SimulatedArray, socketPath: String, nodeName: String, services: CSIServiceSet,
+                logger: Logger = Logger(label: "podguard.csi-sim")) {
+        self.family = array.family
+        self.socketPath = socketPath
+        self.nodeName = nodeName
+        self.array = array
+        self.services = services
+        self.logger = logger
+        self.server = Mutex(.stopped)
+    }
+
+    /// Whether the socket is being served.
+    public var isServing: Bool {
+        server.withLock { state in
+            switch state {
+            case .serving: true
+            case .stopped: false
+            }
+        }
     }
 
     // MARK: Socket
@@ -59,9 +85,10 @@ public final class CSIDriverSimulator: Sendable {
     public func start() async throws {
         let transport = HTTP2ServerTransport.Posix(
             address: .unixDomainSocket(path: socketPath), transportSecurity: .plaintext)
-        var services: [any RegistrableRPCService] = [
-            IdentityService(simulator: self), ControllerService(simulator: self), NodeService(simulator: self),
-        ]
+        var services: [any RegistrableRPCService] = [IdentityService(simulator: self)]
+        if self.services.contains(.controller) { services.append(ControllerService(simulator: self)) }
+        if self.services.contains(.node) { services.append(NodeService(simulator: self)) }
+        // podmon's extension is served by both the controller and the node plugin.
         if family.hasPodmonExtension { services.append(PodmonService(simulator: self)) }
         let grpc = GRPCServer(transport: transport, services: services)
         let logger = self.logger
@@ -107,13 +134,13 @@ public final class CSIDriverSimulator: Sendable {
     // MARK: Control (Swift API)
 
     /// The hosts of the simulated cluster, by node name.
-    public var hosts: [SimulatedHost] { state.withLock { Array($0.hosts.values).sorted { $0.name < $1.name } } }
+    public var hosts: [SimulatedHost] { array.state.withLock { Array($0.hosts.values).sorted { $0.name < $1.name } } }
 
     /// The CSI node id of a host.
-    public func nodeID(of host: String) -> String? { state.withLock { $0.hosts[host]?.nodeID } }
+    public func nodeID(of host: String) -> String? { array.state.withLock { $0.hosts[host]?.nodeID } }
 
     /// The configured arrays; the first is the default.
-    public var arrays: [String] { state.withLock { $0.arrays } }
+    public var arrays: [String] { array.state.withLock { $0.arrays } }
 
     /// Creates a volume on `array` (default: the default array), metro when `remoteArray` is set.
     @discardableResult
@@ -121,56 +148,56 @@ public final class CSIDriverSimulator: Sendable {
                              remoteArray: String? = nil, multiWriter: Bool = false) -> SimulatedVolume {
         // PowerScale is NFS only.
         let proto: StorageProtocol = family.protocols == [.nfs] ? .nfs : storageProtocol
-        return state.withLock {
+        return self.array.state.withLock {
             $0.createVolume(name: name, array: array, storageProtocol: proto, remoteArray: remoteArray,
                             multiWriter: multiWriter)
         }
     }
 
-    public func inject(_ fault: SimulatorFault) { state.withLock { $0.apply(fault) } }
+    public func inject(_ fault: SimulatorFault) { array.state.withLock { $0.apply(fault) } }
 
     /// A workload on `host` writes to the volume; returns whether the array accepted the write.
     @discardableResult
     public func write(volume: String, from host: String) -> Bool {
-        state.withLock { $0.write(volume: volume, from: host) }
+        array.state.withLock { $0.write(volume: volume, from: host) }
     }
 
     /// Let ControllerPublish map a single-writer volume to a second host instead of refusing it
     /// (to prove the invariant check catches a caller that publishes without fencing).
-    public func setRefuseSecondPublish(_ refuse: Bool) { state.withLock { $0.refuseSecondPublish = refuse } }
+    public func setRefuseSecondPublish(_ refuse: Bool) { array.state.withLock { $0.refuseSecondPublish = refuse } }
 
     /// Every volume, sorted by handle.
     public var volumes: [SimulatedVolume] {
-        state.withLock { $0.volumes.values.sorted { $0.handle < $1.handle } }
+        array.state.withLock { $0.volumes.values.sorted { $0.handle < $1.handle } }
     }
 
     /// The hosts a volume is mapped to.
-    public func mappings(of volume: String) -> Set<String> { state.withLock { $0.mappings[volume, default: []] } }
+    public func mappings(of volume: String) -> Set<String> { array.state.withLock { $0.mappings[volume, default: []] } }
 
     /// The mount paths of a volume on a node.
     public func mounts(of volume: String, on node: String) -> Set<String> {
-        state.withLock { $0.mounts[node]?[volume] ?? [] }
+        array.state.withLock { $0.mounts[node]?[volume] ?? [] }
     }
 
     /// How many times a method was called (faulted calls included).
-    public func callCount(_ method: String) -> Int { state.withLock { $0.calls[method, default: 0] } }
+    public func callCount(_ method: String) -> Int { array.state.withLock { $0.calls[method, default: 0] } }
 
     /// Every mapping change and write, in order.
-    public var events: [SimulatorEvent] { state.withLock { $0.events } }
+    public var events: [SimulatorEvent] { array.state.withLock { $0.events } }
 
     /// Breaches of "no volume mapped to, or written by, two hosts at once"; empty when it held.
-    public var violations: [SimulatorViolation] { state.withLock { $0.violations } }
+    public var violations: [SimulatorViolation] { array.state.withLock { $0.violations } }
 
     /// Runs a call: counts it, waits any injected latency, fails it if a pending fault fires.
     func enter(_ method: String) async throws {
-        let (delay, error) = state.withLock { $0.enter(method) }
+        let (delay, error) = array.state.withLock { $0.enter(method) }
         if delay > .zero { try await Task.sleep(for: delay) }
         if let error { throw error }
     }
 
     /// Runs a state transition that may throw an RPCError.
     func mutate<T: Sendable>(_ body: (inout SimulatedArrayState) throws(RPCError) -> T) throws(RPCError) -> T {
-        try state.withLock { (state: inout SimulatedArrayState) throws(RPCError) -> T in try body(&state) }
+        try array.state.withLock { (state: inout SimulatedArrayState) throws(RPCError) -> T in try body(&state) }
     }
 }
 

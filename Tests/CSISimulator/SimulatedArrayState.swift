@@ -20,7 +20,7 @@ struct SimulatedArrayState: Sendable {
     var calls: [String: Int] = [:]
     var events: [SimulatorEvent] = []
     var violations: [SimulatorViolation] = []
-    var nextVolumeNumber = 1
+    var nextVolumeNumber = VolumeNumberBlocks.allocate()
     /// A faithful driver refuses to publish a single-writer volume to a second node; switch off to
     /// let the invariant catch a misbehaving caller.
     var refuseSecondPublish = true
@@ -30,10 +30,14 @@ struct SimulatedArrayState: Sendable {
         var array: String
     }
 
+    /// Refused workload writes (zombies on fenced or disconnected hosts), by host.
+    var refusedWrites: [String: Int] = [:]
+
+    /// `hostCount` hosts `node1`...; 0 for none (a cluster adds its nodes with ``addHost(name:ipAddress:)``).
     init(family: any ArrayFamily, arrays: [String], hostCount: Int) {
         self.family = family
         self.arrays = arrays
-        for index in 1...max(1, hostCount) {
+        for index in stride(from: 1, through: hostCount, by: 1) {
             let host = SimulatedHost.make(index: index, family: family, arrays: arrays)
             hosts[host.name] = host
         }

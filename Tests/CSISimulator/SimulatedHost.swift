@@ -12,11 +12,14 @@ public struct SimulatedHost: Sendable, Hashable {
     public var name: String { identity.nodeName }
 
     /// A host with deterministic facts derived from `index`.
-    public static func make(index: Int, family: any ArrayFamily, arrays: [String]) -> SimulatedHost {
-        let name = "node\(index)"
+    /// `name` and `ipAddress` default to `node<index>` and `10.0.0.<10+index>`; a cluster of
+    /// simulated Kubernetes nodes passes the Node's name and InternalIP.
+    public static func make(index: Int, family: any ArrayFamily, arrays: [String],
+                            name: String? = nil, ipAddress: String? = nil) -> SimulatedHost {
+        let name = name ?? "node\(index)"
         let hex = IDSyntax.hex(index, width: 12)
         let identity = HostIdentity(
-            nodeName: name, fqdn: "\(name).cluster.example.com", ipAddress: "10.0.0.\(10 + index)",
+            nodeName: name, fqdn: "\(name).cluster.example.com", ipAddress: ipAddress ?? "10.0.0.\(10 + index)",
             kubernetesUID: "8f2b6a52-0c3e-4f7d-9a51-\(hex)", machineID: "1a47a1b91c444a8a9019\(hex)",
             sdcGUID: "9E56672F-2F4B-4A42-BFF4-\(hex.uppercased())")
         return SimulatedHost(identity: identity, nodeID: family.makeNodeID(identity), arrays: Set(arrays))
