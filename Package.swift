@@ -42,6 +42,9 @@ let package = Package(
         .executable(name: "podguard-adapter-powermax", targets: ["AdapterPowerMax"]),
         .executable(name: "podguard-adapter-unity", targets: ["AdapterUnity"]),
         .executable(name: "podguard-adapter-generic", targets: ["AdapterGeneric"]),
+        // MARK: cri (CRI container listing for the node adapters; podmon-compatible configuration)
+        .library(name: "CRI", targets: ["CRI"]),
+        .library(name: "CRISimulator", targets: ["CRISimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -236,6 +239,7 @@ let package = Package(
             name: "AdapterKit",
             dependencies: [
                 "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "ServiceKit",
+                "CRI",  // cri: list-containers through the node's container runtime
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -421,6 +425,7 @@ let package = Package(
                 "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator", "Harness",
                 "ServiceKit", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily",
                 "UnityFamily", "GenericFamily",
+                "CRI", "CRISimulator",  // cri: node-mode list-containers against the CRI simulator
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -439,6 +444,50 @@ let package = Package(
             name: "ServiceKitTests",
             dependencies: ["ServiceKit", "Harness"],
             path: "Tests/ServiceKitTests",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: cri (CRI container listing for the node adapters; podmon-compatible configuration)
+
+        /// The Kubernetes CRI subset podguard uses (runtime.v1 Version, ListContainers): generated
+        /// messages and gRPC stubs, and a client over the runtime's unix socket with deadlines and
+        /// reconnect that lists the containers of given pods.
+        .target(
+            name: "CRI",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Libraries/CRI",
+            swiftSettings: strictSettings
+        ),
+        /// A container runtime serving CRI Version and ListContainers on a unix socket from a
+        /// container source the caller supplies (tests, the node simulator, the demo).
+        .target(
+            name: "CRISimulator",
+            dependencies: [
+                "CRI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CRISimulator",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CRITests",
+            dependencies: [
+                "CRI", "CRISimulator",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CRITests",
             swiftSettings: strictSettings
         ),
     ],

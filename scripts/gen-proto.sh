@@ -11,6 +11,9 @@
 #                            server stubs of proto/csi/v1 and proto/podmon/v1 -> Libraries/CSI/Generated/
 #                            (committed), hashed into proto/csi-manifest.sha256 (CSITests fails with
 #                            "run make proto" when it is stale)
+#   3b. CRI gRPC             the same for proto/cri/runtime/v1 (Kubernetes CRI subset) ->
+#                            Libraries/CRI/Generated/ (committed), hashed into proto/cri-manifest.sha256
+#                            (CRITests fails with "run make proto" when it is stale)
 #   4. manifest              Libraries/Contracts/proto-manifest.sha256: sha256sum of every .proto and
 #                            every generated .swift, paths relative to the repository root, sorted by
 #                            path; ContractsTests fails with "run make proto" when it is stale
@@ -55,6 +58,11 @@ DOC="docs/bus-contract.md"
 CSI_PROTO_DIRS=("$PROTO_ROOT/csi/v1" "$PROTO_ROOT/podmon/v1")
 CSI_GENERATED_DIR="Libraries/CSI/Generated"
 CSI_MANIFEST="$PROTO_ROOT/csi-manifest.sha256"    # outside the CSI target: SwiftPM would warn about it
+
+# The container runtime: the Kubernetes CRI subset (runtime.v1) the node adapters call.
+CRI_PROTO_DIRS=("$PROTO_ROOT/cri/runtime/v1")
+CRI_GENERATED_DIR="Libraries/CRI/Generated"
+CRI_MANIFEST="$PROTO_ROOT/cri-manifest.sha256"    # outside the CRI target, as the CSI one
 
 log() { printf '\033[1;34m[proto]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[proto]\033[0m %s\n' "$*" >&2; exit 1; }
@@ -234,25 +242,30 @@ EOF
     exec 8>&- 2>/dev/null || true
 }
 
-list_csi_protos() {
+list_protos_in() {
     local dir
-    for dir in "${CSI_PROTO_DIRS[@]}"; do
+    for dir in "$@"; do
         find "$dir" -maxdepth 1 -type f -name '*.proto'
     done | LC_ALL=C sort
 }
 
-# Messages (protoc-gen-swift) and gRPC client + server stubs (protoc-gen-grpc-swift-2) of the CSI and
-# podmon protos, one protoc run, synced into the CSI library. The bus contract never uses gRPC.
-generate_grpc() {
-    local protos=()
-    mapfile -t protos < <(list_csi_protos)
-    [ ${#protos[@]} -gt 0 ] || die "no .proto files under ${CSI_PROTO_DIRS[*]}"
+list_csi_protos() { list_protos_in "${CSI_PROTO_DIRS[@]}"; }
+list_cri_protos() { list_protos_in "${CRI_PROTO_DIRS[@]}"; }
+
+# Messages (protoc-gen-swift) and gRPC client + server stubs (protoc-gen-grpc-swift-2) of a set of
+# protos, one protoc run, synced into a library: $1 the library's Generated dir, $2 a label for the
+# log, the rest the .proto files. The bus contract never uses gRPC.
+generate_grpc_into() {
+    local target="$1" label="$2"
+    shift 2
+    local protos=("$@")
+    [ ${#protos[@]} -gt 0 ] || die "no $label .proto files"
     local includes=()
     mapfile -t includes < <(protoc_include_args)
 
     local out
-    out="$(mktemp -d "${TMPDIR:-/tmp}/podguard-csi-proto.XXXXXX")"
-    log "protoc: ${#protos[@]} CSI/podmon files -> $CSI_GENERATED_DIR/ (messages, gRPC client and server)"
+    out="$(mktemp -d "${TMPDIR:-/tmp}/podguard-grpc-proto.XXXXXX")"
+    log "protoc: ${#protos[@]} $label files -> $target/ (messages, gRPC client and server)"
     "$PROTOC" "${includes[@]}" \
         --plugin=protoc-gen-swift="$PLUGIN" \
         --plugin=protoc-gen-grpc-swift-2="$GRPC_PLUGIN" \
@@ -265,8 +278,24 @@ generate_grpc() {
         --grpc-swift-2_opt=Server=true \
         --grpc-swift-2_out="$out" \
         "${protos[@]}"
-    sync_generated "$out" "$CSI_GENERATED_DIR"
+    sync_generated "$out" "$target"
     rm -rf "$out"
+}
+
+# CSI and podmon -> the CSI library.
+generate_grpc() {
+    local protos=()
+    mapfile -t protos < <(list_csi_protos)
+    [ ${#protos[@]} -gt 0 ] || die "no .proto files under ${CSI_PROTO_DIRS[*]}"
+    generate_grpc_into "$CSI_GENERATED_DIR" "CSI/podmon" "${protos[@]}"
+}
+
+# The CRI subset -> the CRI library.
+generate_cri_grpc() {
+    local protos=()
+    mapfile -t protos < <(list_cri_protos)
+    [ ${#protos[@]} -gt 0 ] || die "no .proto files under ${CRI_PROTO_DIRS[*]}"
+    generate_grpc_into "$CRI_GENERATED_DIR" "CRI" "${protos[@]}"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -291,6 +320,16 @@ write_csi_manifest() {
     } | LC_ALL=C sort | tr '\n' '\0' | xargs -0 sha256sum > "$CSI_MANIFEST.tmp"
     mv -f "$CSI_MANIFEST.tmp" "$CSI_MANIFEST"
     log "manifest: $CSI_MANIFEST ($(wc -l < "$CSI_MANIFEST") files)"
+}
+
+write_cri_manifest() {
+    # Same rules as write_manifest; CRITests' GeneratedCodeTests recomputes it.
+    {
+        list_cri_protos
+        find "$CRI_GENERATED_DIR" -type f -name '*.swift' | LC_ALL=C sort
+    } | LC_ALL=C sort | tr '\n' '\0' | xargs -0 sha256sum > "$CRI_MANIFEST.tmp"
+    mv -f "$CRI_MANIFEST.tmp" "$CRI_MANIFEST"
+    log "manifest: $CRI_MANIFEST ($(wc -l < "$CRI_MANIFEST") files)"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -320,7 +359,9 @@ build_protoc_gen_swift
 generate_swift
 build_protoc_gen_grpc_swift
 generate_grpc
+generate_cri_grpc
 write_manifest
 write_csi_manifest
+write_cri_manifest
 generate_docs
 log "done"

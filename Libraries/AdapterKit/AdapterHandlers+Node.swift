@@ -1,5 +1,6 @@
 import ArrayFamily
 import Contracts
+import CRI
 import CSI
 import Logging
 
@@ -41,18 +42,21 @@ extension AdapterHandlers {
         return reply
     }
 
-    /// ListContainersRequest: answered by the container runtime when one is plugged in, else
+    /// ListContainersRequest: answered by the container runtime (CRI) when one is configured, else
     /// UNIMPLEMENTED (node-cleanup then assumes containers may still run).
     func listContainers(_ request: Podguard_V1_ListContainersRequest) async -> Podguard_V1_ListContainersReply {
         var reply = Podguard_V1_ListContainersReply()
         guard let containers else {
             reply.error = AdapterErrorMapping.error(
-                .unimplemented, "this adapter has no container runtime (CRI) client: containers unknown")
+                .unimplemented,
+                "no container runtime configured (adapter.criEndpoint is empty): containers unknown, assume they may run")
             return reply
         }
         let deadline = AdapterPlanner.deadline(request.hasTimeout ? Duration(request.timeout) : nil, default: .seconds(10))
         do {
             reply.containers = try await containers.listContainers(podUIDs: request.podUids, deadline: deadline)
+        } catch let error as CRIError {
+            reply.error = AdapterErrorMapping.from(error, hints: hints)
         } catch {
             reply.error = AdapterErrorMapping.error(.transient, "listing containers failed: \(error)",
                                                     retryAfter: hints.transient)

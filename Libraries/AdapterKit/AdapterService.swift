@@ -2,6 +2,7 @@ public import ArrayFamily
 public import Bus
 import CSI
 public import Contracts
+import CRI
 public import Logging
 public import ServiceKit
 public import ServiceLifecycle
@@ -28,7 +29,8 @@ public struct AdapterService: Service {
     let metrics: AdapterMetrics
 
     /// - Parameters:
-    ///   - containers: the node's container runtime for `list-containers`; nil answers UNIMPLEMENTED.
+    ///   - containers: the node's container runtime for `list-containers`; nil uses a CRI client of
+    ///     `settings.criEndpoint` in node mode, and answers UNIMPLEMENTED when that is nil too.
     public init(family: any ArrayFamily, connection: BusConnection, subjects: PodguardSubjects,
                 settings: AdapterSettings, readiness: ReadinessRegistry,
                 containers: (any ContainerRuntime)? = nil, logger: Logger) {
@@ -58,6 +60,8 @@ public struct AdapterService: Service {
                                                   pendingRetry: settings.pendingRetry),
             logger: logger)
         let health = CSIHealthMonitor(readiness: readiness, metrics: metrics, logger: logger)
+        let cri = try makeCRIClient()
+        let containers: (any ContainerRuntime)? = self.containers ?? cri.map { CRIContainerRuntime(client: $0) }
         let handlers = AdapterHandlers(
             family: family, mode: settings.mode,
             planner: AdapterPlanner(family: family, knownArrays: settings.knownArrays,
@@ -82,6 +86,12 @@ public struct AdapterService: Service {
             background.addTask {
                 await health.run(client, interval: settings.healthProbeInterval, deadline: family.deadlines.identity)
             }
+            if let cri {
+                background.addTask {
+                    do { try await cri.run() } catch { logger.debug("CRI connection ended", metadata: ["error": "\(error)"]) }
+                }
+                background.addTask { await logRuntimeVersion(cri) }
+            }
             // The server has seen the subscriptions once a flush round trip is back.
             background.addTask {
                 do {
@@ -105,7 +115,35 @@ public struct AdapterService: Service {
             }
             logger.info("adapter stopped taking requests; in-flight requests answered")
             client.shutdown()
+            cri?.shutdown()
             background.cancelAll()
+        }
+    }
+
+    /// The CRI client of a node adapter that was given no container runtime and has an endpoint.
+    private func makeCRIClient() throws -> CRIClient? {
+        guard containers == nil, settings.mode.nodeName != nil, let endpoint = settings.criEndpoint else {
+            if containers == nil, settings.mode.nodeName != nil {
+                logger.warning("no CRI endpoint (adapter.criEndpoint is empty): list-containers answers UNIMPLEMENTED")
+            }
+            return nil
+        }
+        return try CRIClient(endpoint: endpoint, configuration: CRIClientConfiguration(), logger: logger)
+    }
+
+    /// Says once which runtime answers (or that none does yet: the client keeps reconnecting and
+    /// each list-containers reports its own error).
+    private func logRuntimeVersion(_ cri: CRIClient) async {
+        do throws(CRIError) {
+            let version = try await cri.version()
+            logger.info("container runtime reachable", metadata: [
+                "criEndpoint": "\(cri.endpoint)", "runtime": "\(version.runtimeName) \(version.runtimeVersion)",
+                "criAPI": "\(version.runtimeAPIVersion)",
+            ])
+        } catch {
+            logger.warning("container runtime not reachable yet", metadata: [
+                "criEndpoint": "\(cri.endpoint)", "error": "\(error)",
+            ])
         }
     }
 }

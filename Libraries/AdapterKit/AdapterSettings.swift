@@ -1,3 +1,4 @@
+public import CRI
 public import CSI
 public import ServiceKit
 
@@ -20,10 +21,14 @@ public struct AdapterSettings: Sendable {
     public var privateMountDirectory: String?
     /// The suggested wait a TRANSIENT reply carries (`retry_after`).
     public var transientRetryAfter: Duration
+    /// The node's container runtime (CRI) for `list-containers` in node mode; nil answers
+    /// UNIMPLEMENTED. Unused in controller mode.
+    public var criEndpoint: CRIEndpoint?
 
     public init(mode: AdapterMode, csiAddress: CSIAddress, pendingRetry: PendingRetryPolicy = .podmon,
                 knownArrays: [String] = [], healthProbeInterval: Duration = .seconds(5), instance: String,
-                privateMountDirectory: String? = nil, transientRetryAfter: Duration = .seconds(1)) {
+                privateMountDirectory: String? = nil, transientRetryAfter: Duration = .seconds(1),
+                criEndpoint: CRIEndpoint? = nil) {
         self.mode = mode
         self.csiAddress = csiAddress
         self.pendingRetry = pendingRetry
@@ -32,7 +37,11 @@ public struct AdapterSettings: Sendable {
         self.instance = instance
         self.privateMountDirectory = privateMountDirectory
         self.transientRetryAfter = transientRetryAfter
+        self.criEndpoint = criEndpoint
     }
+
+    /// containerd's socket, the default of `adapter.criEndpoint`.
+    public static let defaultCRIEndpoint = "unix:///run/containerd/containerd.sock"
 
     /// The keys every adapter adds to `BusConfiguration.schema`.
     public static let schema = ConfigSchema([
@@ -54,6 +63,8 @@ public struct AdapterSettings: Sendable {
                   help: "this instance's name in reply headers; defaults to the host (pod) name"),
         ConfigKey("adapter.privateMountDir", .string, default: nil,
                   help: "the driver's X_CSI_PRIVATE_MOUNT_DIR, for node paths derived from pod uid and PV name"),
+        ConfigKey("adapter.criEndpoint", .string, default: defaultCRIEndpoint,
+                  help: "node mode: the container runtime's CRI socket for list-containers (unix:///path, unix:/path or /path; CRI-O: unix:///run/crio/crio.sock); empty or none answers UNIMPLEMENTED"),
     ])
 
     /// Reads the `adapter.*` keys; a node mode without a node name or a malformed socket address
@@ -75,6 +86,17 @@ public struct AdapterSettings: Sendable {
         } catch {
             throw ConfigError(key: "adapter.csiSocket", message: "invalid value '\(socket)' for 'adapter.csiSocket': \(error.message)")
         }
+        let cri = configuration.string("adapter.criEndpoint") ?? ""
+        var criEndpoint: CRIEndpoint?
+        // "none" too, because an empty environment variable counts as unset.
+        if !cri.allSatisfy(\.isWhitespace), cri.lowercased() != "none" {
+            do throws(CRIError) {
+                criEndpoint = try CRIEndpoint(parsing: cri)
+            } catch {
+                throw ConfigError(key: "adapter.criEndpoint",
+                                  message: "invalid value '\(cri)' for 'adapter.criEndpoint': \(error.message)")
+            }
+        }
         self.init(
             mode: mode, csiAddress: address,
             pendingRetry: PendingRetryPolicy(maxAttempts: configuration.int("adapter.pendingRetryAttempts") ?? 3,
@@ -82,6 +104,7 @@ public struct AdapterSettings: Sendable {
             knownArrays: configuration.stringList("adapter.arrays") ?? [],
             healthProbeInterval: configuration.duration("adapter.csiProbeInterval") ?? .seconds(5),
             instance: configuration.string("adapter.instance") ?? defaultInstance,
-            privateMountDirectory: configuration.string("adapter.privateMountDir"))
+            privateMountDirectory: configuration.string("adapter.privateMountDir"),
+            criEndpoint: criEndpoint)
     }
 }

@@ -14,8 +14,9 @@ public enum LoggingBootstrap {
         done.withLock { done in
             guard !done else { return false }
             done = true
+            // Wrapped so a reloaded podmon log level (`LiveLogLevel`) reaches every logger at once.
             LoggingSystem.bootstrap { label in
-                makeHandler(label: label, service: service, format: format, level: level)
+                LiveLevelLogHandler(makeHandler(label: label, service: service, format: format, level: level))
             }
             return true
         }

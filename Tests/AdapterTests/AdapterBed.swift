@@ -2,6 +2,7 @@ import AdapterKit
 import ArrayFamily
 import Bus
 import Contracts
+import CRI
 import CSI
 import CSISimulator
 import Foundation
@@ -72,7 +73,7 @@ func withDriverClient<T: Sendable>(_ bed: AdapterBed, _ body: (CSIClient) async 
 
 func withAdapter<T: Sendable>(
     _ family: ArrayFamilyID, node: String? = nil, knownArrays: Bool = false,
-    pendingAttempts: Int = 3, containers: (any ContainerRuntime)? = nil,
+    pendingAttempts: Int = 3, containers: (any ContainerRuntime)? = nil, criEndpoint: CRIEndpoint? = nil,
     _ body: (AdapterBed) async throws -> T
 ) async throws -> T {
     let server = try await NATSServerProcess.start(jetStream: false)
@@ -95,7 +96,8 @@ func withAdapter<T: Sendable>(
     let settings = AdapterSettings(
         mode: mode, csiAddress: CSIAddress(path: socket),
         pendingRetry: PendingRetryPolicy(maxAttempts: pendingAttempts, delay: .milliseconds(10)),
-        knownArrays: knownArrays ? sim.arrays : [], healthProbeInterval: .milliseconds(100), instance: "test")
+        knownArrays: knownArrays ? sim.arrays : [], healthProbeInterval: .milliseconds(100), instance: "test",
+        criEndpoint: criEndpoint)
     let readiness = ReadinessRegistry()
     let familyModule = FamilyCatalog.family(family)
     let service = AdapterService(family: familyModule, connection: serviceConnection, subjects: .standard,

@@ -95,10 +95,16 @@ public struct ArrayProberService: Service {
         let owned = targets.filter { WorkAssignment.owner(of: $0.node, among: live) == settings.replicaID }
         let ownedKeys = Set(owned.map(\.key))
         trackers = trackers.filter { ownedKeys.contains($0.key) }
-        for target in owned where trackers[target.key]?.target != target {
+        // A tracker is remade for a new target and when the live settings changed (podmon ConfigMap
+        // reload); remade trackers continue the count from the last published value.
+        let threshold = settings.lossThreshold
+        let pollInterval = settings.pollInterval
+        for target in owned where trackers[target.key].map({
+            $0.target != target || $0.threshold != threshold || $0.pollInterval != pollInterval
+        }) ?? true {
             let previous = try? await connectivity.get(target.key, as: Podguard_V1_ArrayConnectivity.self)?.value
-            trackers[target.key] = ConnectivityTracker(target: target, threshold: settings.lossThreshold,
-                                                       pollInterval: settings.pollInterval, previous: previous)
+            trackers[target.key] = ConnectivityTracker(target: target, threshold: threshold,
+                                                       pollInterval: pollInterval, previous: previous)
         }
 
         var outcomes: [String: ConnectivityTracker.Outcome] = [:]

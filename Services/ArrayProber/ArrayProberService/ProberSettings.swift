@@ -2,10 +2,19 @@ import ServiceKit
 
 /// array-prober's configuration (podmon's knobs where it has them).
 public struct ProberSettings: Sendable {
-    /// podmon `--arrayConnectivityPollRate` (default 15 s).
-    public var pollInterval: Duration
-    /// podmon `--arrayConnectivityConnectionLossThreshold` (default 3).
-    public var lossThreshold: Int
+    /// podmon `--arrayConnectivityPollRate` (default 15 s). Live: `retune` changes it for every
+    /// copy, and the running service uses it from its next cycle on.
+    public var pollInterval: Duration {
+        get { tunables.current.pollInterval }
+        set { tunables = ProberTunables(.init(pollInterval: newValue, lossThreshold: lossThreshold)) }
+    }
+    /// podmon `--arrayConnectivityConnectionLossThreshold` (default 3). Live, like `pollInterval`.
+    public var lossThreshold: Int {
+        get { tunables.current.lossThreshold }
+        set { tunables = ProberTunables(.init(pollInterval: pollInterval, lossThreshold: newValue)) }
+    }
+    /// Shared by the copies of these settings (a setter gives this copy a box of its own).
+    private var tunables: ProberTunables
     /// How long an adapter may take to answer one probe (podmon's ShortTimeout, 10 s).
     public var probeTimeout: Duration
     /// Probes in flight at once.
@@ -15,8 +24,7 @@ public struct ProberSettings: Sendable {
 
     public init(pollInterval: Duration = .seconds(15), lossThreshold: Int = 3, probeTimeout: Duration = .seconds(10),
                 concurrency: Int = 32, replicaID: String) {
-        self.pollInterval = pollInterval
-        self.lossThreshold = lossThreshold
+        self.tunables = ProberTunables(.init(pollInterval: pollInterval, lossThreshold: lossThreshold))
         self.probeTimeout = probeTimeout
         self.concurrency = concurrency
         self.replicaID = replicaID
@@ -38,5 +46,13 @@ public struct ProberSettings: Sendable {
                   probeTimeout: configuration.duration("prober.probeTimeout") ?? .seconds(10),
                   concurrency: configuration.int("prober.concurrency") ?? 32,
                   replicaID: configuration.string("prober.replicaID") ?? defaultReplicaID)
+    }
+
+    /// Changes the live settings of this and every copy of it (the running service's included).
+    public func retune(pollInterval: Duration? = nil, lossThreshold: Int? = nil) {
+        tunables.update { values in
+            if let pollInterval { values.pollInterval = pollInterval }
+            if let lossThreshold { values.lossThreshold = lossThreshold }
+        }
     }
 }

@@ -10,15 +10,26 @@ enum ArrayProberMain {
     static let info = ServiceInfo(name: "array-prober", summary: "samples node-to-array connectivity and declares loss")
 
     static func main() async {
-        let application = PodguardApplication.bootstrap(info, schema: BusConfiguration.schema.merging(ProberSettings.schema))
+        let application = PodguardApplication.bootstrap(
+            info, schema: BusConfiguration.schema.merging(ProberSettings.schema).merging(PodmonCompatibility.schema))
         do {
-            let settings = ProberSettings(application.configuration, defaultReplicaID: ProcessInfo.processInfo.hostName)
+            var settings = ProberSettings(application.configuration, defaultReplicaID: ProcessInfo.processInfo.hostName)
+            // podmon's driver ConfigMap, when configured: start values now, changes while running.
+            let driverParams = try PodmonCompatibility.driverConfigParamsWatcher(
+                application.configuration, environment: ProcessInfo.processInfo.environment, logger: application.logger)
+            var reload: [any Service] = []
+            if let driverParams {
+                PodmonCompatibility.applyAtStart(driverParams.current, role: .controller,
+                                                 configuration: application.configuration, logger: application.logger)
+                settings.adopt(driverParams.current, configuration: application.configuration)
+                reload = [driverParams, settings.reloader(driverParams, logger: application.logger)]
+            }
             let prefix = application.configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
             let topology = BusTopology(subjects: try PodguardSubjects(prefix: prefix))
             let bus = try await BusConnectionService.connect(application)
             let prober = ArrayProberService(connection: bus.connection, topology: topology, settings: settings,
                                             readiness: application.readiness, logger: application.logger)
-            try await application.run([bus, prober])
+            try await application.run([bus, prober] + reload)
         } catch {
             application.terminate(failingWith: error)
         }

@@ -22,10 +22,13 @@ public struct DecisionService: Service {
     let logger: Logger
     let reevaluateEvery: Duration
     private let engineSeed: DecisionEngine
+    /// Policy settings changed while running (podmon ConfigMap reloads); nil: fixed at start.
+    let livePolicy: LivePolicy?
     public static let readinessComponent = "decision-state"
 
     public init(connection: BusConnection, topology: BusTopology, engine: DecisionEngine, readiness: ReadinessRegistry,
-                logger: Logger, reevaluateEvery: Duration = .seconds(5)) {
+                logger: Logger, reevaluateEvery: Duration = .seconds(5), livePolicy: LivePolicy? = nil) {
+        self.livePolicy = livePolicy
         self.connection = connection
         self.topology = topology
         self.engineSeed = engine
@@ -67,6 +70,7 @@ public struct DecisionService: Service {
             var engine = engineSeed
             var pendingBuckets: Set<String> = [pods.bucket, nodes.bucket, connectivity.bucket, fences.bucket]
             for await input in inputs.cancelOnGracefulShutdown() {
+                if let livePolicy { engine.configuration = livePolicy.applied(to: engine.configuration) }
                 let now = Date()
                 var effects: [DecisionEffect] = []
                 switch input {

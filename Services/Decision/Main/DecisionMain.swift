@@ -11,9 +11,22 @@ enum DecisionMain {
     static let info = ServiceInfo(name: "decision", summary: "applies the failover policy and requests remediations")
 
     static func main() async {
-        let application = PodguardApplication.bootstrap(info, schema: BusConfiguration.schema.merging(DecisionSettings.schema))
+        let application = PodguardApplication.bootstrap(
+            info, schema: BusConfiguration.schema.merging(DecisionSettings.schema).merging(PodmonCompatibility.schema))
         do {
-            let policy = try DecisionSettings.policy(application.configuration)
+            var policy = try DecisionSettings.policy(application.configuration)
+            // podmon's driver ConfigMap, when configured: start values now, changes while running.
+            let driverParams = try PodmonCompatibility.driverConfigParamsWatcher(
+                application.configuration, environment: ProcessInfo.processInfo.environment, logger: application.logger)
+            if let driverParams {
+                PodmonCompatibility.applyAtStart(driverParams.current, role: .controller,
+                                                 configuration: application.configuration, logger: application.logger)
+                DecisionSettings.adopt(driverParams.current, into: &policy, configuration: application.configuration)
+            }
+            let livePolicy = LivePolicy(skipArrayConnectionValidation: policy.skipArrayConnectionValidation)
+            let reload: [any Service] = driverParams.map {
+                [$0, DecisionSettings.reloader($0, live: livePolicy, logger: application.logger)]
+            } ?? []
             let prefix = application.configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
             let topology = BusTopology(subjects: try PodguardSubjects(prefix: prefix))
             let bus = try await BusConnectionService.connect(application)
@@ -23,8 +36,9 @@ enum DecisionMain {
             engine.retryAfterAbort = application.configuration.duration("decision.retryAfterAbort") ?? .seconds(10)
             let decision = DecisionService(connection: bus.connection, topology: topology, engine: engine,
                                            readiness: application.readiness, logger: application.logger,
-                                           reevaluateEvery: application.configuration.duration("decision.reevaluateEvery") ?? .seconds(5))
-            try await application.run([bus, decision])
+                                           reevaluateEvery: application.configuration.duration("decision.reevaluateEvery") ?? .seconds(5),
+                                           livePolicy: livePolicy)
+            try await application.run([bus, decision] + reload)
         } catch {
             application.terminate(failingWith: error)
         }
