@@ -39,6 +39,9 @@ let package = Package(
         .executable(name: "podguard-adapter-powermax", targets: ["AdapterPowerMax"]),
         .executable(name: "podguard-adapter-unity", targets: ["AdapterUnity"]),
         .executable(name: "podguard-adapter-generic", targets: ["AdapterGeneric"]),
+        // MARK: fencing
+        .library(name: "FencingService", targets: ["FencingService"]),
+        .executable(name: "podguard-fencing", targets: ["Fencing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -398,6 +401,43 @@ let package = Package(
             name: "ServiceKitTests",
             dependencies: ["ServiceKit", "Harness"],
             path: "Tests/ServiceKitTests",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: fencing
+
+        /// fencing: pulls FenceRequests and NodeTaintRequests from the work queue and carries them
+        /// out (validate, fence through the adapters, taint, VolumeAttachments, Event, pod delete),
+        /// every phase a compare-and-set on the pod's FenceRecord.
+        .target(
+            name: "FencingService",
+            dependencies: [
+                "Bus", "BusService", "Contracts", "Kube", "Policy", "ServiceKit",
+                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/Fencing/FencingService",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "Fencing",
+            dependencies: ["FencingService", "BusService", "Contracts", "Kube", "ServiceKit"],
+            path: "Services/Fencing/Main",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FencingServiceTests",
+            dependencies: [
+                "FencingService", "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
+                "Harness", "Kube", "Policy", "ServiceKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/FencingServiceTests",
             swiftSettings: strictSettings
         ),
     ],
