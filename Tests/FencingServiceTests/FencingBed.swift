@@ -170,13 +170,15 @@ final class FencingBed: Sendable {
         let annotation = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
         node.metadata.annotations = ["csi.volume.kubernetes.io/nodeid": annotation]
         node.spec = NodeSpec(taints: taints.isEmpty ? nil : taints)
-        var created = try await kube.create(node)
+        let created = try await kube.create(node)
         guard unreachable else { return created }
         let name = created.metadata.name!
         let stale = Date().addingTimeInterval(-600)
-        created.status = NodeStatus(conditions: [NodeCondition(type: "Ready", status: "Unknown", reason: "NodeStatusUnknown",
-                                                               lastHeartbeatTime: stale, lastTransitionTime: stale)])
-        _ = try await kube.updateStatus(created)
+        // The node controller writes the node too: read-modify-write with conflict retry.
+        try await kube.update(Node.self, name: name, subresource: "status") { node in
+            node.status = NodeStatus(conditions: [NodeCondition(type: "Ready", status: "Unknown", reason: "NodeStatusUnknown",
+                                                                lastHeartbeatTime: stale, lastTransitionTime: stale)])
+        }
         try await eventually("node.kubernetes.io/unreachable on \(name)", timeout: .seconds(90)) {
             try await self.node(name).taints.contains { $0.key == "node.kubernetes.io/unreachable" && $0.effect == "NoSchedule" }
         }

@@ -244,7 +244,8 @@ struct FencingServiceTests {
             let record = try await bed.terminalRecord(pod.metadata.uid!)
             #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
             #expect(record.attempts == 2)
-            #expect(record.transitions.first?.phase == phase || record.transitions.isEmpty == false)
+            let all: [Podguard_V1_FencePhase] = [.validated, .fenced, .tainted, .attachmentsDeleted, .eventRecorded, .podDeleted]
+            #expect(record.transitions.filter { $0.by == "fencing/fencing-b" }.map(\.phase) == all.filter { $0.rawValue > phase.rawValue })
             let sim = bed.sims[.powerflex]!
             #expect(sim.callCount("ControllerUnpublishVolume") == (fenced ? 0 : 1))
             #expect(try await bed.pod("pg-0") == nil)
