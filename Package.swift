@@ -45,6 +45,9 @@ let package = Package(
         // MARK: cri (CRI container listing for the node adapters; podmon-compatible configuration)
         .library(name: "CRI", targets: ["CRI"]),
         .library(name: "CRISimulator", targets: ["CRISimulator"]),
+        // MARK: fencing
+        .library(name: "FencingService", targets: ["FencingService"]),
+        .executable(name: "podguard-fencing", targets: ["Fencing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -488,6 +491,43 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/CRITests",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: fencing
+
+        /// fencing: pulls FenceRequests and NodeTaintRequests from the work queue and carries them
+        /// out (validate, fence through the adapters, taint, VolumeAttachments, Event, pod delete),
+        /// every phase a compare-and-set on the pod's FenceRecord.
+        .target(
+            name: "FencingService",
+            dependencies: [
+                "Bus", "BusService", "Contracts", "Kube", "Policy", "ServiceKit",
+                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/Fencing/FencingService",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "Fencing",
+            dependencies: ["FencingService", "BusService", "Contracts", "Kube", "ServiceKit"],
+            path: "Services/Fencing/Main",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FencingServiceTests",
+            dependencies: [
+                "FencingService", "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
+                "Harness", "Kube", "Policy", "ServiceKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/FencingServiceTests",
             swiftSettings: strictSettings
         ),
     ],

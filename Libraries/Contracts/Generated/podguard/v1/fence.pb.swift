@@ -743,6 +743,32 @@ public nonisolated struct Podguard_V1_FenceRecord: @unchecked Sendable {
     set {_uniqueStorage()._taintsApplied = newValue}
   }
 
+  /// When fencing was about to delete the pod (written by compare-and-set just before the DELETE
+  /// call, phase still EVENT_RECORDED). A pod found gone, or replaced by a successor of the same name,
+  /// after this was set counts as deleted by this remediation (POD_DELETED); before it, as
+  /// POD_REPLACED.
+  public var podDeleteIssuedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._podDeleteIssuedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._podDeleteIssuedAt = newValue}
+  }
+  /// Returns true if `podDeleteIssuedAt` has been explicitly set.
+  public var hasPodDeleteIssuedAt: Bool {_storage._podDeleteIssuedAt != nil}
+  /// Clears the value of `podDeleteIssuedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearPodDeleteIssuedAt() {_uniqueStorage()._podDeleteIssuedAt = nil}
+
+  /// Transient failures retried so far (adapter or Kubernetes unavailable, "pending" unpublish);
+  /// fencing aborts once they exceed its fencing.maxRetries.
+  public var retries: UInt32 {
+    get {_storage._retries}
+    set {_uniqueStorage()._retries = newValue}
+  }
+
+  /// The last transient failure that was retried; empty if none.
+  public var lastRetryError: String {
+    get {_storage._lastRetryError}
+    set {_uniqueStorage()._lastRetryError = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1358,7 +1384,7 @@ nonisolated extension Podguard_V1_NodeCleanupStatus: SwiftProtobuf.Message, Swif
 
 nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FenceRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{1}reason\0\u{1}phase\0\u{3}abort_reason\0\u{3}abort_message\0\u{1}volumes\0\u{1}transitions\0\u{1}attempts\0\u{1}owner\0\u{3}owner_renewed_at\0\u{3}dry_run\0\u{3}node_cleanup\0\u{1}request\0\u{3}taints_applied\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{1}reason\0\u{1}phase\0\u{3}abort_reason\0\u{3}abort_message\0\u{1}volumes\0\u{1}transitions\0\u{1}attempts\0\u{1}owner\0\u{3}owner_renewed_at\0\u{3}dry_run\0\u{3}node_cleanup\0\u{1}request\0\u{3}taints_applied\0\u{3}pod_delete_issued_at\0\u{1}retries\0\u{3}last_retry_error\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -1380,6 +1406,9 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
     var _nodeCleanup: Podguard_V1_NodeCleanupStatus? = nil
     var _request: Podguard_V1_FenceRequest? = nil
     var _taintsApplied: [Podguard_V1_Taint] = []
+    var _podDeleteIssuedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _retries: UInt32 = 0
+    var _lastRetryError: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1409,6 +1438,9 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
       _nodeCleanup = source._nodeCleanup
       _request = source._request
       _taintsApplied = source._taintsApplied
+      _podDeleteIssuedAt = source._podDeleteIssuedAt
+      _retries = source._retries
+      _lastRetryError = source._lastRetryError
     }
   }
 
@@ -1446,6 +1478,9 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
         case 17: try { try decoder.decodeSingularMessageField(value: &_storage._nodeCleanup) }()
         case 18: try { try decoder.decodeSingularMessageField(value: &_storage._request) }()
         case 19: try { try decoder.decodeRepeatedMessageField(value: &_storage._taintsApplied) }()
+        case 20: try { try decoder.decodeSingularMessageField(value: &_storage._podDeleteIssuedAt) }()
+        case 21: try { try decoder.decodeSingularUInt32Field(value: &_storage._retries) }()
+        case 22: try { try decoder.decodeSingularStringField(value: &_storage._lastRetryError) }()
         default: break
         }
       }
@@ -1515,6 +1550,15 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
       if !_storage._taintsApplied.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._taintsApplied, fieldNumber: 19)
       }
+      try { if let v = _storage._podDeleteIssuedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+      } }()
+      if _storage._retries != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._retries, fieldNumber: 21)
+      }
+      if !_storage._lastRetryError.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._lastRetryError, fieldNumber: 22)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1543,6 +1587,9 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
         if _storage._nodeCleanup != rhs_storage._nodeCleanup {return false}
         if _storage._request != rhs_storage._request {return false}
         if _storage._taintsApplied != rhs_storage._taintsApplied {return false}
+        if _storage._podDeleteIssuedAt != rhs_storage._podDeleteIssuedAt {return false}
+        if _storage._retries != rhs_storage._retries {return false}
+        if _storage._lastRetryError != rhs_storage._lastRetryError {return false}
         return true
       }
       if !storagesAreEqual {return false}

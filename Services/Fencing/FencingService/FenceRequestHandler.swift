@@ -1,0 +1,252 @@
+import Bus
+import Contracts
+import Foundation
+import Logging
+import SwiftProtobuf
+
+/// Works on one delivered FenceRequest: claims its FenceRecord (unless another live replica owns
+/// it), runs the remediation state machine from the recorded phase, and acknowledges only once the
+/// record is terminal; a transient failure hands the request back with a delay.
+struct FenceRequestHandler: Sendable {
+    let fences: KeyValueStore
+    let jetStream: JetStream
+    let subjects: PodguardSubjects
+    let executor: RemediationExecutor
+    let messages: FencingMessages
+    let settings: FencingSettings
+    let metrics: FencingMetrics
+    let logger: Logger
+
+    func handle(_ message: JetStreamMessage) async {
+        let request: Podguard_V1_FenceRequest
+        do {
+            request = try message.decode(as: Podguard_V1_FenceRequest.self)
+        } catch {
+            await reject(message, why: "\(error)")
+            return
+        }
+        if let problem = Self.problem(request) {
+            await reject(message, why: problem)
+            return
+        }
+        var logger = logger
+        logger[metadataKey: "fence"] = "\(request.fenceID)"
+        logger[metadataKey: "pod"] = "\(request.pod.namespace)/\(request.pod.name)"
+        logger[metadataKey: "node"] = "\(request.nodeName)"
+
+        // Keep the request ours while a step takes long (a pending unpublish can take minutes).
+        let heartbeat = Task { [ackWait = settings.ackWait] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: ackWait / 3)
+                guard !Task.isCancelled else { return }
+                try? message.inProgress()
+            }
+        }
+        defer { heartbeat.cancel() }
+
+        do {
+            guard var tracked = try await claim(request, message: message, logger: logger) else { return }
+            await run(&tracked, message: message, logger: logger)
+        } catch {
+            logger.warning("could not read or claim the FenceRecord; retrying later", metadata: ["error": "\(error)"])
+            settle(message, .nak(settings.backoff.initial), logger: logger)
+        }
+    }
+
+    /// What makes a request impossible to act on, if anything.
+    static func problem(_ request: Podguard_V1_FenceRequest) -> String? {
+        if request.fenceID.isEmpty { return "fence_id is empty" }
+        if request.pod.uid.isEmpty || request.pod.name.isEmpty || request.pod.namespace.isEmpty { return "pod namespace, name or uid is empty" }
+        if request.nodeName.isEmpty { return "node_name is empty" }
+        if request.reason == .unspecified { return "reason is unspecified" }
+        return nil
+    }
+
+    // MARK: Claim
+
+    /// The record to work on, owned by this replica; nil when the message was settled instead.
+    private func claim(_ request: Podguard_V1_FenceRequest, message: JetStreamMessage, logger: Logger) async throws -> TrackedRecord? {
+        let key = PodguardKeys.fence(podUID: request.pod.uid)
+        for _ in 0..<5 {
+            guard let entry = try await fences.get(key, as: Podguard_V1_FenceRecord.self) else {
+                do {
+                    let record = messages.record(for: request, now: Date())
+                    let revision = try await fences.create(key, message: record)
+                    logger.notice("FenceRecord was missing; re-created from the request")
+                    return try await own(TrackedRecord(record: record, revision: revision, store: fences, messages: messages), logger: logger)
+                } catch BusError.keyExists {
+                    continue
+                }
+            }
+            var tracked = TrackedRecord(record: entry.value, revision: entry.revision, store: fences, messages: messages)
+            if tracked.record.fenceID != request.fenceID {
+                // decision replaced the record (a newer remediation of this pod uid): this request is stale.
+                logger.info("stale request: the pod's FenceRecord belongs to another remediation",
+                            metadata: ["recordFence": "\(tracked.record.fenceID)"])
+                settle(message, .ack, logger: logger)
+                return nil
+            }
+            if tracked.record.request.fenceID.isEmpty { tracked.record.request = request }
+            let terminal = tracked.record.phase == .podDeleted || tracked.record.phase == .aborted
+            if !terminal, let wait = ownedElsewhere(tracked.record) {
+                logger.info("another live replica works on this remediation; handing the request back",
+                            metadata: ["owner": "\(tracked.record.owner)"])
+                settle(message, .nak(wait), logger: logger)
+                return nil
+            }
+            if terminal { return tracked }
+            do {
+                return try await own(tracked, logger: logger)
+            } catch BusError.wrongLastRevision {
+                continue
+            }
+        }
+        settle(message, .nak(settings.backoff.initial), logger: logger)
+        return nil
+    }
+
+    /// How long to wait before the current owner's claim goes stale; nil if this replica may act.
+    private func ownedElsewhere(_ record: Podguard_V1_FenceRecord) -> Duration? {
+        guard !record.owner.isEmpty, record.owner != messages.producerID, record.hasOwnerRenewedAt else { return nil }
+        let age = Duration.seconds(Date().timeIntervalSince(record.ownerRenewedAt.date))
+        guard age < settings.takeoverAfter else { return nil }
+        return max(settings.takeoverAfter - age, .milliseconds(100))
+    }
+
+    private func own(_ tracked: TrackedRecord, logger: Logger) async throws -> TrackedRecord {
+        var tracked = tracked
+        let previous = tracked.record.owner
+        tracked.record.attempts += 1
+        try await tracked.write()
+        if tracked.record.attempts > 1 {
+            logger.notice("resuming remediation", metadata: ["phase": "\(tracked.record.phase)", "previousOwner": "\(previous)",
+                                                             "attempt": "\(tracked.record.attempts)"])
+        }
+        return tracked
+    }
+
+    // MARK: Run
+
+    private func run(_ tracked: inout TrackedRecord, message: JetStreamMessage, logger: Logger) async {
+        var machine = RemediationStateMachine(record: tracked.record, maxRetries: settings.maxRetries, backoff: settings.backoff)
+        var scratch = RemediationExecutor.Scratch()
+        var note = ""
+        var stepStarted = ContinuousClock.now
+        var currentStep = RemediationStep.checkSafety
+        var action = machine.start()
+        while true {
+            switch action {
+            case .perform(let step):
+                currentStep = step
+                stepStarted = ContinuousClock.now
+                logger.debug("performing step", metadata: ["step": "\(step)"])
+                let outcome = await executor.perform(step, scope: machine.safetyScope, tracked: &tracked, scratch: &scratch)
+                if case .succeeded(let stepNote) = outcome { note = stepNote }
+                if case .podGone(let stepNote) = outcome { note = stepNote }
+                action = machine.stepCompleted(outcome)
+
+            case .record(let phase):
+                do {
+                    try await tracked.enter(phase, note: note)
+                } catch {
+                    return lostRecord(error, message: message, logger: logger)
+                }
+                metrics.phase(phase, took: ContinuousClock.now - stepStarted)
+                logger.info("phase recorded", metadata: ["phase": "\(phase)", "note": "\(note)"])
+                action = machine.persisted()
+
+            case .recordDeleteIntent:
+                tracked.record.podDeleteIssuedAt = Google_Protobuf_Timestamp(date: Date())
+                do {
+                    try await tracked.write()
+                } catch {
+                    return lostRecord(error, message: message, logger: logger)
+                }
+                action = machine.persisted()
+
+            case .retry(let delay, let reason):
+                tracked.record.retries = UInt32(clamping: machine.retries)
+                tracked.record.lastRetryError = reason
+                try? await tracked.write()
+                metrics.retried(currentStep)
+                logger.warning("step failed for now; retrying later", metadata: [
+                    "step": "\(currentStep)", "retry": "\(machine.retries)", "delay": "\(delay)", "error": "\(reason)"])
+                return settle(message, .nak(delay), logger: logger)
+
+            case .abort(let reason, let abortMessage, let recordEvent):
+                let request = tracked.record.request
+                if recordEvent, let text = EventTexts.aborted(reason, podUID: request.pod.uid, node: request.nodeName) {
+                    _ = await executor.kube.recordEvent(on: request.pod, reason: EventTexts.reason(request.reason), note: text)
+                }
+                tracked.record.abortReason = reason
+                tracked.record.abortMessage = abortMessage
+                tracked.record.dryRun = machine.dryRun
+                do {
+                    try await tracked.enter(.aborted, note: abortMessage)
+                } catch {
+                    return lostRecord(error, message: message, logger: logger)
+                }
+                logger.warning("remediation aborted", metadata: ["reason": "\(RemediationStateMachine.name(reason))",
+                                                                 "message": "\(abortMessage)"])
+                if reason != .dryRun { metrics.failover(tracked.record, success: false) }
+                return await finish(tracked.record, message: message, logger: logger)
+
+            case .complete:
+                metrics.failover(tracked.record, success: true)
+                logger.notice("remediation completed: pod deleted")
+                return await finish(tracked.record, message: message, logger: logger)
+
+            case .alreadyFinished:
+                return await finish(tracked.record, message: message, logger: logger)
+            }
+        }
+    }
+
+    /// Alerts about a terminal record (again, after a redelivery: the alert id deduplicates it) and
+    /// acknowledges the request. If the alert cannot be published the request comes back, so the
+    /// alert is never lost.
+    private func finish(_ record: Podguard_V1_FenceRecord, message: JetStreamMessage, logger: Logger) async {
+        let alert = messages.outcomeAlert(record, now: Date())
+        do {
+            try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+            settle(message, .ack, logger: logger)
+        } catch {
+            logger.warning("could not publish the outcome alert; the request will be redelivered", metadata: ["error": "\(error)"])
+            settle(message, .nak(settings.backoff.initial), logger: logger)
+        }
+    }
+
+    /// Another writer changed the record (or the bucket is unavailable): stop, and let the
+    /// redelivered request start over from what the bucket holds.
+    private func lostRecord(_ error: any Error, message: JetStreamMessage, logger: Logger) {
+        logger.warning("could not record progress; the request will be redelivered", metadata: ["error": "\(error)"])
+        settle(message, .nak(settings.backoff.initial), logger: logger)
+    }
+
+    private func reject(_ message: JetStreamMessage, why: String) async {
+        logger.error("rejecting a fence request that cannot be acted on", metadata: ["subject": "\(message.subject)", "why": "\(why)"])
+        let alert = messages.rejectedAlert(subject: message.subject, sequence: message.metadata.streamSequence, why: why, now: Date())
+        try? await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+        settle(message, .term, logger: logger)
+    }
+}
+
+/// How a delivered message is settled.
+enum Settlement: Sendable, Equatable {
+    case ack
+    case nak(Duration)
+    case term
+}
+
+func settle(_ message: JetStreamMessage, _ settlement: Settlement, logger: Logger) {
+    do {
+        switch settlement {
+        case .ack: try message.ack()
+        case .nak(let delay): try message.nak(delay: delay)
+        case .term: try message.term()
+        }
+    } catch {
+        // The server redelivers after the ack wait; the record keeps the work idempotent.
+        logger.warning("could not settle the message", metadata: ["subject": "\(message.subject)", "error": "\(error)"])
+    }
+}

@@ -1,0 +1,91 @@
+import Contracts
+import Foundation
+import Kube
+
+/// The Kubernetes calls fencing makes, each idempotent: reading the live pod and node, taints
+/// (read-modify-update that never drops another writer's taint), VolumeAttachment and pod deletes
+/// where "not found" is done, and Events that never fail a remediation.
+struct FencingKube: Sendable {
+    let client: KubeClient
+    let events: EventRecorder
+
+    func livePod(namespace: String, name: String) async throws -> LivePod? {
+        guard let pod = try await client.getIfPresent(Pod.self, name: name, namespace: namespace) else { return nil }
+        let crashLooping = (pod.status?.containerStatuses ?? []).contains { $0.state?.waiting?.reason == "CrashLoopBackOff" }
+        return LivePod(uid: pod.metadata.uid ?? "", nodeName: pod.nodeName ?? "", ready: pod.isReady, crashLoopBackOff: crashLooping)
+    }
+
+    func liveNode(_ name: String) async throws -> LiveNode? {
+        guard let node = try await client.getIfPresent(Node.self, name: name) else { return nil }
+        return LiveNode(uid: node.metadata.uid ?? "", taints: node.taints.map { LiveNode.Taint(key: $0.key, effect: $0.effect) },
+                        csiNodeIDs: node.csiNodeIDs)
+    }
+
+    /// Adds the taint unless present; returns whether the node changed.
+    func addTaint(_ taint: Podguard_V1_Taint, to node: String) async throws -> Bool {
+        try await client.addTaint(Taint(key: taint.key, value: taint.value.isEmpty ? nil : taint.value,
+                                        effect: Self.effect(taint.effect)), toNode: node)
+    }
+
+    /// Removes the taint (key and effect) if present; returns whether the node changed.
+    func removeTaint(_ taint: Podguard_V1_Taint, from node: String) async throws -> Bool {
+        try await client.removeTaint(key: taint.key, effect: Self.effect(taint.effect), fromNode: node)
+    }
+
+    /// The names of the VolumeAttachments of these PVs to the node (podmon lists them all too).
+    func attachments(node: String, persistentVolumes: Set<String>) async throws -> [String] {
+        try await client.listAll(VolumeAttachment.self).items.filter {
+            $0.spec?.nodeName == node && persistentVolumes.contains($0.spec?.source.persistentVolumeName ?? "")
+        }.compactMap(\.metadata.name)
+    }
+
+    /// Deletes a VolumeAttachment; false when it was already gone. An error is retried once, as podmon does.
+    func deleteAttachment(_ name: String) async throws -> Bool {
+        for attempt in 1...2 {
+            do {
+                try await client.delete(VolumeAttachment.self, name: name)
+                return true
+            } catch let error as KubeError where error.isNotFound {
+                return false
+            } catch where attempt == 1 {
+                continue
+            }
+        }
+        return false
+    }
+
+    enum PodDeletion: Sendable, Equatable {
+        case deleted
+        /// No pod of that name.
+        case gone
+        /// The name belongs to another uid (the UID precondition failed).
+        case replaced
+    }
+
+    /// Deletes the pod with a UID precondition: `gracePeriod` 0 is podmon's force delete.
+    func deletePod(namespace: String, name: String, uid: String, gracePeriod: Int64?) async throws -> PodDeletion {
+        do {
+            try await client.delete(Pod.self, name: name, namespace: namespace,
+                                    options: DeleteOptions(gracePeriodSeconds: gracePeriod, preconditionUID: uid))
+            return .deleted
+        } catch let error as KubeError where error.isNotFound {
+            return .gone
+        } catch let error as KubeError where error.isConflict {
+            return .replaced
+        }
+    }
+
+    /// A Warning Event on the pod; false (logged by the recorder) when it could not be written.
+    func recordEvent(on pod: Podguard_V1_ObjectRef, reason: String, note: String) async -> Bool {
+        let regarding = ObjectReference(apiVersion: "v1", kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid)
+        return await events.record(regarding: regarding, type: "Warning", reason: reason, note: note)
+    }
+
+    static func effect(_ effect: Podguard_V1_TaintEffect) -> String {
+        switch effect {
+        case .noExecute: "NoExecute"
+        case .preferNoSchedule: "PreferNoSchedule"
+        case .noSchedule, .unspecified, .UNRECOGNIZED: "NoSchedule"
+        }
+    }
+}

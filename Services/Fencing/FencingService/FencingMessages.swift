@@ -1,0 +1,117 @@
+import Contracts
+import Foundation
+import SwiftProtobuf
+
+/// Builds the contract messages fencing writes: record headers and transitions, alerts. Alert ids
+/// are derived from what they report (fence id and outcome, taint request id), so an alert published
+/// again after a crash is stored once (`Nats-Msg-Id` = alert id, 2-minute duplicate window).
+struct FencingMessages: Sendable {
+    let producerID: String
+    let version: String
+
+    func header(at now: Date, correlation: String) -> Podguard_V1_Header {
+        var header = Podguard_V1_Header()
+        header.producerID = producerID
+        header.producedAt = Google_Protobuf_Timestamp(date: now)
+        header.correlationID = correlation
+        header.producerVersion = version
+        return header
+    }
+
+    func transition(_ phase: Podguard_V1_FencePhase, note: String, at now: Date) -> Podguard_V1_FencePhaseTransition {
+        var transition = Podguard_V1_FencePhaseTransition()
+        transition.phase = phase
+        transition.at = Google_Protobuf_Timestamp(date: now)
+        transition.by = producerID
+        transition.message = note
+        return transition
+    }
+
+    /// A REQUESTED record made from a request whose record is missing (deleted by hand, or a bucket
+    /// lost): the request carries everything needed.
+    func record(for request: Podguard_V1_FenceRequest, now: Date) -> Podguard_V1_FenceRecord {
+        var record = Podguard_V1_FenceRecord()
+        record.header = header(at: now, correlation: request.decisionID)
+        record.fenceID = request.fenceID
+        record.decisionID = request.decisionID
+        record.pod = request.pod
+        record.nodeName = request.nodeName
+        record.nodeUid = request.nodeUid
+        record.reason = request.reason
+        record.phase = .requested
+        record.dryRun = request.dryRun
+        record.request = request
+        record.transitions = [transition(.requested, note: "record re-created by fencing from the request", at: now)]
+        return record
+    }
+
+    /// The alert of a terminal record: FenceCompleted (info), FenceDryRun (info), FenceAborted
+    /// (critical; warning when the pod was replaced, which needs nobody).
+    func outcomeAlert(_ record: Podguard_V1_FenceRecord, now: Date) -> Podguard_V1_Alert {
+        let request = record.request
+        let pod = "\(record.pod.namespace)/\(record.pod.name)"
+        var alert = Podguard_V1_Alert()
+        alert.header = header(at: now, correlation: record.decisionID)
+        alert.pod = record.pod
+        alert.nodeName = record.nodeName
+        alert.fenceID = record.fenceID
+        alert.decisionID = record.decisionID
+        let families = Set(request.volumes.map(\.family))
+        alert.family = families.count == 1 ? families.first! : .unspecified
+        alert.labels = [
+            "reason": EventTexts.reason(record.reason),
+            "families": families.map { PodguardSubjects.token($0) }.sorted().joined(separator: ","),
+        ]
+        alert.details = record.transitions.map { "\($0.phase) by \($0.by): \($0.message)" }.joined(separator: "\n")
+        if record.phase == .podDeleted {
+            let seconds = request.hasRequestedAt ? Int(now.timeIntervalSince(request.requestedAt.date).rounded()) : nil
+            alert.alertID = "\(record.fenceID).completed"
+            alert.severity = .info
+            alert.reason = record.reason == .crashLoopBackOff ? "CrashLoopPodDeleted" : "FenceCompleted"
+            alert.summary = record.reason == .crashLoopBackOff
+                ? "pod \(pod) in CrashLoopBackOff deleted on node \(record.nodeName)"
+                : "pod \(pod) fenced off node \(record.nodeName) and deleted" + (seconds.map { " \($0) s after the request" } ?? "")
+        } else {
+            let reason = RemediationStateMachine.name(record.abortReason)
+            alert.alertID = "\(record.fenceID).aborted"
+            alert.labels["abort_reason"] = reason
+            if record.abortReason == .dryRun {
+                alert.severity = .info
+                alert.reason = "FenceDryRun"
+                alert.summary = "dry run for pod \(pod) on node \(record.nodeName): \(record.abortMessage)"
+            } else {
+                alert.severity = record.abortReason == .podReplaced ? .warning : .critical
+                alert.reason = "FenceAborted"
+                alert.summary = "remediation of pod \(pod) on node \(record.nodeName) aborted (\(reason)): \(record.abortMessage)"
+            }
+        }
+        return alert
+    }
+
+    func taintAlert(_ request: Podguard_V1_NodeTaintRequest, severity: Podguard_V1_Severity, reason: String,
+                    summary: String, now: Date) -> Podguard_V1_Alert {
+        var alert = Podguard_V1_Alert()
+        alert.header = header(at: now, correlation: request.decisionID)
+        alert.alertID = "taint.\(request.requestID)"
+        alert.severity = severity
+        alert.reason = reason
+        alert.summary = summary
+        alert.nodeName = request.nodeName
+        alert.decisionID = request.decisionID
+        alert.labels = ["taint": request.taint.key, "action": "\(request.action)", "reason": EventTexts.reason(request.reason)]
+        alert.details = request.message
+        return alert
+    }
+
+    /// A request that cannot be worked on at all (undecodable or missing what it needs).
+    func rejectedAlert(subject: String, sequence: UInt64, why: String, now: Date) -> Podguard_V1_Alert {
+        var alert = Podguard_V1_Alert()
+        alert.header = header(at: now, correlation: "")
+        alert.alertID = "rejected.\(subject).\(sequence)"
+        alert.severity = .warning
+        alert.reason = "RequestRejected"
+        alert.summary = "fencing rejected the message on \(subject): \(why)"
+        alert.labels = ["subject": subject]
+        return alert
+    }
+}

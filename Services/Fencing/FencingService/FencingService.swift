@@ -1,0 +1,107 @@
+import Bus
+import BusService
+import Contracts
+import Foundation
+import Kube
+import Logging
+import Policy
+import ServiceKit
+import ServiceLifecycle
+import Synchronization
+
+/// The fencing service: pulls FenceRequests and NodeTaintRequests from the work-queue stream
+/// (durable consumers shared by every replica, so each request goes to one of them) and carries
+/// them out against the adapters and the apiserver, recording every phase in the pod's FenceRecord.
+public struct FencingService: Service {
+    let connection: BusConnection
+    let topology: BusTopology
+    let kube: KubeClient
+    let settings: FencingSettings
+    let readiness: ReadinessRegistry
+    let logger: Logger
+    let version: String
+    let taintKeys: TaintKeys
+    public static let readinessComponent = "fencing"
+
+    public init(connection: BusConnection, topology: BusTopology, kube: KubeClient, settings: FencingSettings,
+                readiness: ReadinessRegistry, logger: Logger, version: String, taintKeys: TaintKeys = FencingTaintKeys.dell) {
+        self.connection = connection
+        self.topology = topology
+        self.kube = kube
+        self.settings = settings
+        self.readiness = readiness
+        self.logger = logger
+        self.version = version
+        self.taintKeys = taintKeys
+        readiness.register(Self.readinessComponent)
+    }
+
+    /// The contract's consumer with this replica's settings (name, ack wait, deliveries).
+    static func consumer(_ spec: ConsumerSpec, name: String, settings: FencingSettings) -> ConsumerSpec {
+        var spec = spec
+        spec.durableName = name
+        spec.ackWait = settings.ackWait
+        spec.maxDeliver = settings.maxDeliveries ?? -1
+        return spec
+    }
+
+    public func run() async throws {
+        try await connection.waitUntilConnected(timeout: .seconds(60))
+        let js = try connection.jetStream()
+        try await TopologyInstaller.ensure(topology, on: js, logger: logger)
+        let fenceSpec = Self.consumer(topology.fenceRequestConsumer, name: settings.fenceConsumer, settings: settings)
+        let taintSpec = Self.consumer(topology.taintRequestConsumer, name: settings.taintConsumer, settings: settings)
+        for spec in [fenceSpec, taintSpec] {
+            try await js.createOrUpdateConsumer(stream: spec.stream, TopologyInstaller.consumerConfiguration(spec))
+        }
+        let fences = try await js.keyValue(topology.fencesBucket)
+        let fenceConsumer = try await js.pullConsumer(stream: fenceSpec.stream, durableName: fenceSpec.durableName,
+                                                      filterSubject: fenceSpec.filterSubject)
+        let taintConsumer = try await js.pullConsumer(stream: taintSpec.stream, durableName: taintSpec.durableName,
+                                                      filterSubject: taintSpec.filterSubject)
+
+        let messages = FencingMessages(producerID: settings.producerID, version: version)
+        let metrics = FencingMetrics()
+        let events = EventRecorder(client: kube, controller: settings.eventComponent, instance: settings.replicaID)
+        let fencingKube = FencingKube(client: kube, events: events)
+        let adapters = AdapterCaller(connection: connection, subjects: topology.subjects, messages: messages, settings: settings)
+        let executor = RemediationExecutor(adapters: adapters, kube: fencingKube, taintKeys: taintKeys, logger: logger)
+        let fenceHandler = FenceRequestHandler(fences: fences, jetStream: js, subjects: topology.subjects, executor: executor,
+                                               messages: messages, settings: settings, metrics: metrics, logger: logger)
+        let taintHandler = TaintRequestHandler(kube: fencingKube, jetStream: js, subjects: topology.subjects, messages: messages,
+                                               settings: settings, metrics: metrics, logger: logger)
+        let inFlight = InFlightCount(metrics: metrics)
+
+        readiness.set(Self.readinessComponent, ready: true)
+        logger.info("fencing ready", metadata: ["replica": "\(settings.replicaID)", "fenceConsumer": "\(fenceSpec.durableName)",
+                                               "taintConsumer": "\(taintSpec.durableName)"])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await WorkQueueLoop(consumer: fenceConsumer, concurrency: settings.concurrency, logger: logger,
+                                    onCountChange: inFlight.add).run { await fenceHandler.handle($0) }
+            }
+            group.addTask {
+                await WorkQueueLoop(consumer: taintConsumer, concurrency: settings.concurrency, logger: logger,
+                                    onCountChange: { _ in }).run { await taintHandler.handle($0) }
+            }
+        }
+        readiness.set(Self.readinessComponent, ready: false, reason: "shutting down")
+        logger.info("fencing stopped taking requests; requests in hand finished")
+    }
+}
+
+/// Remediations in progress on this replica, for the in-flight gauge.
+final class InFlightCount: Sendable {
+    private let count = Mutex(0)
+    private let metrics: FencingMetrics
+
+    init(metrics: FencingMetrics) { self.metrics = metrics }
+
+    func add(_ delta: Int) {
+        let value = count.withLock { value in
+            value += delta
+            return value
+        }
+        metrics.inFlight(value)
+    }
+}

@@ -1,0 +1,16 @@
+/// What fencing reads of the live pod before acting (from the apiserver, never from the request).
+public struct LivePod: Sendable, Hashable {
+    public var uid: String
+    public var nodeName: String
+    /// The Ready condition is True.
+    public var ready: Bool
+    /// A container waits with reason CrashLoopBackOff.
+    public var crashLoopBackOff: Bool
+
+    public init(uid: String, nodeName: String, ready: Bool, crashLoopBackOff: Bool = false) {
+        self.uid = uid
+        self.nodeName = nodeName
+        self.ready = ready
+        self.crashLoopBackOff = crashLoopBackOff
+    }
+}

@@ -1,0 +1,204 @@
+import Contracts
+import Foundation
+import Logging
+import Policy
+import SwiftProtobuf
+
+/// Performs the steps the state machine asks for, against the adapters and the apiserver, and
+/// reports what happened as a `StepOutcome`. Every step is idempotent: an unpublished volume
+/// unpublishes again successfully, a present taint is not added twice, a missing VolumeAttachment
+/// is deleted, a missing pod is reported as gone.
+struct RemediationExecutor: Sendable {
+    let adapters: AdapterCaller
+    let kube: FencingKube
+    let taintKeys: TaintKeys
+    let logger: Logger
+
+    /// What a delivery learned along the way (the live node, read by the safety check).
+    struct Scratch: Sendable {
+        var liveNode: LiveNode?
+    }
+
+    func perform(_ step: RemediationStep, scope: SafetyCheck.Scope, tracked: inout TrackedRecord,
+                 scratch: inout Scratch) async -> StepOutcome {
+        let request = tracked.record.request
+        switch step {
+        case .checkSafety: return await checkSafety(request, scope: scope, scratch: &scratch)
+        case .validate: return await validate(request, liveNode: scratch.liveNode)
+        case .fence: return await fence(request, liveNode: scratch.liveNode, tracked: &tracked)
+        case .taint: return await taint(request, tracked: &tracked)
+        case .deleteAttachments: return await deleteAttachments(request, tracked: &tracked)
+        case .recordEvent:
+            let recorded = await kube.recordEvent(on: request.pod, reason: EventTexts.reason(request.reason),
+                                                  note: EventTexts.cleaning(request))
+            return .succeeded(note: recorded ? "Event recorded" : "Event could not be recorded (logged)")
+        case .deletePod: return await deletePod(request)
+        }
+    }
+
+    // MARK: Steps
+
+    private func checkSafety(_ request: Podguard_V1_FenceRequest, scope: SafetyCheck.Scope, scratch: inout Scratch) async -> StepOutcome {
+        do {
+            let pod = try await kube.livePod(namespace: request.pod.namespace, name: request.pod.name)
+            let node = scope == .full ? try await kube.liveNode(request.nodeName) : nil
+            scratch.liveNode = node
+            switch SafetyCheck.evaluate(request, pod: pod, node: node, scope: scope, taintKeys: taintKeys) {
+            case .safe(let note): return .succeeded(note: note)
+            case .podGone(let message): return .podGone(message)
+            case .unsafe(let message): return .failed(.safetyCheckFailed, message)
+            }
+        } catch {
+            return KubeFailure.outcome(error, abort: .safetyCheckFailed, doing: "reading the pod and node")
+        }
+    }
+
+    private func validate(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?) async -> StepOutcome {
+        let byDriver = Dictionary(grouping: request.volumes, by: \.driver)
+        let answers = await withTaskGroup(of: FenceValidation.FamilyAnswer.self) { group in
+            for (driver, volumes) in byDriver {
+                let family = volumes[0].family
+                let nodeID = csiNodeID(driver, request, liveNode)
+                let rwx = volumes.contains(where: \.readWriteMany)
+                group.addTask {
+                    guard let nodeID else { return .init(family: family, reply: .missingNodeID, readWriteMany: rwx) }
+                    let reply = await adapters.validate(family: family, node: request.nodeName, csiNodeID: nodeID,
+                                                        volumeHandles: volumes.map(\.volumeHandle), correlation: request.decisionID)
+                    return .init(family: family, reply: reply, readWriteMany: rwx)
+                }
+            }
+            var answers: [FenceValidation.FamilyAnswer] = []
+            for await answer in group { answers.append(answer) }
+            return answers.sorted { $0.family.rawValue < $1.family.rawValue }
+        }
+        // podmon passes taintpodmon=false for ArrayConnectivityLoss: a connected answer aborts then.
+        let tainted = request.reason != .arrayConnectivityLoss
+            && (request.nodePodguardTainted || (liveNode?.isPodguardTainted(taintKeys) ?? false))
+        let context = FenceValidation.NodeContext(
+            podguardTainted: tainted, unreachableNoExecute: liveNode?.isUnreachableNoExecute ?? request.nodeUnreachableNoExecute,
+            skipArrayConnectionValidation: request.skipValidation)
+        return FenceValidation.outcome(answers, node: context)
+    }
+
+    private func fence(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?, tracked: inout TrackedRecord) async -> StepOutcome {
+        if tracked.record.volumes.count != request.volumes.count {
+            tracked.record.volumes = request.volumes.map { volume in
+                var status = Podguard_V1_FenceVolumeStatus()
+                status.volume = volume
+                return status
+            }
+        }
+        var permanent: [String] = []
+        var waiting: [(cause: TransientCause, message: String, after: Duration?)] = []
+        for index in tracked.record.volumes.indices where !tracked.record.volumes[index].fenced {
+            let volume = tracked.record.volumes[index].volume
+            guard let nodeID = csiNodeID(volume.driver, request, liveNode) else {
+                permanent.append("\(volume.pvName): csiNodeID is not set")
+                continue
+            }
+            let failure = await adapters.unpublish(volume, node: request.nodeName, csiNodeID: nodeID,
+                                                   fenceID: request.fenceID, correlation: request.decisionID)
+            tracked.record.volumes[index].attempts += 1
+            switch failure {
+            case nil, .notFound?:
+                // NOT_FOUND: the array knows no such volume or host mapping, so nothing is left to detach.
+                tracked.record.volumes[index].fenced = true
+                tracked.record.volumes[index].fencedAt = Google_Protobuf_Timestamp(date: Date())
+                tracked.record.volumes[index].clearLastError()
+                // Recorded at once, so a crash before the next volume does not unpublish this one again.
+                do {
+                    try await tracked.write()
+                } catch {
+                    return .transient(.unavailable, "recording the fenced volume \(volume.pvName): \(error)", after: nil)
+                }
+            case .pending(let message, let after)?:
+                tracked.record.volumes[index].lastError = Self.adapterError(.pending, message)
+                waiting.append((.pending, "\(volume.pvName): \(message)", after))
+            case .unavailable(let message, let after)?:
+                tracked.record.volumes[index].lastError = Self.adapterError(.transient, message)
+                waiting.append((.unavailable, "\(volume.pvName): \(message)", after))
+            case .unimplemented(let message)?, .permanent(let message)?:
+                tracked.record.volumes[index].lastError = Self.adapterError(.permanent, message)
+                permanent.append("\(volume.pvName): \(message)")
+            }
+        }
+        if !permanent.isEmpty {
+            return .failed(.fenceFailed, "There were \(permanent.count) errors calling ControllerUnpublishVolume to fence the node: "
+                + permanent.joined(separator: "; "))
+        }
+        if !waiting.isEmpty {
+            let cause: TransientCause = waiting.contains { $0.cause == .unavailable } ? .unavailable : .pending
+            return .transient(cause, waiting.map(\.message).joined(separator: "; "), after: waiting.compactMap(\.after).max())
+        }
+        return .succeeded(note: "\(tracked.record.volumes.count) volume(s) unpublished from the node")
+    }
+
+    private func taint(_ request: Podguard_V1_FenceRequest, tracked: inout TrackedRecord) async -> StepOutcome {
+        var taints = request.taints
+        if taints.isEmpty {
+            // An older request without taints: podmon's taint per driver of the pod's volumes.
+            taints = Set(request.volumes.map(\.driver)).sorted().compactMap { taintKeys.podguard[$0] }.map { key in
+                var taint = Podguard_V1_Taint()
+                taint.key = key
+                taint.effect = .noSchedule
+                return taint
+            }
+        }
+        do {
+            var notes: [String] = []
+            for taint in taints {
+                let added = try await kube.addTaint(taint, to: request.nodeName)
+                if !tracked.record.taintsApplied.contains(where: { $0.key == taint.key && $0.effect == taint.effect }) {
+                    tracked.record.taintsApplied.append(taint)
+                }
+                notes.append("\(taint.key) \(added ? "added" : "already present")")
+            }
+            return .succeeded(note: notes.isEmpty ? "no podguard taint to add" : notes.joined(separator: ", "))
+        } catch {
+            return KubeFailure.outcome(error, abort: .taintFailed, doing: "tainting node \(request.nodeName)")
+        }
+    }
+
+    private func deleteAttachments(_ request: Podguard_V1_FenceRequest, tracked: inout TrackedRecord) async -> StepOutcome {
+        do {
+            var names = Set(try await kube.attachments(node: request.nodeName, persistentVolumes: Set(request.volumes.map(\.pvName))))
+            names.formUnion(request.volumes.map(\.volumeAttachmentName).filter { !$0.isEmpty })
+            var deleted = 0
+            for name in names.sorted() where try await kube.deleteAttachment(name) { deleted += 1 }
+            for index in tracked.record.volumes.indices { tracked.record.volumes[index].attachmentDeleted = true }
+            return .succeeded(note: "\(deleted) VolumeAttachment(s) deleted, \(names.count - deleted) already gone")
+        } catch {
+            return KubeFailure.outcome(error, abort: .attachmentDeleteFailed, doing: "deleting VolumeAttachments")
+        }
+    }
+
+    private func deletePod(_ request: Podguard_V1_FenceRequest) async -> StepOutcome {
+        let force = request.reason != .crashLoopBackOff
+        do {
+            switch try await kube.deletePod(namespace: request.pod.namespace, name: request.pod.name, uid: request.pod.uid,
+                                            gracePeriod: force ? 0 : nil) {
+            case .deleted: return .succeeded(note: force ? "pod force-deleted (grace 0, uid precondition)" : "pod deleted (normal grace period)")
+            case .gone: return .podGone("pod \(request.pod.namespace)/\(request.pod.name) is gone")
+            case .replaced: return .podGone("pod \(request.pod.namespace)/\(request.pod.name) now has another uid")
+            }
+        } catch {
+            return KubeFailure.outcome(error, abort: .podDeleteFailed, doing: "deleting the pod")
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The node's CSI node id for a driver: the request's (the last known value, even if the live
+    /// node lost its annotation), else the live node's.
+    private func csiNodeID(_ driver: String, _ request: Podguard_V1_FenceRequest, _ liveNode: LiveNode?) -> String? {
+        let id = request.csiNodeIds[driver].flatMap { $0.isEmpty ? nil : $0 } ?? liveNode?.csiNodeIDs[driver]
+        return (id?.isEmpty ?? true) ? nil : id
+    }
+
+    static func adapterError(_ kind: Podguard_V1_AdapterError.Kind, _ message: String) -> Podguard_V1_AdapterError {
+        var error = Podguard_V1_AdapterError()
+        error.kind = kind
+        error.message = message
+        return error
+    }
+}

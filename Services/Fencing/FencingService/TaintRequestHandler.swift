@@ -1,0 +1,104 @@
+import Bus
+import Contracts
+import Foundation
+import Logging
+
+/// Works on one delivered NodeTaintRequest: adds or removes the taint (idempotent; a concurrent
+/// writer's taint is never lost), ignores a request for a node that is gone or was re-registered
+/// with another uid, alerts, and acknowledges. A transient Kubernetes failure hands the request
+/// back with a delay, up to `fencing.maxRetries` deliveries.
+struct TaintRequestHandler: Sendable {
+    let kube: FencingKube
+    let jetStream: JetStream
+    let subjects: PodguardSubjects
+    let messages: FencingMessages
+    let settings: FencingSettings
+    let metrics: FencingMetrics
+    let logger: Logger
+
+    func handle(_ message: JetStreamMessage) async {
+        let request: Podguard_V1_NodeTaintRequest
+        do {
+            request = try message.decode(as: Podguard_V1_NodeTaintRequest.self)
+        } catch {
+            return await reject(message, why: "\(error)")
+        }
+        if let problem = Self.problem(request) { return await reject(message, why: problem) }
+        let action = request.action == .add ? "add" : "remove"
+        var logger = logger
+        logger[metadataKey: "node"] = "\(request.nodeName)"
+        logger[metadataKey: "taint"] = "\(request.taint.key):\(FencingKube.effect(request.taint.effect))"
+        logger[metadataKey: "action"] = "\(action)"
+
+        if request.dryRun {
+            logger.notice("dry run: taint request not applied", metadata: ["why": "\(request.message)"])
+            metrics.taintRequest(action: action, result: "dry-run")
+            return settle(message, .ack, logger: logger)
+        }
+        let now = Date()
+        do {
+            guard let node = try await kube.liveNode(request.nodeName) else {
+                return await ignore(request, message, why: "node \(request.nodeName) does not exist", action: action, logger: logger)
+            }
+            if !request.nodeUid.isEmpty, node.uid != request.nodeUid {
+                return await ignore(request, message, why: "node \(request.nodeName) now has uid \(node.uid), not \(request.nodeUid)",
+                                    action: action, logger: logger)
+            }
+            let changed = request.action == .add ? try await kube.addTaint(request.taint, to: request.nodeName)
+                                                 : try await kube.removeTaint(request.taint, from: request.nodeName)
+            let verb = request.action == .add ? (changed ? "added to" : "already on") : (changed ? "removed from" : "already absent from")
+            let summary = "taint \(request.taint.key) \(verb) node \(request.nodeName): \(request.message)"
+            logger.notice("taint request applied", metadata: ["changed": "\(changed)"])
+            metrics.taintRequest(action: action, result: changed ? "changed" : "unchanged")
+            await alertThenSettle(messages.taintAlert(request, severity: .info, reason: request.action == .add ? "TaintAdded" : "TaintRemoved",
+                                                      summary: summary, now: now), message, logger: logger)
+        } catch {
+            let deliveries = Int(message.metadata.deliveryCount)
+            if KubeFailure.isTransient(error), deliveries <= settings.maxRetries {
+                logger.warning("taint request failed for now; retrying later", metadata: ["error": "\(error)"])
+                let delay = settings.backoff.delay(retry: deliveries, hint: KubeFailure.retryAfter(error))
+                return settle(message, .nak(delay), logger: logger)
+            }
+            logger.error("taint request failed", metadata: ["error": "\(error)"])
+            metrics.taintRequest(action: action, result: "failed")
+            await alertThenSettle(messages.taintAlert(request, severity: .critical, reason: "TaintRequestFailed",
+                                                      summary: "could not \(action) taint \(request.taint.key) on node \(request.nodeName): \(error)",
+                                                      now: now), message, logger: logger)
+        }
+    }
+
+    static func problem(_ request: Podguard_V1_NodeTaintRequest) -> String? {
+        if request.requestID.isEmpty { return "request_id is empty" }
+        if request.nodeName.isEmpty { return "node_name is empty" }
+        if request.taint.key.isEmpty { return "taint key is empty" }
+        if request.action != .add && request.action != .remove { return "action is neither ADD nor REMOVE" }
+        return nil
+    }
+
+    private func ignore(_ request: Podguard_V1_NodeTaintRequest, _ message: JetStreamMessage, why: String, action: String,
+                        logger: Logger) async {
+        logger.notice("taint request ignored", metadata: ["why": "\(why)"])
+        metrics.taintRequest(action: action, result: "ignored")
+        await alertThenSettle(messages.taintAlert(request, severity: .warning, reason: "TaintRequestIgnored",
+                                                  summary: "taint request for \(request.taint.key) ignored: \(why)", now: Date()),
+                              message, logger: logger)
+    }
+
+    /// The alert first, then the ack: a lost alert brings the request back (the alert id deduplicates).
+    private func alertThenSettle(_ alert: Podguard_V1_Alert, _ message: JetStreamMessage, logger: Logger) async {
+        do {
+            try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+            settle(message, .ack, logger: logger)
+        } catch {
+            logger.warning("could not publish the alert; the request will be redelivered", metadata: ["error": "\(error)"])
+            settle(message, .nak(settings.backoff.initial), logger: logger)
+        }
+    }
+
+    private func reject(_ message: JetStreamMessage, why: String) async {
+        logger.error("rejecting a taint request that cannot be acted on", metadata: ["subject": "\(message.subject)", "why": "\(why)"])
+        let alert = messages.rejectedAlert(subject: message.subject, sequence: message.metadata.streamSequence, why: why, now: Date())
+        try? await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+        settle(message, .term, logger: logger)
+    }
+}

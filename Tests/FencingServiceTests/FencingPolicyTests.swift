@@ -1,0 +1,150 @@
+import Bus
+import Contracts
+import FencingService
+import Policy
+import SwiftProtobuf
+import Testing
+
+@Suite("fencing's pure rules: safety re-check, validation over families, failure classes, Event texts")
+struct FencingPolicyTests {
+    static func request(_ reason: Podguard_V1_FenceReason = .nodeFailure) -> Podguard_V1_FenceRequest {
+        var request = Podguard_V1_FenceRequest()
+        request.pod.namespace = "db"
+        request.pod.name = "pg-0"
+        request.pod.uid = "uid-1"
+        request.nodeName = "w1"
+        request.nodeUid = "node-uid"
+        request.reason = reason
+        return request
+    }
+
+    static let unreachable = LiveNode(uid: "node-uid", taints: [.init(key: "node.kubernetes.io/unreachable", effect: "NoSchedule")])
+    static let podguardTainted = LiveNode(uid: "node-uid", taints: [.init(key: "vxflexos.podmon.storage.dell.com", effect: "NoSchedule")])
+    static let healthy = LiveNode(uid: "node-uid", taints: [.init(key: "node.kubernetes.io/not-ready", effect: "NoSchedule")])
+    static let notReady = LivePod(uid: "uid-1", nodeName: "w1", ready: false)
+
+    enum Expect: Equatable { case safe, gone, unsafe }
+
+    static let safetyTable: [(String, Podguard_V1_FenceReason, LivePod?, LiveNode?, SafetyCheck.Scope, Expect)] = [
+        ("pod gone", .nodeFailure, nil, unreachable, .full, .gone),
+        ("other uid", .nodeFailure, LivePod(uid: "uid-2", nodeName: "w1", ready: false), unreachable, .full, .gone),
+        ("other node", .nodeFailure, LivePod(uid: "uid-1", nodeName: "w2", ready: false), unreachable, .full, .gone),
+        ("Ready again", .nodeFailure, LivePod(uid: "uid-1", nodeName: "w1", ready: true), unreachable, .full, .unsafe),
+        ("Ready, after fencing: identity only", .nodeFailure, LivePod(uid: "uid-1", nodeName: "w1", ready: true), nil, .identity, .safe),
+        ("unreachable", .nodeFailure, notReady, unreachable, .full, .safe),
+        ("podguard taint", .nodeFailure, notReady, podguardTainted, .full, .safe),
+        ("not-ready is no trigger", .nodeFailure, notReady, healthy, .full, .unsafe),
+        ("node gone", .nodeFailure, notReady, nil, .full, .unsafe),
+        ("node re-registered", .nodeFailure, notReady, LiveNode(uid: "new", taints: unreachable.taints), .full, .unsafe),
+        ("driver offline", .driverPodOffline, notReady,
+         LiveNode(uid: "node-uid", taints: [.init(key: "offline.vxflexos.storage.dell.com", effect: "NoSchedule")]), .full, .safe),
+        ("connectivity loss: the array decides", .arrayConnectivityLoss, notReady, healthy, .full, .safe),
+        ("crash loop", .crashLoopBackOff, LivePod(uid: "uid-1", nodeName: "w1", ready: false, crashLoopBackOff: true), healthy, .full, .safe),
+        ("crash loop over", .crashLoopBackOff, notReady, healthy, .full, .unsafe),
+    ]
+
+    @Test("safety re-check", arguments: safetyTable)
+    func safety(_ name: String, _ reason: Podguard_V1_FenceReason, _ pod: LivePod?, _ node: LiveNode?,
+                _ scope: SafetyCheck.Scope, _ expected: Expect) {
+        let got: Expect = switch SafetyCheck.evaluate(Self.request(reason), pod: pod, node: node, scope: scope,
+                                                      taintKeys: FencingTaintKeys.dell) {
+        case .safe: .safe
+        case .podGone: .gone
+        case .unsafe: .unsafe
+        }
+        #expect(got == expected, "\(name)")
+    }
+
+    static func answer(_ reply: FenceValidation.Reply, family: Podguard_V1_ArrayFamily = .powerflex,
+                       rwx: Bool = false) -> FenceValidation.FamilyAnswer {
+        .init(family: family, reply: reply, readWriteMany: rwx)
+    }
+
+    static let plain = FenceValidation.NodeContext(podguardTainted: false, unreachableNoExecute: false, skipArrayConnectionValidation: false)
+
+    enum Verdict: Equatable { case proceed, abort(Podguard_V1_AbortReason), retry(TransientCause) }
+
+    static let validationTable: [(String, [FenceValidation.FamilyAnswer], FenceValidation.NodeContext, Verdict)] = [
+        ("disconnected, idle", [answer(.answered(.disconnected, ioInProgress: false, extensionPresent: true))], plain, .proceed),
+        ("connected", [answer(.answered(.connected, ioInProgress: false, extensionPresent: true))], plain, .abort(.arrayConnectedOrIo)),
+        ("unknown reads as connected", [answer(.answered(.unknown, ioInProgress: false, extensionPresent: true))], plain,
+         .abort(.arrayConnectedOrIo)),
+        ("connected but podguard-tainted", [answer(.answered(.connected, ioInProgress: false, extensionPresent: true))],
+         .init(podguardTainted: true, unreachableNoExecute: false, skipArrayConnectionValidation: false), .proceed),
+        ("I/O", [answer(.answered(.disconnected, ioInProgress: true, extensionPresent: true))], plain, .abort(.arrayConnectedOrIo)),
+        ("I/O on RWX", [answer(.answered(.disconnected, ioInProgress: true, extensionPresent: true), rwx: true)], plain, .proceed),
+        ("skip without NoExecute", [answer(.answered(.connected, ioInProgress: true, extensionPresent: true))],
+         .init(podguardTainted: false, unreachableNoExecute: false, skipArrayConnectionValidation: true), .abort(.arrayConnectedOrIo)),
+        ("skip with NoExecute", [answer(.answered(.connected, ioInProgress: true, extensionPresent: true))],
+         .init(podguardTainted: false, unreachableNoExecute: true, skipArrayConnectionValidation: true), .proceed),
+        ("missing node id", [answer(.missingNodeID)], plain, .abort(.missingCsiAnnotations)),
+        ("generic: no extension", [answer(.answered(.unknown, ioInProgress: false, extensionPresent: false), family: .generic)], plain, .proceed),
+        ("permanent error", [answer(.failed(.permanent("denied")))], plain, .abort(.validationError)),
+        ("adapter unavailable", [answer(.failed(.unavailable("no responders", after: nil)))], plain, .retry(.unavailable)),
+        ("two families: one connected aborts even if the other is unavailable",
+         [answer(.failed(.unavailable("x", after: nil)), family: .powerflex),
+          answer(.answered(.connected, ioInProgress: false, extensionPresent: true), family: .powerstore)], plain, .abort(.arrayConnectedOrIo)),
+        ("two families: both disconnected", [answer(.answered(.disconnected, ioInProgress: false, extensionPresent: true), family: .powerflex),
+                                             answer(.answered(.disconnected, ioInProgress: false, extensionPresent: true), family: .powerstore)],
+         plain, .proceed),
+        ("no volumes: nothing to ask", [], plain, .proceed),
+    ]
+
+    @Test("validation over the pod's families", arguments: validationTable)
+    func validation(_ name: String, _ answers: [FenceValidation.FamilyAnswer], _ context: FenceValidation.NodeContext, _ expected: Verdict) {
+        let got: Verdict? = switch FenceValidation.outcome(answers, node: context) {
+        case .succeeded: .proceed
+        case .failed(let reason, _): .abort(reason)
+        case .transient(let cause, _, _): .retry(cause)
+        case .podGone: nil
+        }
+        #expect(got == expected, "\(name)")
+    }
+
+    @Test("adapter errors and bus errors are classified by what to do about them")
+    func adapterFailures() {
+        func error(_ kind: Podguard_V1_AdapterError.Kind) -> Podguard_V1_AdapterError {
+            var error = Podguard_V1_AdapterError()
+            error.kind = kind
+            error.message = "m"
+            return error
+        }
+        var pending = error(.pending)
+        pending.retryAfter = .init(seconds: 3)
+        #expect(AdapterFailure(pending) == .pending("m", after: .seconds(3)))
+        #expect(AdapterFailure(error(.transient)) == .unavailable("m", after: nil))
+        #expect(AdapterFailure(error(.notFound)) == .notFound("m"))
+        #expect(AdapterFailure(error(.unimplemented)) == .unimplemented("m"))
+        #expect(AdapterFailure(error(.invalidRequest)) == .permanent("m"))
+        #expect(AdapterFailure(error(.unspecified)) == .permanent("m"))
+        if case .unavailable = AdapterFailure(BusError.noResponders(subject: "s")) {} else { Issue.record("no responders") }
+        if case .unavailable = AdapterFailure(BusError.timeout(subject: "s", after: .seconds(1))) {} else { Issue.record("timeout") }
+        if case .permanent = AdapterFailure(BusError.undecodable(subject: "s", type: "T", reason: "r")) {} else { Issue.record("undecodable") }
+    }
+
+    @Test("Event texts: podmon's byte for byte, podguard's in the same form, none for replaced pods and dry runs")
+    func eventTexts() {
+        #expect(EventTexts.aborted(.arrayConnectedOrIo, podUID: "u", node: "n") == "podmon aborted pod cleanup [u n] array connected or recent I/O")
+        #expect(EventTexts.aborted(.missingCsiAnnotations, podUID: "u", node: "n") == "podmon aborted pod cleanup [u n] due to missing CSI annotations")
+        #expect(EventTexts.aborted(.validationError, podUID: "u", node: "n")
+                == "podmon aborted pod cleanup [u n] due to error while validating volume host connectivity")
+        #expect(EventTexts.aborted(.fenceFailed, podUID: "u", node: "n") == "podmon aborted pod cleanup [u n] couldn't fence volumes")
+        #expect(EventTexts.aborted(.csiUnavailable, podUID: "u", node: "n")?.hasPrefix("podmon aborted pod cleanup [u n]") == true)
+        #expect(EventTexts.aborted(.podReplaced, podUID: "u", node: "n") == nil)
+        #expect(EventTexts.aborted(.dryRun, podUID: "u", node: "n") == nil)
+        var request = Self.request()
+        #expect(EventTexts.cleaning(request) == "podmon cleaning pod [uid-1 w1] with force delete")
+        request.reason = .crashLoopBackOff
+        request.crashLoopRetry = 2
+        #expect(EventTexts.cleaning(request) == "podmon cleaning pod [uid-1 w1 retry: 2] with delete")
+        #expect(EventTexts.reason(.arrayConnectivityLoss) == "ArrayConnectivityLoss")
+        #expect(EventTexts.reason(.nodeFailure) == "NodeFailure")
+    }
+
+    @Test("a per-family unpublish timeout overrides the default for that family only")
+    func familyTimeouts() throws {
+        let settings = FencingSettings(replicaID: "r", unpublishTimeoutByFamily: [.powermax: .seconds(300)])
+        #expect(settings.unpublishTimeout(.powermax) == .seconds(300))
+        #expect(settings.unpublishTimeout(.unity) == .seconds(120))
+    }
+}

@@ -1,0 +1,332 @@
+import ArrayFamily
+import Bus
+import Contracts
+import CSISimulator
+import FencingService
+import Foundation
+import Kube
+import SwiftProtobuf
+import Synchronization
+import Testing
+
+@Suite("fencing against a real nats-server, the real control plane and the real adapters", .serialized,
+       .timeLimit(.minutes(5)))
+struct FencingServiceTests {
+    static let unreachable = "node.kubernetes.io/unreachable"
+
+    /// The simulator's node1 loses its path to the volume's array: the array says "not connected".
+    static func disconnect(_ bed: FencingBed, _ family: ArrayFamilyID = .powerflex) {
+        let sim = bed.sims[family]!
+        for array in sim.arrays { sim.inject(.path(host: "node1", array: array, down: true)) }
+    }
+
+    @Test("happy path: unmapped at the array, tainted, VolumeAttachments gone, Event recorded, pod force-deleted")
+    func happyPath() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-a"))
+            let node = try await bed.makeNode()
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            Self.disconnect(bed)
+            let request = bed.request(for: pod, node: node, volumes: volumes)
+            try await bed.submit(request)
+
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+            #expect(record.transitions.map(\.phase) == [.requested, .validated, .fenced, .tainted, .attachmentsDeleted, .eventRecorded, .podDeleted])
+            #expect(record.owner.isEmpty)
+            #expect(record.volumes.allSatisfy { $0.fenced && $0.attachmentDeleted })
+            let sim = bed.sims[.powerflex]!
+            #expect(sim.mappings(of: volumes[0].handle).isEmpty)
+            #expect(sim.callCount("ControllerUnpublishVolume") == 1)
+            #expect(sim.violations.isEmpty)
+            #expect(try await bed.node(node.metadata.name!).taints.contains { $0.key == "vxflexos.podmon.storage.dell.com" && $0.effect == "NoSchedule" })
+            #expect(try await bed.attachmentExists(volumes[0].attachment) == false)
+            #expect(try await bed.pod("pg-0") == nil)
+            #expect(try await bed.eventNotes(podUID: pod.metadata.uid!).contains("podmon cleaning pod [\(pod.metadata.uid!) \(node.metadata.name!)] with force delete"))
+            try await eventually("FenceCompleted alert") { bed.alerts(fenceID: request.fenceID).contains { $0.reason == "FenceCompleted" } }
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("array still connected: abort with podmon's Event text, nothing changed")
+    func arrayConnected() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-a"))
+            let node = try await bed.makeNode()
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            let request = bed.request(for: pod, node: node, volumes: volumes)
+            try await bed.submit(request)
+
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.phase == .aborted)
+            #expect(record.abortReason == .arrayConnectedOrIo)
+            try await Self.expectNothingChanged(bed, pod: pod, node: node, volumes: volumes)
+            #expect(try await bed.eventNotes(podUID: pod.metadata.uid!)
+                    .contains("podmon aborted pod cleanup [\(pod.metadata.uid!) \(node.metadata.name!)] array connected or recent I/O"))
+            try await eventually("FenceAborted alert") {
+                bed.alerts(fenceID: request.fenceID).contains { $0.reason == "FenceAborted" && $0.severity == .critical }
+            }
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("I/O in progress on a disconnected node: abort, nothing changed")
+    func ioInProgress() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-a"))
+            let node = try await bed.makeNode()
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            Self.disconnect(bed)
+            bed.sims[.powerflex]!.inject(.io(volume: volumes[0].handle, active: true))
+            try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.abortReason == .arrayConnectedOrIo)
+            try await Self.expectNothingChanged(bed, pod: pod, node: node, volumes: volumes)
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    static func expectNothingChanged(_ bed: FencingBed, pod: Pod, node: Node, volumes: [FencingBed.Volume]) async throws {
+        for volume in volumes {
+            #expect(bed.sims[volume.family]!.mappings(of: volume.handle) == ["node1"])
+            #expect(try await bed.attachmentExists(volume.attachment))
+        }
+        #expect(bed.sims.values.allSatisfy { $0.callCount("ControllerUnpublishVolume") == 0 })
+        #expect(try await bed.node(node.metadata.name!).taints.map(\.key).allSatisfy { !$0.hasSuffix("podmon.storage.dell.com") })
+        #expect(try await bed.pod(pod.metadata.name!)?.metadata.uid == pod.metadata.uid)
+    }
+
+    @Test("a 'pending' unpublish is retried through the queue until it succeeds")
+    func pendingRetried() async throws {
+        try await FencingBed.with(pendingAttempts: 1) { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-a"))
+            let node = try await bed.makeNode()
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            Self.disconnect(bed)
+            let sim = bed.sims[.powerflex]!
+            sim.inject(.pending(method: "ControllerUnpublishVolume", count: 2))
+            try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+            #expect(record.retries == 2)
+            #expect(record.volumes.first?.attempts == 3)
+            #expect(sim.callCount("ControllerUnpublishVolume") == 3)
+            #expect(sim.mappings(of: volumes[0].handle).isEmpty)
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("no adapter answers for the family: retried, then CSI_UNAVAILABLE; nothing changed")
+    func adapterUnavailable() async throws {
+        try await FencingBed.with(adapters: []) { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-a"))
+            let node = try await bed.makeNode()
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            Self.disconnect(bed)
+            try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.abortReason == .csiUnavailable)
+            #expect(record.retries == 3)
+            try await Self.expectNothingChanged(bed, pod: pod, node: node, volumes: volumes)
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("the pod was replaced (new uid): POD_REPLACED, the successor is not touched")
+    func podReplaced() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-a"))
+            let node = try await bed.makeNode()
+            let (old, volumes) = try await bed.makePod("pg-0", on: node)
+            Self.disconnect(bed)
+            try await bed.kube.delete(Pod.self, name: "pg-0", namespace: bed.namespace, options: DeleteOptions(gracePeriodSeconds: 0))
+            var successor = Pod(name: "pg-0", namespace: bed.namespace)
+            successor.spec = PodSpec(containers: [Container(name: "main", image: "registry.invalid/app:1")], nodeName: node.metadata.name)
+            let created = try await bed.kube.create(successor)
+            try await bed.submit(bed.request(for: old, node: node, volumes: volumes))
+            let record = try await bed.terminalRecord(old.metadata.uid!)
+            #expect(record.abortReason == .podReplaced)
+            #expect(try await bed.pod("pg-0")?.metadata.uid == created.metadata.uid)
+            #expect(bed.sims[.powerflex]!.callCount("ControllerUnpublishVolume") == 0)
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("dry run: the checks run, nothing changes, ABORTED/DRY_RUN and an alert")
+    func dryRun() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-a"))
+            let node = try await bed.makeNode()
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            Self.disconnect(bed)
+            let request = bed.request(for: pod, node: node, volumes: volumes, dryRun: true)
+            try await bed.submit(request)
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.abortReason == .dryRun)
+            #expect(record.dryRun)
+            #expect(record.abortMessage.contains("would fence"))
+            try await Self.expectNothingChanged(bed, pod: pod, node: node, volumes: volumes)
+            #expect(try await bed.eventNotes(podUID: pod.metadata.uid!).isEmpty)
+            try await eventually("FenceDryRun alert") { bed.alerts(fenceID: request.fenceID).contains { $0.reason == "FenceDryRun" } }
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("a pod with volumes of two families: each fenced through its own family's adapter, both taints")
+    func twoFamilies() async throws {
+        try await FencingBed.with(families: [.powerflex, .powerstore]) { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-a"))
+            let node = try await bed.makeNode()
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            Self.disconnect(bed, .powerflex)
+            Self.disconnect(bed, .powerstore)
+            try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+            for volume in volumes {
+                #expect(bed.sims[volume.family]!.mappings(of: volume.handle).isEmpty)
+                #expect(bed.sims[volume.family]!.callCount("ControllerUnpublishVolume") == 1)
+                #expect(try await bed.attachmentExists(volume.attachment) == false)
+            }
+            let keys = try await bed.node(node.metadata.name!).taints.map(\.key)
+            #expect(keys.contains("vxflexos.podmon.storage.dell.com") && keys.contains("powerstore.podmon.storage.dell.com"))
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("two replicas on one work queue: each request handled once")
+    func twoReplicas() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-a"))
+            try await bed.startFencing(FencingBed.settings("fencing-b"))
+            let node = try await bed.makeNode()
+            Self.disconnect(bed)
+            var uids: [String] = []
+            for index in 0..<4 {
+                let (pod, volumes) = try await bed.makePod("pg-\(index)", on: node)
+                try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
+                uids.append(pod.metadata.uid!)
+            }
+            for uid in uids {
+                let record = try await bed.terminalRecord(uid)
+                #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+                #expect(record.attempts == 1)
+            }
+            #expect(bed.sims[.powerflex]!.callCount("ControllerUnpublishVolume") == 4)
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    static let crashPhases: [Podguard_V1_FencePhase] = [.validated, .fenced, .tainted, .attachmentsDeleted, .eventRecorded]
+
+    @Test("redelivery after a crash at each phase resumes there and repeats nothing", arguments: crashPhases)
+    func resumeAfterCrash(_ phase: Podguard_V1_FencePhase) async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-b"))
+            let node = try await bed.makeNode()
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            Self.disconnect(bed)
+            let request = bed.request(for: pod, node: node, volumes: volumes)
+            let fenced = phase.rawValue >= Podguard_V1_FencePhase.fenced.rawValue
+            // The crashed replica's writes: its phases, the volume statuses it recorded, an owner gone stale.
+            try await bed.submit(request) { record in
+                record.phase = phase
+                record.owner = "fencing/crashed"
+                record.ownerRenewedAt = .init(date: Date().addingTimeInterval(-120))
+                record.attempts = 1
+                record.volumes = request.volumes.map { volume in
+                    var status = Podguard_V1_FenceVolumeStatus()
+                    status.volume = volume
+                    status.fenced = fenced
+                    return status
+                }
+            }
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+            #expect(record.attempts == 2)
+            let all: [Podguard_V1_FencePhase] = [.validated, .fenced, .tainted, .attachmentsDeleted, .eventRecorded, .podDeleted]
+            #expect(record.transitions.filter { $0.by == "fencing/fencing-b" }.map(\.phase) == all.filter { $0.rawValue > phase.rawValue })
+            let sim = bed.sims[.powerflex]!
+            #expect(sim.callCount("ControllerUnpublishVolume") == (fenced ? 0 : 1))
+            #expect(try await bed.pod("pg-0") == nil)
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("a crash after the delete intent: the pod found gone counts as deleted by this remediation")
+    func resumeAfterDelete() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-b"))
+            let node = try await bed.makeNode()
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            try await bed.kube.delete(Pod.self, name: "pg-0", namespace: bed.namespace, options: DeleteOptions(gracePeriodSeconds: 0))
+            try await bed.submit(bed.request(for: pod, node: node, volumes: volumes)) { record in
+                record.phase = .eventRecorded
+                record.podDeleteIssuedAt = .init(date: Date())
+            }
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.phase == .podDeleted)
+            #expect(bed.sims[.powerflex]!.callCount("ControllerUnpublishVolume") == 0)
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("a record owned by another live replica is not taken over until its claim goes stale")
+    func liveOwner() async throws {
+        try await FencingBed.with { bed in
+            var settings = FencingBed.settings("fencing-b")
+            settings.takeoverAfter = .seconds(3)
+            try await bed.startFencing(settings)
+            let node = try await bed.makeNode()
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            Self.disconnect(bed)
+            try await bed.submit(bed.request(for: pod, node: node, volumes: volumes)) { record in
+                record.owner = "fencing/alive"
+                record.ownerRenewedAt = .init(date: Date())
+            }
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await bed.record(pod.metadata.uid!)?.owner == "fencing/alive")
+            #expect(bed.sims[.powerflex]!.callCount("ControllerUnpublishVolume") == 0)
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.phase == .podDeleted)
+            #expect(record.attempts == 1)
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("NodeTaintRequest: add and remove keep another writer's taint; a request for another node uid is ignored")
+    func taintRequests() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-a"))
+            let node = try await bed.makeNode(unreachable: false, taints: [Kube.Taint(key: "example.com/other", effect: "NoSchedule")])
+            let name = node.metadata.name!
+            func send(_ action: Podguard_V1_NodeTaintRequest.Action, uid: String? = nil) async throws -> String {
+                var request = Podguard_V1_NodeTaintRequest()
+                request.requestID = UUID().uuidString.lowercased()
+                request.nodeName = name
+                request.nodeUid = uid ?? node.metadata.uid!
+                request.taint.key = "offline.vxflexos.storage.dell.com"
+                request.taint.effect = .noSchedule
+                request.action = action
+                request.reason = .driverPodOffline
+                try await bed.jetStream.publish(request, to: PodguardSubjects.standard.taintRequest(name), messageID: request.requestID)
+                return request.requestID
+            }
+            func keys() async throws -> [String] { try await bed.node(name).taints.map(\.key) }
+
+            _ = try await send(.add)
+            try await eventually("taint added") { try await keys().contains("offline.vxflexos.storage.dell.com") }
+            #expect(try await keys().contains("example.com/other"))
+            try await eventually("TaintAdded alert") { bed.alerts.withLock { $0.contains { $0.reason == "TaintAdded" } } }
+
+            let ignored = try await send(.remove, uid: "another-uid")
+            try await eventually("ignored") { bed.alerts.withLock { $0.contains { $0.alertID == "taint.\(ignored)" } } }
+            #expect(try await keys().contains("offline.vxflexos.storage.dell.com"))
+
+            _ = try await send(.remove)
+            try await eventually("taint removed") { try await !keys().contains("offline.vxflexos.storage.dell.com") }
+            #expect(try await keys().contains("example.com/other"))
+            try? await bed.kube.delete(Node.self, name: name)
+        }
+    }
+}
