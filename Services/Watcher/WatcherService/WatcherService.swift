@@ -66,9 +66,15 @@ public struct WatcherService: Service {
         let podsBucket = try await js.keyValue(topology.podsBucket)
         let informers = ClusterInformers(client: client, settings: settings)
         let elector = LeaderElector(client: client, configuration: leaderElection)
-        var publisher = StatePublisher(connection: connection, nodesBucket: nodesBucket, podsBucket: podsBucket,
-                                       subjects: topology.subjects, metrics: metrics, logger: logger,
-                                       mayWrite: { elector.isLeader })
+        let subjects = topology.subjects
+        let mayWrite: @Sendable () -> Bool = { elector.isLeader }
+        var publisher = StatePublisher(
+            nodeWriter: StateWriter(connection: connection, bucket: nodesBucket, kind: "node", subject: { subjects.nodeState($0.name) },
+                                    metrics: metrics, logger: logger, mayWrite: mayWrite),
+            podWriter: StateWriter(connection: connection, bucket: podsBucket, kind: "pod",
+                                   subject: { subjects.podState(namespace: $0.namespace, name: $0.name) },
+                                   metrics: metrics, logger: logger, mayWrite: mayWrite),
+            metrics: metrics)
         metrics.leader(false)
 
         let (inputs, sink) = AsyncStream<WatcherInput>.makeStream()
