@@ -48,6 +48,8 @@ let package = Package(
         // MARK: fencing
         .library(name: "FencingService", targets: ["FencingService"]),
         .executable(name: "podguard-fencing", targets: ["Fencing"]),
+        // MARK: watcher (products)
+        .executable(name: "podguard-watcher", targets: ["Watcher"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -437,6 +439,42 @@ let package = Package(
             path: "Tests/AdapterTests",
             swiftSettings: strictSettings
         ),
+        // MARK: watcher (issue 5 item 1)
+
+        /// watcher: mirrors protected pods, nodes, PVCs, PVs, VolumeAttachments and CSI driver node
+        /// pods from Kubernetes into NodeState/PodState (KV buckets and subjects); leader-elected.
+        .target(
+            name: "WatcherService",
+            dependencies: [
+                "Bus", "BusService", "Contracts", "Kube", "ServiceKit",
+                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
+                "GenericFamily",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/Watcher/WatcherService",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "Watcher",
+            dependencies: ["WatcherService", "BusService", "Kube", "ServiceKit"],
+            path: "Services/Watcher/Main",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WatcherServiceTests",
+            dependencies: [
+                "WatcherService", "Bus", "BusService", "Contracts", "Kube", "ServiceKit", "Harness",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/WatcherServiceTests",
+            swiftSettings: strictSettings
+        ),
+        // MARK: end watcher
+
         .testTarget(
             name: "ContractsTests",
             dependencies: ["Contracts"],

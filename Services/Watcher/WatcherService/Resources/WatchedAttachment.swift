@@ -1,0 +1,65 @@
+import Kube
+
+/// The fields of a storage.k8s.io/v1 VolumeAttachment the watcher projects (see `WatchedPod`).
+public struct WatchedAttachment: KubeResource, Hashable {
+    public static let resource = VolumeAttachment.resource
+    public var metadata = ObjectMeta()
+    public var spec: Spec?
+    public var status: Status?
+
+    /// Always nil: the setter discards the raw JSON the client attaches to decoded objects.
+    public var preserved: PreservedJSON? {
+        get { nil }
+        set {}
+    }
+
+    enum CodingKeys: String, CodingKey { case metadata, spec, status }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        metadata = try container.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
+        metadata.annotations = nil
+        metadata.labels = nil
+        metadata.finalizers = nil
+        spec = try container.decodeIfPresent(Spec.self, forKey: .spec)
+        status = try container.decodeIfPresent(Status.self, forKey: .status)
+    }
+
+    /// `spec`: attacher (the CSI driver), the PV and the node.
+    public struct Spec: Codable, Sendable, Hashable {
+        public var attacher: String?
+        public var nodeName: String?
+        public var source: Source?
+
+        public init(attacher: String? = nil, persistentVolumeName: String? = nil, nodeName: String? = nil) {
+            self.attacher = attacher
+            self.nodeName = nodeName
+            self.source = Source(persistentVolumeName: persistentVolumeName)
+        }
+    }
+
+    /// `spec.source` (inline volumes are not podguard's concern).
+    public struct Source: Codable, Sendable, Hashable {
+        public var persistentVolumeName: String?
+
+        public init(persistentVolumeName: String? = nil) {
+            self.persistentVolumeName = persistentVolumeName
+        }
+    }
+
+    /// `status.attached`.
+    public struct Status: Codable, Sendable, Hashable {
+        public var attached: Bool?
+
+        public init(attached: Bool? = nil) {
+            self.attached = attached
+        }
+    }
+}
+
+extension WatchedAttachment {
+    public var persistentVolumeName: String? { spec?.source?.persistentVolumeName }
+    public var nodeName: String? { spec?.nodeName }
+}

@@ -1,0 +1,75 @@
+import Kube
+
+/// The fields of a core/v1 Pod the watcher projects, and nothing else.
+///
+/// The informer keeps every object it watches; the library's `Pod` keeps the whole raw JSON too
+/// (for lossless writes), which at 30,000 pods would cost most of the memory budget. The watcher
+/// never writes a pod, so it decodes only what it reads and drops the raw JSON (see `preserved`).
+public struct WatchedPod: KubeResource, Hashable {
+    public static let resource = Pod.resource
+    public var metadata = ObjectMeta()
+    public var spec: Spec?
+    public var status: Status?
+
+    /// Always nil: the setter discards the raw JSON the client attaches to decoded objects.
+    public var preserved: PreservedJSON? {
+        get { nil }
+        set {}
+    }
+
+    enum CodingKeys: String, CodingKey { case metadata, spec, status }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        metadata = try container.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
+        // Annotations can be large (last-applied-configuration) and nothing here reads them.
+        metadata.annotations = nil
+        metadata.finalizers = nil
+        spec = try container.decodeIfPresent(Spec.self, forKey: .spec)
+        status = try container.decodeIfPresent(Status.self, forKey: .status)
+    }
+
+    /// `spec`: the node, the volumes and the pod affinity.
+    public struct Spec: Codable, Sendable, Hashable {
+        public var nodeName: String?
+        public var volumes: [Volume]?
+        public var affinity: Affinity?
+
+        public init(nodeName: String? = nil, volumes: [Volume]? = nil, affinity: Affinity? = nil) {
+            self.nodeName = nodeName
+            self.volumes = volumes
+            self.affinity = affinity
+        }
+    }
+
+    /// `status`: phase, conditions, container states and addresses.
+    public struct Status: Codable, Sendable, Hashable {
+        public var phase: String?
+        public var conditions: [PodCondition]?
+        public var initContainerStatuses: [ContainerStatus]?
+        public var containerStatuses: [ContainerStatus]?
+        public var hostIP: String?
+        public var podIP: String?
+
+        public init(phase: String? = nil, conditions: [PodCondition]? = nil, initContainerStatuses: [ContainerStatus]? = nil,
+                    containerStatuses: [ContainerStatus]? = nil, hostIP: String? = nil, podIP: String? = nil) {
+            self.phase = phase
+            self.conditions = conditions
+            self.initContainerStatuses = initContainerStatuses
+            self.containerStatuses = containerStatuses
+            self.hostIP = hostIP
+            self.podIP = podIP
+        }
+    }
+}
+
+extension WatchedPod {
+    public var nodeName: String? { spec?.nodeName }
+
+    /// The `Ready` condition, if the pod has one.
+    public var readyCondition: PodCondition? {
+        status?.conditions?.first { $0.type == "Ready" }
+    }
+}

@@ -1,0 +1,64 @@
+import Kube
+
+/// The fields of a core/v1 PersistentVolume the watcher projects (see `WatchedPod`).
+public struct WatchedVolume: KubeResource, Hashable {
+    public static let resource = PersistentVolume.resource
+    public var metadata = ObjectMeta()
+    public var spec: Spec?
+
+    /// Always nil: the setter discards the raw JSON the client attaches to decoded objects.
+    public var preserved: PreservedJSON? {
+        get { nil }
+        set {}
+    }
+
+    enum CodingKeys: String, CodingKey { case metadata, spec }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        metadata = try container.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
+        metadata.annotations = nil
+        metadata.labels = nil
+        metadata.finalizers = nil
+        spec = try container.decodeIfPresent(Spec.self, forKey: .spec)
+    }
+
+    /// `spec`: access modes, volume mode, claim and CSI source.
+    public struct Spec: Codable, Sendable, Hashable {
+        public var accessModes: [String]?
+        public var volumeMode: String?
+        public var claimRef: ClaimReference?
+        public var csi: CSI?
+
+        public init(accessModes: [String]? = nil, volumeMode: String? = nil, claimRef: ClaimReference? = nil, csi: CSI? = nil) {
+            self.accessModes = accessModes
+            self.volumeMode = volumeMode
+            self.claimRef = claimRef
+            self.csi = csi
+        }
+    }
+
+    /// `spec.claimRef`: the claim the volume is bound (or reserved) to.
+    public struct ClaimReference: Codable, Sendable, Hashable {
+        public var namespace: String?
+        public var name: String?
+
+        public init(namespace: String?, name: String?) {
+            self.namespace = namespace
+            self.name = name
+        }
+    }
+
+    /// `spec.csi`: driver and handle (volume attributes are not read).
+    public struct CSI: Codable, Sendable, Hashable {
+        public var driver: String
+        public var volumeHandle: String
+
+        public init(driver: String, volumeHandle: String) {
+            self.driver = driver
+            self.volumeHandle = volumeHandle
+        }
+    }
+}

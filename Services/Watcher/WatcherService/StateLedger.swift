@@ -1,0 +1,89 @@
+/// What the leader believes one state bucket holds, so it writes only what changed and never
+/// writes an object again after its deletion was observed. Pure; one per bucket.
+///
+/// `written` holds each key's content (header and observation time stripped). It is valid only
+/// while this replica leads: it is rebuilt from the bucket itself by `reconcile` when leadership
+/// starts, and dropped when it ends.
+public struct StateLedger<State: MirroredState>: Sendable {
+    public private(set) var written: [String: State] = [:]
+    /// Uids of deleted objects, oldest first, bounded: a snapshot carrying one is never written.
+    private var deletedUIDs: Set<String> = []
+    private var deletedOrder: [String] = []
+    private var deletedStart = 0
+    public let maximumTombstones: Int
+
+    public init(maximumTombstones: Int = 100_000) {
+        self.maximumTombstones = maximumTombstones
+    }
+
+    public func wasDeleted(uid: String) -> Bool {
+        deletedUIDs.contains(uid)
+    }
+
+    /// The write that makes `key` hold `state`: nil when it already holds that content, or when
+    /// the object was deleted (a late projection must not resurrect it).
+    public mutating func update(_ key: String, to state: State) -> StateWrite<State>? {
+        guard state.objectUID.isEmpty || !deletedUIDs.contains(state.objectUID) else { return nil }
+        let content = state.content
+        if written[key] == content { return nil }
+        written[key] = content
+        return .put(key: key, state)
+    }
+
+    /// The object behind `key` no longer exists: remembers its uid and deletes the key if it holds a
+    /// snapshot of that object. A snapshot of a newer incarnation (another uid) is left alone.
+    public mutating func remove(_ key: String, uid: String?) -> StateWrite<State>? {
+        if let uid, !uid.isEmpty { remember(uid) }
+        guard let current = written[key] else { return nil }
+        if let uid, !uid.isEmpty, !current.objectUID.isEmpty, current.objectUID != uid { return nil }
+        remember(current.objectUID)
+        written[key] = nil
+        return .delete(key: key)
+    }
+
+    /// A write failed: forget what the key holds so the next update writes it again.
+    public mutating func invalidate(_ key: String) {
+        written[key] = nil
+    }
+
+    /// Leadership ended: another replica writes now.
+    public mutating func forgetWritten() {
+        written = [:]
+    }
+
+    /// The writes that make the bucket, holding `existing` (nil: a value that does not decode),
+    /// hold exactly `desired`: puts of what differs, deletes of keys whose objects no longer exist.
+    /// Afterwards the ledger believes the bucket holds `desired`.
+    public mutating func reconcile(existing: [String: State?], desired: [String: State]) -> [StateWrite<State>] {
+        var writes: [StateWrite<State>] = []
+        var believed: [String: State] = [:]
+        believed.reserveCapacity(desired.count)
+        for key in desired.keys.sorted() {
+            let state = desired[key]!
+            if !state.objectUID.isEmpty, deletedUIDs.contains(state.objectUID) { continue }
+            let content = state.content
+            believed[key] = content
+            if let current = existing[key], current?.content == content { continue }
+            writes.append(.put(key: key, state))
+        }
+        for key in existing.keys.sorted() where believed[key] == nil {
+            writes.append(.delete(key: key))
+        }
+        written = believed
+        return writes
+    }
+
+    private mutating func remember(_ uid: String) {
+        guard !uid.isEmpty, deletedUIDs.insert(uid).inserted else { return }
+        deletedOrder.append(uid)
+        if deletedUIDs.count > maximumTombstones {
+            deletedUIDs.remove(deletedOrder[deletedStart])
+            deletedStart += 1
+            // Compact now and then so the order array does not grow without bound.
+            if deletedStart > maximumTombstones {
+                deletedOrder.removeFirst(deletedStart)
+                deletedStart = 0
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Contracts
+import Foundation
+import Kube
+import SwiftProtobuf
+
+/// Turns cached Kubernetes objects into the bus contract's NodeState and PodState. Pure: the same
+/// objects, lookups and time give the same messages, so every mapping is table-tested.
+public struct StateProjector: Sendable {
+    public var catalog: DriverCatalog
+    public var driverPods: DriverPodSelection
+    /// Label key of protected pods; its value is copied into `protection_label_value`.
+    public var labelKey: String
+    /// Node labels copied into NodeState.
+    public var nodeLabels: [String]
+    /// `Header.producer_id`, e.g. `watcher/watcher-7c9f`.
+    public var producerID: String
+    public var version: String
+
+    public init(catalog: DriverCatalog = DriverCatalog(), driverPods: DriverPodSelection = .dellDefaults,
+                labelKey: String = "podmon.dellemc.com/driver", nodeLabels: [String] = WatcherSettings.defaultNodeLabels,
+                producerID: String, version: String) {
+        self.catalog = catalog
+        self.driverPods = driverPods
+        self.labelKey = labelKey
+        self.nodeLabels = nodeLabels
+        self.producerID = producerID
+        self.version = version
+    }
+
+    public init(settings: WatcherSettings, version: String) {
+        self.init(catalog: DriverCatalog(genericDrivers: settings.genericDrivers), driverPods: settings.driverPods,
+                  labelKey: settings.labelKey, nodeLabels: settings.nodeLabels, producerID: "watcher/\(settings.identity)",
+                  version: version)
+    }
+
+    func header(_ now: Date) -> Podguard_V1_Header {
+        var header = Podguard_V1_Header()
+        header.producerID = producerID
+        header.producedAt = Google_Protobuf_Timestamp(date: now)
+        header.producerVersion = version
+        return header
+    }
+
+    static func conditionStatus(_ status: String?) -> Podguard_V1_ConditionStatus {
+        switch status {
+        case "True": .true
+        case "False": .false
+        default: .unknown
+        }
+    }
+
+    static func timestamp(_ date: Date?) -> Google_Protobuf_Timestamp? {
+        date.map { Google_Protobuf_Timestamp(date: $0) }
+    }
+}

@@ -1,0 +1,124 @@
+import Contracts
+import Foundation
+import Kube
+import Logging
+import ServiceKit
+
+extension WatcherService {
+    func handle(_ input: WatcherInput, loop: inout EventLoopState, informers: ClusterInformers, publisher: inout StatePublisher) async {
+        var keys: Set<StateKey> = []
+        var syncAction = WatcherRole.Action.none
+        switch input {
+        case .pod(let event):
+            syncAction = count(event, kind: "pods", in: &loop)
+            keys = informers.stateKeys(affectedBy: event)
+        case .node(let event):
+            syncAction = count(event, kind: "nodes", in: &loop)
+            keys = informers.stateKeys(affectedBy: event)
+        case .claim(let event):
+            syncAction = count(event, kind: "claims", in: &loop)
+            keys = informers.stateKeys(affectedBy: event)
+        case .volume(let event):
+            syncAction = count(event, kind: "volumes", in: &loop)
+            keys = informers.stateKeys(affectedBy: event)
+        case .attachment(let event):
+            syncAction = count(event, kind: "attachments", in: &loop)
+            keys = informers.stateKeys(affectedBy: event)
+        case .driverPod(let event):
+            syncAction = count(event, kind: "driverPods", in: &loop)
+            keys = informers.stateKeys(affectedByDriverPod: event)
+        case .leadership(.acquired):
+            logger.info("leading: publishing state", metadata: ["lease": "\(settings.leaseName)", "identity": "\(settings.identity)"])
+            metrics.leader(true)
+            await perform(loop.role.leadershipAcquired(), loop: &loop, informers: informers, publisher: &publisher)
+        case .leadership(.lost(let reason)):
+            logger.warning("no longer leading: standing by", metadata: ["reason": "\(reason)"])
+            metrics.leader(false)
+            await perform(loop.role.leadershipLost(), loop: &loop, informers: informers, publisher: &publisher)
+        case .leadership(.observedLeader(let holder)):
+            logger.info("leader observed", metadata: ["holder": "\(holder ?? "none")"])
+        case .tick:
+            if loop.role.publishes, publisher.needsRepair || ContinuousClock.now - loop.lastReconcile >= loop.reconcileEvery {
+                await perform(.reconcile, loop: &loop, informers: informers, publisher: &publisher)
+            }
+        }
+        // Reconciling on sync covers every event so far: nothing before it needs publishing.
+        if syncAction != .none { return await perform(syncAction, loop: &loop, informers: informers, publisher: &publisher) }
+        guard loop.role.publishes, !keys.isEmpty else { return }
+        await refresh(keys, informers: informers, publisher: &publisher)
+    }
+
+    /// Projects the snapshots of `keys` again from the caches and writes what changed; a key whose
+    /// object is no longer cached is deleted.
+    func refresh(_ keys: Set<StateKey>, informers: ClusterInformers, publisher: inout StatePublisher) async {
+        let now = Date()
+        for key in keys {
+            switch key {
+            case .node(let name):
+                if let node = informers.nodes.get(name: name) {
+                    await publisher.update(node: projector.nodeState(node, in: informers, now: now))
+                } else {
+                    await publisher.removeNode(named: name)
+                }
+            case .pod(let namespace, let name):
+                if let pod = informers.pods.get(name: name, namespace: namespace) {
+                    await publisher.update(pod: projector.podState(pod, in: informers, now: now))
+                } else {
+                    await publisher.removePod(namespace: namespace, name: name)
+                }
+            }
+        }
+    }
+
+    func perform(_ action: WatcherRole.Action, loop: inout EventLoopState, informers: ClusterInformers,
+                 publisher: inout StatePublisher) async {
+        switch action {
+        case .none:
+            return
+        case .stopPublishing:
+            publisher.stopPublishing()
+        case .reconcile:
+            let started = ContinuousClock.now
+            let now = Date()
+            var nodes: [String: Podguard_V1_NodeState] = [:]
+            for node in informers.nodes.list() {
+                nodes[PodguardKeys.node(node.name)] = projector.nodeState(node, in: informers, now: now)
+            }
+            var pods: [String: Podguard_V1_PodState] = [:]
+            for pod in informers.pods.list() {
+                pods[PodguardKeys.pod(namespace: pod.namespace ?? "", name: pod.name)] = projector.podState(pod, in: informers, now: now)
+            }
+            do {
+                let writes = try await publisher.reconcile(nodes: nodes, pods: pods)
+                let duration = ContinuousClock.now - started
+                metrics.reconciled(duration: duration, writes: writes)
+                logger.info("reconciled the state buckets", metadata: [
+                    "nodes": "\(nodes.count)", "pods": "\(pods.count)", "writes": "\(writes)", "duration": "\(duration)"])
+            } catch {
+                logger.warning("could not reconcile the state buckets; will retry", metadata: ["error": "\(error)"])
+            }
+            loop.lastReconcile = ContinuousClock.now
+        }
+    }
+
+    /// Keeps the object counts; returns the role's action once every cache has synced.
+    private func count<T>(_ event: InformerEvent<T>, kind: String, in loop: inout EventLoopState) -> WatcherRole.Action {
+        var action = WatcherRole.Action.none
+        switch event {
+        case .added: loop.counts[kind, default: 0] += 1
+        case .deleted: loop.counts[kind, default: 0] -= 1
+        case .updated: return .none
+        case .synced:
+            loop.syncedInformers += 1
+            logger.debug("cache synced", metadata: ["kind": "\(kind)", "objects": "\(loop.counts[kind, default: 0])"])
+            if loop.syncedInformers == ClusterInformers.count {
+                readiness.set(Self.readinessComponent, ready: true)
+                logger.info("caches synced", metadata: ["pods": "\(loop.counts["pods", default: 0])",
+                                                        "nodes": "\(loop.counts["nodes", default: 0])"])
+                action = loop.role.allCachesSynced()
+            }
+        }
+        metrics.mirrored(kind: kind, count: loop.counts[kind, default: 0])
+        return action
+    }
+}
