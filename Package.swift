@@ -39,6 +39,8 @@ let package = Package(
         .executable(name: "podguard-adapter-powermax", targets: ["AdapterPowerMax"]),
         .executable(name: "podguard-adapter-unity", targets: ["AdapterUnity"]),
         .executable(name: "podguard-adapter-generic", targets: ["AdapterGeneric"]),
+        // MARK: cleanup (products)
+        .executable(name: "podguard-node-cleanup", targets: ["NodeCleanup"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -388,6 +390,42 @@ let package = Package(
             path: "Tests/AdapterTests",
             swiftSettings: strictSettings
         ),
+        // MARK: cleanup
+        /// node-cleanup: one per node; once its node is stable, cleans the pods that were moved away
+        /// (NodeUnpublish/NodeUnstage through the local node adapters, zombie check), records it in
+        /// their FenceRecords and removes the podguard taint.
+        .target(
+            name: "NodeCleanupService",
+            dependencies: [
+                "ArrayFamily", "Bus", "BusService", "Contracts", "Kube", "Policy", "ServiceKit",
+                "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/NodeCleanup/NodeCleanupService",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "NodeCleanup",
+            dependencies: ["NodeCleanupService", "BusService", "Contracts", "Kube", "ServiceKit"],
+            path: "Services/NodeCleanup/Main",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "NodeCleanupServiceTests",
+            dependencies: [
+                "NodeCleanupService", "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
+                "Harness", "Kube", "Policy", "ServiceKit", "PowerFlexFamily", "PowerStoreFamily",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/NodeCleanupServiceTests",
+            swiftSettings: strictSettings
+        ),
+        // MARK: end cleanup
         .testTarget(
             name: "ContractsTests",
             dependencies: ["Contracts"],
