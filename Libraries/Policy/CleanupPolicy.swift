@@ -13,6 +13,11 @@ public enum CleanupPolicy {
         case skippedContainerRunning(String)
         /// A pod with the same name and uid still exists: podguard did not move it.
         case skippedStillPresent
+        /// The container runtime could not be asked: a container of the pod may still run, so its
+        /// volumes are left alone (safety first; podmon would go on).
+        case skippedContainersUnknown(String)
+        /// Its FenceRecord is not terminal: cleaning now would race fencing.
+        case skippedFenceInProgress
         case failed(String)
     }
 
@@ -34,6 +39,10 @@ public enum CleanupPolicy {
                 reasons.append("\(pod): container \(container) still running")
             case .skippedStillPresent:
                 reasons.append("\(pod): still present with the same uid")
+            case .skippedContainersUnknown(let why):
+                reasons.append("\(pod): containers unknown (\(why))")
+            case .skippedFenceInProgress:
+                reasons.append("\(pod): fencing still in progress")
             case .failed(let error):
                 reasons.append("\(pod): cleanup failed: \(error)")
             }

@@ -128,6 +128,23 @@ public nonisolated struct Podguard_V1_CleanupReport: @unchecked Sendable {
     set {_uniqueStorage()._dryRun = newValue}
   }
 
+  /// The boot id under which containers of moved-away pods were last seen running during the current
+  /// taint episode; empty if none were seen. With cleanup.requireBootIDChangeAfterZombies the taint
+  /// stays until the node's boot id differs from it. node-cleanup restores it (and `attempt`) from its
+  /// last report after a restart, so a restart never forgets a zombie.
+  public var zombiesSeenBootID: String {
+    get {_storage._zombiesSeenBootID}
+    set {_uniqueStorage()._zombiesSeenBootID = newValue}
+  }
+
+  /// The zombie check could not be made (list-containers failed, timed out or is not implemented by
+  /// the node adapter): containers of moved-away pods may still run, so the affected pods were not
+  /// touched and the taint was kept.
+  public var containersUnknown: Bool {
+    get {_storage._containersUnknown}
+    set {_uniqueStorage()._containersUnknown = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -194,6 +211,10 @@ public nonisolated struct Podguard_V1_PodCleanup: Sendable {
 
     /// The pod's FenceRecord is not terminal yet: cleaning now would race fencing; blocks.
     case skippedFenceInProgress // = 7
+
+    /// The container runtime could not be asked (list-containers failed or is not implemented): a
+    /// container of the pod may still run, so its volumes were not touched; blocks the taint removal.
+    case skippedContainersUnknown // = 8
     case UNRECOGNIZED(Int)
 
     public init() {
@@ -210,6 +231,7 @@ public nonisolated struct Podguard_V1_PodCleanup: Sendable {
       case 5: self = .ignoredVolumeless
       case 6: self = .failed
       case 7: self = .skippedFenceInProgress
+      case 8: self = .skippedContainersUnknown
       default: self = .UNRECOGNIZED(rawValue)
       }
     }
@@ -224,6 +246,7 @@ public nonisolated struct Podguard_V1_PodCleanup: Sendable {
       case .ignoredVolumeless: return 5
       case .failed: return 6
       case .skippedFenceInProgress: return 7
+      case .skippedContainersUnknown: return 8
       case .UNRECOGNIZED(let i): return i
       }
     }
@@ -238,6 +261,7 @@ public nonisolated struct Podguard_V1_PodCleanup: Sendable {
       .ignoredVolumeless,
       .failed,
       .skippedFenceInProgress,
+      .skippedContainersUnknown,
     ]
 
   }
@@ -285,7 +309,7 @@ fileprivate nonisolated let _protobuf_package = "podguard.v1"
 
 nonisolated extension Podguard_V1_CleanupReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CleanupReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}node_name\0\u{3}node_uid\0\u{3}boot_id\0\u{1}attempt\0\u{3}started_at\0\u{3}finished_at\0\u{1}pods\0\u{3}zombie_containers\0\u{3}taint_removed\0\u{3}taint_kept_reason\0\u{3}taints_removed\0\u{3}dry_run\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}node_name\0\u{3}node_uid\0\u{3}boot_id\0\u{1}attempt\0\u{3}started_at\0\u{3}finished_at\0\u{1}pods\0\u{3}zombie_containers\0\u{3}taint_removed\0\u{3}taint_kept_reason\0\u{3}taints_removed\0\u{3}dry_run\0\u{3}zombies_seen_boot_id\0\u{3}containers_unknown\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -301,6 +325,8 @@ nonisolated extension Podguard_V1_CleanupReport: SwiftProtobuf.Message, SwiftPro
     var _taintKeptReason: String = String()
     var _taintsRemoved: [Podguard_V1_Taint] = []
     var _dryRun: Bool = false
+    var _zombiesSeenBootID: String = String()
+    var _containersUnknown: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -324,6 +350,8 @@ nonisolated extension Podguard_V1_CleanupReport: SwiftProtobuf.Message, SwiftPro
       _taintKeptReason = source._taintKeptReason
       _taintsRemoved = source._taintsRemoved
       _dryRun = source._dryRun
+      _zombiesSeenBootID = source._zombiesSeenBootID
+      _containersUnknown = source._containersUnknown
     }
   }
 
@@ -355,6 +383,8 @@ nonisolated extension Podguard_V1_CleanupReport: SwiftProtobuf.Message, SwiftPro
         case 11: try { try decoder.decodeSingularStringField(value: &_storage._taintKeptReason) }()
         case 12: try { try decoder.decodeRepeatedMessageField(value: &_storage._taintsRemoved) }()
         case 13: try { try decoder.decodeSingularBoolField(value: &_storage._dryRun) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._zombiesSeenBootID) }()
+        case 15: try { try decoder.decodeSingularBoolField(value: &_storage._containersUnknown) }()
         default: break
         }
       }
@@ -406,6 +436,12 @@ nonisolated extension Podguard_V1_CleanupReport: SwiftProtobuf.Message, SwiftPro
       if _storage._dryRun != false {
         try visitor.visitSingularBoolField(value: _storage._dryRun, fieldNumber: 13)
       }
+      if !_storage._zombiesSeenBootID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._zombiesSeenBootID, fieldNumber: 14)
+      }
+      if _storage._containersUnknown != false {
+        try visitor.visitSingularBoolField(value: _storage._containersUnknown, fieldNumber: 15)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -428,6 +464,8 @@ nonisolated extension Podguard_V1_CleanupReport: SwiftProtobuf.Message, SwiftPro
         if _storage._taintKeptReason != rhs_storage._taintKeptReason {return false}
         if _storage._taintsRemoved != rhs_storage._taintsRemoved {return false}
         if _storage._dryRun != rhs_storage._dryRun {return false}
+        if _storage._zombiesSeenBootID != rhs_storage._zombiesSeenBootID {return false}
+        if _storage._containersUnknown != rhs_storage._containersUnknown {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -492,7 +530,7 @@ nonisolated extension Podguard_V1_PodCleanup: SwiftProtobuf.Message, SwiftProtob
 }
 
 nonisolated extension Podguard_V1_PodCleanup.Outcome: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTCOME_UNSPECIFIED\0\u{1}OUTCOME_CLEANED\0\u{1}OUTCOME_SKIPPED_STILL_PRESENT\0\u{1}OUTCOME_SKIPPED_CONTAINER_RUNNING\0\u{1}OUTCOME_IGNORED_RUNNING_HERE\0\u{1}OUTCOME_IGNORED_VOLUMELESS\0\u{1}OUTCOME_FAILED\0\u{1}OUTCOME_SKIPPED_FENCE_IN_PROGRESS\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTCOME_UNSPECIFIED\0\u{1}OUTCOME_CLEANED\0\u{1}OUTCOME_SKIPPED_STILL_PRESENT\0\u{1}OUTCOME_SKIPPED_CONTAINER_RUNNING\0\u{1}OUTCOME_IGNORED_RUNNING_HERE\0\u{1}OUTCOME_IGNORED_VOLUMELESS\0\u{1}OUTCOME_FAILED\0\u{1}OUTCOME_SKIPPED_FENCE_IN_PROGRESS\0\u{1}OUTCOME_SKIPPED_CONTAINERS_UNKNOWN\0")
 }
 
 nonisolated extension Podguard_V1_VolumeCleanup: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

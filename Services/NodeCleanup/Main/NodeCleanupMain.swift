@@ -1,0 +1,43 @@
+import BusService
+import Contracts
+import Foundation
+import Kube
+import NodeCleanupService
+import ServiceKit
+
+/// `podguard-node-cleanup`: cleans a returning node of the pods moved away from it, then removes
+/// the podguard taint. One per node (DaemonSet).
+@main
+enum NodeCleanupMain {
+    static let info = ServiceInfo(name: "node-cleanup", summary: "cleans pods moved away from this node, then removes the podguard taint")
+
+    static func main() async {
+        let application = PodguardApplication.bootstrap(info, schema: BusConfiguration.schema.merging(NodeCleanupSettings.schema))
+        do {
+            let environment = ProcessInfo.processInfo.environment
+            let settings = try NodeCleanupSettings(application.configuration, environment: environment,
+                                                   defaultInstance: ProcessInfo.processInfo.hostName)
+            let prefix = application.configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
+            let topology = BusTopology(subjects: try PodguardSubjects(prefix: prefix))
+            var kubeLogger = application.logger
+            kubeLogger[metadataKey: "component"] = "kube"
+            let kube = try NodeCleanupMain.kubeClient(settings, environment: environment, logger: kubeLogger)
+            let bus = try await BusConnectionService.connect(application)
+            let cleanup = NodeCleanupService(connection: bus.connection, kube: kube, topology: topology, settings: settings,
+                                             families: CleanupFamilies(genericDrivers: settings.genericDrivers),
+                                             readiness: application.readiness, logger: application.logger, version: info.version)
+            try await application.run([bus, cleanup])
+            try? await kube.shutdown()
+        } catch {
+            application.terminate(failingWith: error)
+        }
+    }
+
+    /// `kube.kubeconfig` when set; else the pod's service account inside a cluster; else `$KUBECONFIG`.
+    static func kubeClient(_ settings: NodeCleanupSettings, environment: [String: String], logger: Logger) throws -> KubeClient {
+        if settings.kubeconfig == nil, environment["KUBERNETES_SERVICE_HOST"] != nil {
+            return try KubeClient.inCluster(logger: logger)
+        }
+        return try KubeClient.fromKubeconfig(path: settings.kubeconfig, context: settings.kubeContext, logger: logger)
+    }
+}

@@ -1,0 +1,109 @@
+import Bus
+import Contracts
+import Foundation
+import Policy
+import Synchronization
+
+/// This node's view of bucket `podguard-fences`: the records whose pods concern the node (moved
+/// away and not cleaned, or still being fenced), kept current by a KV watch, and the
+/// compare-and-set write of a record's `node_cleanup`.
+final class FenceLedger: Sendable {
+    struct Entry: Sendable {
+        var key: String
+        var revision: UInt64
+        var record: Podguard_V1_FenceRecord
+        var role: CleanupPolicy.RecordRole
+    }
+
+    private struct Contents {
+        var entries: [String: Entry] = [:]
+        var caughtUp = false
+    }
+
+    let store: KeyValueStore
+    let node: String
+    private let contents = Mutex(Contents())
+
+    init(store: KeyValueStore, node: String) {
+        self.store = store
+        self.node = node
+    }
+
+    var isCaughtUp: Bool { contents.withLock { $0.caughtUp } }
+
+    /// The records that concern the node now (moved away and not cleaned, or fence in progress),
+    /// ordered by pod for stable reports.
+    func pending() -> [Entry] {
+        contents.withLock { Array($0.entries.values) }
+            .sorted { ($0.record.pod.namespace, $0.record.pod.name, $0.key) < ($1.record.pod.namespace, $1.record.pod.name, $1.key) }
+    }
+
+    /// Follows the bucket until cancelled. A value that does not decode is counted and logged by the
+    /// bus library and reads as absent.
+    func follow(onCaughtUp: @escaping @Sendable () -> Void) async throws {
+        for try await update in try await store.watch(as: Podguard_V1_FenceRecord.self) {
+            switch update {
+            case .caughtUp:
+                contents.withLock { $0.caughtUp = true }
+                onCaughtUp()
+            case .put(let key, let record, let revision):
+                apply(key: key, record: record, revision: revision)
+            case .deleted(let key):
+                _ = contents.withLock { $0.entries.removeValue(forKey: key) }
+            }
+        }
+    }
+
+    func apply(key: String, record: Podguard_V1_FenceRecord, revision: UInt64) {
+        let role = CleanupPolicy.role(of: record, onNode: node)
+        contents.withLock { contents in
+            switch role {
+            case .movedAway, .fenceInProgress:
+                // Never go back to an older revision (our own write may have been applied already).
+                if let known = contents.entries[key], known.revision > revision { return }
+                contents.entries[key] = Entry(key: key, revision: revision, record: record, role: role)
+            case .alreadyCleaned, .notOurs:
+                contents.entries[key] = nil
+            }
+        }
+    }
+
+    enum WriteResult: Sendable, Equatable {
+        case written
+        /// The record changed role meanwhile (replaced, deleted, cleaned by another instance): nothing written.
+        case superseded
+    }
+
+    /// Rewrites the record's `node_cleanup` with compare-and-set, re-reading and re-applying on a
+    /// concurrent change (fencing or decision writing the same key).
+    func updateCleanup(key: String, producer: Podguard_V1_Header,
+                       _ change: @Sendable (inout Podguard_V1_NodeCleanupStatus) -> Void) async throws -> WriteResult {
+        for _ in 0..<10 {
+            guard let current = try await store.get(key, as: Podguard_V1_FenceRecord.self) else { return .superseded }
+            guard CleanupPolicy.role(of: current.value, onNode: node) == .movedAway else { return .superseded }
+            var record = current.value
+            change(&record.nodeCleanup)
+            record.header.producerID = producer.producerID
+            record.header.producedAt = producer.producedAt
+            record.header.producerVersion = producer.producerVersion
+            do {
+                let revision = try await store.update(key, message: record, expectedRevision: current.revision)
+                apply(key: key, record: record, revision: revision)
+                return .written
+            } catch BusError.wrongLastRevision {
+                continue
+            }
+        }
+        throw LedgerError.tooManyConflicts(key: key)
+    }
+}
+
+enum LedgerError: Error, CustomStringConvertible {
+    case tooManyConflicts(key: String)
+
+    var description: String {
+        switch self {
+        case .tooManyConflicts(let key): "FenceRecord \(key) kept changing; node_cleanup not written"
+        }
+    }
+}
