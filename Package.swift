@@ -451,15 +451,6 @@ let package = Package(
                 "Bus", "BusService", "Contracts", "Kube", "ServiceKit",
                 "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
                 "GenericFamily",
-        // MARK: cleanup
-        /// node-cleanup: one per node; once its node is stable, cleans the pods that were moved away
-        /// (NodeUnpublish/NodeUnstage through the local node adapters, zombie check), records it in
-        /// their FenceRecords and removes the podguard taint.
-        .target(
-            name: "NodeCleanupService",
-            dependencies: [
-                "ArrayFamily", "Bus", "BusService", "Contracts", "Kube", "Policy", "ServiceKit",
-                "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -486,28 +477,6 @@ let package = Package(
         ),
         // MARK: end watcher
 
-            path: "Services/NodeCleanup/NodeCleanupService",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "NodeCleanup",
-            dependencies: ["NodeCleanupService", "BusService", "Contracts", "Kube", "ServiceKit"],
-            path: "Services/NodeCleanup/Main",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "NodeCleanupServiceTests",
-            dependencies: [
-                "NodeCleanupService", "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
-                "Harness", "Kube", "Policy", "ServiceKit", "PowerFlexFamily", "PowerStoreFamily",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Tests/NodeCleanupServiceTests",
-            swiftSettings: strictSettings
-        ),
-        // MARK: end cleanup
         .testTarget(
             name: "ContractsTests",
             dependencies: ["Contracts"],
@@ -601,6 +570,43 @@ let package = Package(
             path: "Tests/FencingServiceTests",
             swiftSettings: strictSettings
         ),
+
+        // MARK: cleanup
+        /// node-cleanup: one per node; once its node is stable, cleans the pods that were moved away
+        /// (NodeUnpublish/NodeUnstage through the local node adapters, zombie check), records it in
+        /// their FenceRecords and removes the podguard taint.
+        .target(
+            name: "NodeCleanupService",
+            dependencies: [
+                "ArrayFamily", "Bus", "BusService", "Contracts", "Kube", "Policy", "ServiceKit",
+                "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/NodeCleanup/NodeCleanupService",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "NodeCleanup",
+            dependencies: ["NodeCleanupService", "BusService", "Contracts", "Kube", "ServiceKit"],
+            path: "Services/NodeCleanup/Main",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "NodeCleanupServiceTests",
+            dependencies: [
+                "NodeCleanupService", "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
+                "Harness", "Kube", "Policy", "ServiceKit", "PowerFlexFamily", "PowerStoreFamily",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/NodeCleanupServiceTests",
+            swiftSettings: strictSettings
+        ),
+        // MARK: end cleanup
     ],
     swiftLanguageModes: [.v6]
 )
