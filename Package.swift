@@ -371,6 +371,7 @@ let package = Package(
         .target(
             name: "NodeSimulator",
             dependencies: [
+                "CRISimulator", "CRI",
                 "Kube", "CSI", "CSISimulator", "ArrayFamily",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -392,6 +393,7 @@ let package = Package(
         .testTarget(
             name: "NodeSimulatorTests",
             dependencies: [
+                "CRI",
                 "NodeSimulator", "Kube", "Harness", "CSISimulator", "ArrayFamily", "CSI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

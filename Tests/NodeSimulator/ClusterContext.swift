@@ -11,6 +11,8 @@ struct ClusterContext: Sendable {
     let pods: Informer<Pod>
     let attachments: Informer<VolumeAttachment>
     let backends: [ArrayFamilyID: CSIClusterSimulator]
+    /// Where the CSI sockets of the families and each node's CRI socket live.
+    let socketDirectory: String
     let logger: Logger
 
     /// The family whose CSI driver is `driver`, if simulated.

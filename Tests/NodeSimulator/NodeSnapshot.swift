@@ -4,6 +4,8 @@ import Foundation
 public struct NodeSnapshot: Sendable, Hashable, Codable {
     public var name: String
     public var internalIP: String
+    /// The node's CRI socket (for a node adapter's `adapter.criEndpoint`).
+    public var criSocket: String
     public var state: NodeLifecycle
     public var driverPodReady: Bool
     public var bootID: String

@@ -72,7 +72,7 @@ public final class SimulatedCluster: Sendable {
         tasks.append(Task { for await _ in pods.events {} })
         tasks.append(Task { for await _ in attachments.events {} })
         let context = ClusterContext(client: client, configuration: configuration, pods: pods, attachments: attachments,
-                                     backends: backends, logger: logger)
+                                     backends: backends, socketDirectory: directory, logger: logger)
 
         let attacher = ExternalAttacher(context: context, nodeNames: Set(configuration.nodeNames), controllers: controllers)
         tasks.append(Task {
@@ -104,6 +104,7 @@ public final class SimulatedCluster: Sendable {
 
     private static func ensureNamespace(client: KubeClient, _ name: String) async throws {
         do { _ = try await client.create(Namespace(name: name)) } catch let error as KubeError where error.isAlreadyExists {}
+        try await ServiceAccountObject.waitForDefaultToken(client: client, namespace: name)
     }
 
     /// The StorageClass of a family's static PVs (claims name it to bind to them).

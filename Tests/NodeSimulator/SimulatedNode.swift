@@ -1,5 +1,6 @@
 import ArrayFamily
 import CSI
+import CRISimulator
 import CSISimulator
 import Foundation
 import Kube
@@ -17,6 +18,8 @@ final class SimulatedNode: Sendable {
     /// CSI node id per driver name, from each node plugin's NodeGetInfo.
     let nodeIDs: [String: String]
     let record: Mutex<NodeRecord>
+    /// The node's container runtime (CRI on a unix socket), listing the containers the kubelet runs.
+    let runtime: CRIRuntimeSimulator
     private let tasks: Mutex<[Task<Void, Never>]>
     var logger: Logger { context.logger }
 
@@ -29,6 +32,10 @@ final class SimulatedNode: Sendable {
         self.nodeIDs = nodeIDs
         self.record = Mutex(NodeRecord())
         self.tasks = Mutex(clientTasks)
+        let containers = KubeletContainers()
+        self.runtime = CRIRuntimeSimulator(socketPath: "\(context.socketDirectory)/cri-\(name).sock", source: containers,
+                                           logger: context.logger)
+        containers.node.withLock { $0 = WeakNode(node: self) }
     }
 
     /// Starts the node's CSI plugins, asks each for its node id, registers the node and runs its loops.
@@ -47,6 +54,7 @@ final class SimulatedNode: Sendable {
         }
         let node = SimulatedNode(name: name, internalIP: internalIP, context: context, csi: clients,
                                  nodeIDs: nodeIDs, clientTasks: clientTasks)
+        try await node.runtime.start()
         try await node.register()
         node.run()
         return node
@@ -77,12 +85,13 @@ final class SimulatedNode: Sendable {
         for client in csi.values { client.shutdown() }
         for task in running { task.cancel() }
         for task in running { await task.value }
+        await runtime.stop()
     }
 
     var snapshot: NodeSnapshot {
         record.withLock { record in
             NodeSnapshot(
-                name: name, internalIP: internalIP, state: record.lifecycle, driverPodReady: record.driverPodReady,
+                name: name, internalIP: internalIP, criSocket: runtime.socketPath, state: record.lifecycle, driverPodReady: record.driverPodReady,
                 bootID: record.bootID, boots: record.boots,
                 pods: record.pods.values.filter { !$0.isDriverPod }.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }.map {
                     PodSnapshot(namespace: $0.namespace, name: $0.name, uid: $0.uid, containerIDs: $0.containers.map(\.id),

@@ -15,7 +15,6 @@ struct NodeSimulatorProcessTests {
         let client = try await SimTestCluster.client()
         let plane = try await KubeControlPlane.shared()
         let prefix = "proc-\(UUID().uuidString.prefix(4).lowercased())"
-        _ = try? await client.create(Namespace(name: "podguard-sim-drivers"))
 
         let output = Pipe()
         let process = Process()
@@ -23,12 +22,12 @@ struct NodeSimulatorProcessTests {
         process.arguments = ["--kubeconfig", plane.kubeconfigPath, "--nodes", "2", "--name-prefix", prefix,
                              "--family", "powerflex", "--family", "unity"]
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = FileHandle.standardError
         try process.run()
         defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
-        let line = await Self.firstLine(of: output)
+        let line = await Self.startLine(of: output)
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) },
-                                "start-up line: \(line)")
+                                "start-up line: \(line) (output of podguard-node-sim follows)")
         let base = "http://127.0.0.1:\(port)"
         let http = HTTPClient.shared
 
@@ -85,15 +84,19 @@ struct NodeSimulatorProcessTests {
         return URL(fileURLWithPath: name)
     }
 
-    static func firstLine(of pipe: Pipe) async -> String {
+    /// The line announcing the control API (log lines may come first), or all output at EOF.
+    static func startLine(of pipe: Pipe) async -> String {
         await Task.detached {
-            var data = Data()
-            while !data.contains(UInt8(ascii: "\n")) {
+            var text = ""
+            while true {
                 let chunk = pipe.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                data.append(chunk)
+                if chunk.isEmpty { return text }
+                text += String(decoding: chunk, as: UTF8.self)
+                if let line = text.split(separator: "\n").first(where: { $0.contains("control API on") }),
+                   text.contains("\(line)\n") {
+                    return String(line)
+                }
             }
-            return String(decoding: data, as: UTF8.self)
         }.value
     }
 }

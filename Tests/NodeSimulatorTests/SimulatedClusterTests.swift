@@ -1,4 +1,5 @@
 import ArrayFamily
+import CRI
 import CSISimulator
 import Foundation
 import Kube
@@ -86,6 +87,14 @@ struct SimulatedClusterTests {
         let before = try writes(cluster, nodeName, namespace).accepted
         try await eventually("the zombie keeps writing") { try writes(cluster, nodeName, namespace).accepted > before + 2 }
         #expect(cluster.violations.isEmpty)
+        // The node's runtime still lists the zombie's container over CRI (what node-cleanup checks).
+        let uid = try #require(pod.uid)
+        let runtime = try CRIClient(endpoint: CRIEndpoint(path: try cluster.snapshot(of: nodeName).criSocket))
+        let runtimeTask = Task { try? await runtime.run() }
+        defer { runtime.shutdown(); runtimeTask.cancel() }
+        let zombies = try await runtime.containers(ofPods: [uid])
+        #expect(zombies.map(\.state) == [.running])
+        #expect(zombies.first.map { "containerd://\($0.id)" } == pod.status?.containerStatuses?.first?.containerID)
 
         // Recovery: heartbeats again, the taints go, the pod is Ready again.
         try await cluster.recover(.kubeletDown, on: nodeName)
@@ -100,6 +109,7 @@ struct SimulatedClusterTests {
         let oldContainer = pod.status?.containerStatuses?.first?.containerID
         try await cluster.inject(.reboot, on: nodeName)
         #expect(try cluster.snapshot(of: nodeName).pods.isEmpty)
+        #expect(try await runtime.containers(ofPods: [uid]).isEmpty)
         try await cluster.recover(.reboot, on: nodeName)
         try await eventually("a new boot ID on \(nodeName)") {
             let current = try await client.get(Node.self, name: nodeName).status?.nodeInfo?.bootID

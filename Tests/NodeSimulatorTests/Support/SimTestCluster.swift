@@ -34,9 +34,7 @@ enum SimTestCluster {
     static func namespace(_ client: KubeClient, _ prefix: String) async throws -> String {
         let name = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
         _ = try await client.create(Namespace(name: name))
-        try await eventually("default ServiceAccount in \(name)") {
-            try await client.getIfPresent(ServiceAccountObject.self, name: "default", namespace: name) != nil
-        }
+        try await ServiceAccountObject.waitForDefaultToken(client: client, namespace: name)
         return name
     }
 
@@ -45,13 +43,8 @@ enum SimTestCluster {
                       families: [ArrayFamilyID] = [.powerstore]) async throws -> SimulatedCluster {
         let zone = "\(prefix)-\(UUID().uuidString.prefix(4).lowercased())"
         var configuration = SimulatedClusterConfiguration(nodes: nodes, namePrefix: zone, families: families)
-        // The driver pods need the namespace's default ServiceAccount too.
+        // The simulator waits for the driver namespace to take pods.
         configuration.driverNamespace = "podguard-sim-drivers"
-        _ = try? await client.create(Namespace(name: configuration.driverNamespace))
-        try await eventually("default ServiceAccount in \(configuration.driverNamespace)") {
-            try await client.getIfPresent(ServiceAccountObject.self, name: "default",
-                                          namespace: configuration.driverNamespace) != nil
-        }
         var logger = Logger(label: "podguard.node-sim.test")
         logger.logLevel = .info
         return try await SimulatedCluster.start(client: client, configuration: configuration, logger: logger)
@@ -97,15 +90,6 @@ enum SimTestCluster {
         ])
         return set
     }
-}
-
-/// core/v1 ServiceAccount, only to wait for a namespace's `default` one.
-struct ServiceAccountObject: KubeResource, Hashable {
-    static let resource = ResourceDescriptor(group: "", version: "v1", plural: "serviceaccounts", kind: "ServiceAccount", namespaced: true)
-    var metadata = ObjectMeta()
-    var preserved: PreservedJSON?
-    enum CodingKeys: String, CodingKey { case metadata }
-    init() {}
 }
 
 /// Polls `condition` until it holds; fails after `timeout` (a bound on waiting for the control
