@@ -127,6 +127,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        /// The Kubernetes client inside a service: the `kube.*` keys and the client they configure
+        /// (kubeconfig, in-cluster, rate limit, request deadline), the same for every service.
+        .target(
+            name: "KubeService",
+            dependencies: ["Kube", "ServiceKit", .product(name: "Logging", package: "swift-log")],
+            path: "Libraries/KubeService",
+            swiftSettings: strictSettings
+        ),
+
         /// A focused Kubernetes API client: typed models, list/watch/informer, patch/update with
         /// conflict retry, taints, events, leases and leader election, kubeconfig and in-cluster auth.
         .target(
@@ -463,7 +472,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Watcher",
-            dependencies: ["WatcherService", "BusService", "Kube", "ServiceKit"],
+            dependencies: ["WatcherService", "BusService", "Kube", "KubeService", "ServiceKit"],
             path: "Services/Watcher/Main",
             swiftSettings: strictSettings
         ),
@@ -556,7 +565,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Fencing",
-            dependencies: ["FencingService", "BusService", "Contracts", "Kube", "ServiceKit"],
+            dependencies: ["FencingService", "BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
             path: "Services/Fencing/Main",
             swiftSettings: strictSettings
         ),
@@ -592,7 +601,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NodeCleanup",
-            dependencies: ["NodeCleanupService", "BusService", "Contracts", "Kube", "ServiceKit"],
+            dependencies: ["NodeCleanupService", "BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
             path: "Services/NodeCleanup/Main",
             swiftSettings: strictSettings
         ),
