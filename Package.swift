@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "ArrayFamily", targets: ["ArrayFamily"]),
         .library(name: "Families", targets: [
             "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
+            "FamilyCatalog",
         ]),
         .library(name: "CSI", targets: ["CSI"]),
         .library(name: "CSISimulator", targets: ["CSISimulator"]),
@@ -200,6 +201,17 @@ let package = Package(
                 swiftSettings: strictSettings),
         .target(name: "GenericFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/Generic",
                 swiftSettings: strictSettings),
+        /// The family modules podguard serves in one list (family by id or contract family, taint
+        /// keys of all), so the services do not each repeat it.
+        .target(
+            name: "FamilyCatalog",
+            dependencies: [
+                "ArrayFamily", "Contracts", "Policy",
+                "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
+            ],
+            path: "Libraries/Families/Catalog",
+            swiftSettings: strictSettings
+        ),
 
         // MARK: Services
 
@@ -208,8 +220,7 @@ let package = Package(
         .target(
             name: "DecisionService",
             dependencies: [
-                "Bus", "BusService", "Contracts", "Policy", "ServiceKit",
-                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
+                "Bus", "BusService", "Contracts", "FamilyCatalog", "Policy", "ServiceKit",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Services/Decision/DecisionService",
@@ -217,7 +228,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Decision",
-            dependencies: ["DecisionService", "BusService", "ServiceKit"],
+            dependencies: ["DecisionService", "BusService", "FamilyCatalog", "ServiceKit"],
             path: "Services/Decision/Main",
             swiftSettings: strictSettings
         ),
@@ -421,7 +432,7 @@ let package = Package(
         .testTarget(
             name: "DecisionServiceTests",
             dependencies: [
-                "DecisionService", "Bus", "BusService", "Contracts", "Policy", "ServiceKit", "Harness",
+                "DecisionService", "Bus", "BusService", "Contracts", "FamilyCatalog", "Policy", "ServiceKit", "Harness",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/DecisionServiceTests",
@@ -459,9 +470,7 @@ let package = Package(
         .target(
             name: "WatcherService",
             dependencies: [
-                "Bus", "BusService", "Contracts", "Kube", "ServiceKit",
-                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
-                "GenericFamily",
+                "Bus", "BusService", "Contracts", "Kube", "ServiceKit", "ArrayFamily", "FamilyCatalog",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -553,8 +562,7 @@ let package = Package(
         .target(
             name: "FencingService",
             dependencies: [
-                "Bus", "BusService", "Contracts", "Kube", "Policy", "ServiceKit",
-                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
+                "Bus", "BusService", "Contracts", "FamilyCatalog", "Kube", "Policy", "ServiceKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -573,7 +581,7 @@ let package = Package(
             name: "FencingServiceTests",
             dependencies: [
                 "FencingService", "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
-                "Harness", "Kube", "Policy", "ServiceKit",
+                "FamilyCatalog", "Harness", "Kube", "Policy", "ServiceKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -589,8 +597,7 @@ let package = Package(
         .target(
             name: "NodeCleanupService",
             dependencies: [
-                "ArrayFamily", "Bus", "BusService", "Contracts", "Kube", "Policy", "ServiceKit",
-                "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
+                "ArrayFamily", "Bus", "BusService", "Contracts", "FamilyCatalog", "Kube", "Policy", "ServiceKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
