@@ -155,11 +155,24 @@ let package = Package(
             path: "Libraries/Kube",
             swiftSettings: strictSettings
         ),
+        /// A gRPC client over a unix socket, as the CSI and CRI clients share it: the socket address
+        /// and its parsing, reconnect with backoff, calls with deadlines, failures classified per protocol.
+        .target(
+            name: "UnixGRPC",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Libraries/UnixGRPC",
+            swiftSettings: strictSettings
+        ),
         /// CSI v1 (subset) and Dell's podmon.v1 extension: generated messages and gRPC stubs, and a
         /// client over the driver's unix socket with deadlines, reconnect and podmon's retry rule.
         .target(
             name: "CSI",
             dependencies: [
+                "UnixGRPC",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -518,6 +531,7 @@ let package = Package(
         .target(
             name: "CRI",
             dependencies: [
+                "UnixGRPC",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
