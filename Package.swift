@@ -557,7 +557,7 @@ let package = Package(
         .testTarget(
             name: "CRITests",
             dependencies: [
-                "CRI", "CRISimulator",
+                "CRI", "CRISimulator", "Harness",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
