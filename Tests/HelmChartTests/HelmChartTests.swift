@@ -76,15 +76,15 @@ struct HelmChartTests {
         ("watcher", "podguard-watcher"), ("array-prober", "podguard-array-prober"), ("decision", "podguard-decision"),
         ("fencing", "podguard-fencing"), ("node-cleanup", "podguard-node-cleanup"),
     ])
-    func theRenderedConfigurationIsAcceptedByTheService(_ chart: String, executable: String) throws {
+    func theRenderedConfigurationIsAcceptedByTheService(_ chart: String, executable: String) async throws {
         var config = try #require(try Self.yaml("charts/\(chart)/values.yaml")["config"] as? [String: Any] ?? [:])
         Self.merge(Self.commonConfig(try Self.yaml("values.yaml")), into: &config)
-        try Self.expectAccepted(config, by: executable, label: chart)
+        try await Self.expectAccepted(config, by: executable, label: chart)
     }
 
     /// Each family's adapter, in both modes, with the keys the chart sets itself.
     @Test(arguments: ["powerflex", "powerstore", "powerscale", "powermax", "unity"])
-    func theAdapterConfigurationIsAcceptedInBothModes(_ family: String) throws {
+    func theAdapterConfigurationIsAcceptedInBothModes(_ family: String) async throws {
         let values = try Self.yaml("charts/adapters/values.yaml")
         let familyValues = try #require(Self.value(values, at: ["families", family]).flatMap { $0 } as? [String: Any])
         for mode in ["controller", "node"] {
@@ -98,7 +98,7 @@ struct HelmChartTests {
             }
             Self.merge(["adapter": adapter], into: &config)
             Self.merge(Self.commonConfig(try Self.yaml("values.yaml")), into: &config)
-            try Self.expectAccepted(config, by: "podguard-adapter-\(family)", label: "\(family) \(mode)")
+            try await Self.expectAccepted(config, by: "podguard-adapter-\(family)", label: "\(family) \(mode)")
         }
     }
 
@@ -126,20 +126,12 @@ struct HelmChartTests {
         }
     }
 
-    static func expectAccepted(_ config: [String: Any], by executable: String, label: String) throws {
+    static func expectAccepted(_ config: [String: Any], by executable: String, label: String) async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("helm-\(UUID().uuidString).yaml")
         try Yams.dump(object: config).write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = BuildProducts.executable(executable)
-        process.arguments = ["--print-config", "--config", file.path]
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(label): \(executable) refuses the chart's configuration: \(message)")
+        let result = try await ChildProcess.run(BuildProducts.executable(executable), ["--print-config", "--config", file.path],
+                                                environment: ["PATH": "/usr/bin:/bin"])
+        #expect(result.status == 0, "\(label): \(executable) refuses the chart's configuration: \(result.output.suffix(600))")
     }
 }
