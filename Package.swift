@@ -518,6 +518,15 @@ let package = Package(
             path: "Tests/ContractsTests",
             swiftSettings: strictSettings
         ),
+        // MARK: helm (the charts checked without helm: structure, value paths, configuration)
+
+        .testTarget(
+            name: "HelmChartTests",
+            dependencies: ["Harness", .product(name: "Yams", package: "Yams")],
+            path: "Tests/HelmChartTests",
+            swiftSettings: strictSettings
+        ),
+
         .testTarget(
             name: "ServiceKitTests",
             dependencies: ["ServiceKit", "Harness"],
