@@ -19,7 +19,7 @@ final class ServiceProcess: @unchecked Sendable {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    init(product: String, arguments: [String], logFile: URL) throws {
+    init(product: String, arguments: [String], environment: [String: String] = [:], logFile: URL) throws {
         let executable = Self.productsDirectory.appendingPathComponent(product)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw BenchError("\(executable.path) not found: build it (swift build -c release --product \(product))")
@@ -31,6 +31,7 @@ final class ServiceProcess: @unchecked Sendable {
         process.arguments = arguments
         // The benchmark's own PODGUARD_* variables must not configure the service.
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PODGUARD_") }
+            .merging(environment) { _, given in given }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = output

@@ -32,6 +32,11 @@ struct WatcherBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the watcher to fill both buckets before giving up.")
     var timeout: Int = 600
 
+    /// The process environment the Helm chart gives every podguard container (templates/_helpers.tpl,
+    /// `podguard.env`): glibc's per-thread malloc arenas otherwise hold freed memory of the initial
+    /// list in a dozen arenas (measured: peak RSS 381 MB without, 335 MB with, at 1,000 / 30,000).
+    static let deploymentEnvironment = ["MALLOC_ARENA_MAX": "2"]
+
     func run() async throws {
         var logger = Logger(label: "podguard-bench")
         logger.logLevel = .warning
@@ -120,7 +125,7 @@ struct WatcherBenchmark: AsyncParsableCommand {
             "--kube.kubeconfig", plane.kubeconfigPath, "--bus.servers", server.url,
             "--http.host", "127.0.0.1", "--http.port", "\(httpPort)", "--log.level", "info",
             "--watcher.identity", "bench-watcher", "--watcher.leaseNamespace", "default",
-        ], logFile: work.appendingPathComponent("watcher.log"))
+        ], environment: Self.deploymentEnvironment, logFile: work.appendingPathComponent("watcher.log"))
         cleanup.watcher = watcher
 
         let clock = ContinuousClock()
@@ -187,6 +192,8 @@ struct WatcherBenchmark: AsyncParsableCommand {
         table.add("watcher peak RSS (VmHWM)", value: Format.megabytes(peak), target: "< 300 MB", met: peak < 300_000_000)
         table.add("  RSS 5 s after the sync", value: Format.megabytes(settled))
         table.add("  watcher CPU time until then", value: String(format: "%.1f s", cpu))
+        table.add("  watcher environment", value: Self.deploymentEnvironment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+                      + " (as the Helm chart)")
         return table
     }
 
