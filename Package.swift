@@ -316,6 +316,8 @@ let package = Package(
             name: "PodguardBench",
             dependencies: [
                 "Bus", "Contracts", "Harness",
+                // bench-watcher: the watcher benchmark creates objects in the apiserver and installs the topology.
+                "Kube", "BusService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
