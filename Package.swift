@@ -609,6 +609,36 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // MARK: end cleanup
+
+        // MARK: e2e
+        /// The whole of podguard on this machine, for end-to-end tests, the demo and the failover
+        /// benchmarks: nats-server, the shared control plane, the simulated cluster and every
+        /// service as its own process, with handles to kill, stop and restart them, and an auditor
+        /// of DESIGN.md's safety invariants. Independent of any test framework.
+        .target(
+            name: "PodguardStack",
+            dependencies: [
+                "ArrayFamily", "Bus", "BusService", "Contracts", "CSISimulator", "Harness", "Kube", "NodeSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/PodguardStack",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "PodguardStack", "ArrayFamily", "Bus", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/EndToEndTests",
+            swiftSettings: strictSettings
+        ),
+        // MARK: end e2e
     ],
     swiftLanguageModes: [.v6]
 )
