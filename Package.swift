@@ -618,7 +618,7 @@ let package = Package(
         .target(
             name: "PodguardStack",
             dependencies: [
-                "ArrayFamily", "Bus", "BusService", "Contracts", "CSISimulator", "Harness", "Kube", "NodeSimulator",
+                "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

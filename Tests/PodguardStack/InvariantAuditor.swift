@@ -56,6 +56,7 @@ public final class InvariantAuditor: Sendable {
         var nodes: [String: Node] = [:]
         var taintRemovals: [TaintRemoval] = []
         var taintsSeen: [String: Set<String>] = [:]   // node -> every taint key ever seen
+        var taintsAdded: [(node: String, key: String, at: Date)] = []
         var fenceRevisions: [String: [Podguard_V1_FenceRecord]] = [:]   // pod uid -> every put, in order
         var alerts: [Podguard_V1_Alert] = []
         var cleanupReports: [Podguard_V1_CleanupReport] = []
@@ -202,6 +203,10 @@ public final class InvariantAuditor: Sendable {
             state.nodes[node.name] = node
             state.taintsSeen[node.name, default: []].formUnion(node.taints.map(\.key))
         }
+        let newKeys = Set(node.taints.map(\.key)).subtracting((old?.taints ?? []).map(\.key))
+        if !newKeys.isEmpty {
+            state.withLock { state in for key in newKeys { state.taintsAdded.append((node.name, key, Date())) } }
+        }
         let before = Set((old?.taints ?? []).map { "\($0.key):\($0.effect)" })
         let after = Set(node.taints.map { "\($0.key):\($0.effect)" })
         if before != after {
@@ -286,6 +291,10 @@ public final class InvariantAuditor: Sendable {
     public var latestFenceRecords: [Podguard_V1_FenceRecord] { state.withLock { $0.fenceRevisions.values.compactMap(\.last) } }
     /// Every taint key the node ever carried while audited.
     public func taintsSeen(on node: String) -> Set<String> { state.withLock { $0.taintsSeen[node] ?? [] } }
+    /// Taint keys added to the node since `date`.
+    public func taintKeysAdded(on node: String, since date: Date) -> Set<String> {
+        state.withLock { Set($0.taintsAdded.filter { $0.node == node && $0.at >= date }.map(\.key)) }
+    }
     public func forcedDeletion(uid: String) -> ForcedDeletion? { state.withLock { $0.forced.first { $0.uid == uid } } }
 
     struct ResolvedVolume: Hashable {

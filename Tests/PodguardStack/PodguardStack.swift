@@ -76,6 +76,12 @@ public final class PodguardStack: Sendable {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("podguard-stack-\(UUID().uuidString.prefix(8).lowercased())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // The attach/detach controller notices a VolumeAttachment deleted by fencing only when it
+        // re-syncs its actual state (every minute by default); a replacement pod waits for that.
+        // Only takes effect if the shared control plane is not running yet.
+        if ProcessInfo.processInfo.environment["PODGUARD_EXTRA_KCM_FLAGS"] == nil {
+            setenv("PODGUARD_EXTRA_KCM_FLAGS", "--attach-detach-reconcile-sync-period=5s", 1)
+        }
         let plane = try await KubeControlPlane.shared()
         let nats = try await NATSServerProcess.start(jetStream: true)
         let topology = BusTopology.standard
