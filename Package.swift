@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "ArrayFamily", targets: ["ArrayFamily"]),
         .library(name: "Families", targets: [
             "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
+            "FamilyCatalog",
         ]),
         .library(name: "CSI", targets: ["CSI"]),
         .library(name: "CSISimulator", targets: ["CSISimulator"]),
@@ -127,6 +128,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        /// The Kubernetes client inside a service: the `kube.*` keys and the client they configure
+        /// (kubeconfig, in-cluster, rate limit, request deadline), the same for every service.
+        .target(
+            name: "KubeService",
+            dependencies: ["Kube", "ServiceKit", .product(name: "Logging", package: "swift-log")],
+            path: "Libraries/KubeService",
+            swiftSettings: strictSettings
+        ),
+
         /// A focused Kubernetes API client: typed models, list/watch/informer, patch/update with
         /// conflict retry, taints, events, leases and leader election, kubeconfig and in-cluster auth.
         .target(
@@ -145,11 +155,24 @@ let package = Package(
             path: "Libraries/Kube",
             swiftSettings: strictSettings
         ),
+        /// A gRPC client over a unix socket, as the CSI and CRI clients share it: the socket address
+        /// and its parsing, reconnect with backoff, calls with deadlines, failures classified per protocol.
+        .target(
+            name: "UnixGRPC",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Libraries/UnixGRPC",
+            swiftSettings: strictSettings
+        ),
         /// CSI v1 (subset) and Dell's podmon.v1 extension: generated messages and gRPC stubs, and a
         /// client over the driver's unix socket with deadlines, reconnect and podmon's retry rule.
         .target(
             name: "CSI",
             dependencies: [
+                "UnixGRPC",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -191,6 +214,17 @@ let package = Package(
                 swiftSettings: strictSettings),
         .target(name: "GenericFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/Generic",
                 swiftSettings: strictSettings),
+        /// The family modules podguard serves in one list (family by id or contract family, taint
+        /// keys of all), so the services do not each repeat it.
+        .target(
+            name: "FamilyCatalog",
+            dependencies: [
+                "ArrayFamily", "Contracts", "Policy",
+                "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
+            ],
+            path: "Libraries/Families/Catalog",
+            swiftSettings: strictSettings
+        ),
 
         // MARK: Services
 
@@ -199,8 +233,7 @@ let package = Package(
         .target(
             name: "DecisionService",
             dependencies: [
-                "Bus", "BusService", "Contracts", "Policy", "ServiceKit",
-                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
+                "Bus", "BusService", "Contracts", "FamilyCatalog", "Policy", "ServiceKit",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Services/Decision/DecisionService",
@@ -208,7 +241,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Decision",
-            dependencies: ["DecisionService", "BusService", "ServiceKit"],
+            dependencies: ["DecisionService", "BusService", "FamilyCatalog", "ServiceKit"],
             path: "Services/Decision/Main",
             swiftSettings: strictSettings
         ),
@@ -412,7 +445,7 @@ let package = Package(
         .testTarget(
             name: "DecisionServiceTests",
             dependencies: [
-                "DecisionService", "Bus", "BusService", "Contracts", "Policy", "ServiceKit", "Harness",
+                "DecisionService", "Bus", "BusService", "Contracts", "FamilyCatalog", "Policy", "ServiceKit", "Harness",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/DecisionServiceTests",
@@ -450,9 +483,7 @@ let package = Package(
         .target(
             name: "WatcherService",
             dependencies: [
-                "Bus", "BusService", "Contracts", "Kube", "ServiceKit",
-                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
-                "GenericFamily",
+                "Bus", "BusService", "Contracts", "Kube", "ServiceKit", "ArrayFamily", "FamilyCatalog",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -463,7 +494,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Watcher",
-            dependencies: ["WatcherService", "BusService", "Kube", "ServiceKit"],
+            dependencies: ["WatcherService", "BusService", "Kube", "KubeService", "ServiceKit"],
             path: "Services/Watcher/Main",
             swiftSettings: strictSettings
         ),
@@ -500,6 +531,7 @@ let package = Package(
         .target(
             name: "CRI",
             dependencies: [
+                "UnixGRPC",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -525,7 +557,7 @@ let package = Package(
         .testTarget(
             name: "CRITests",
             dependencies: [
-                "CRI", "CRISimulator",
+                "CRI", "CRISimulator", "Harness",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -544,8 +576,7 @@ let package = Package(
         .target(
             name: "FencingService",
             dependencies: [
-                "Bus", "BusService", "Contracts", "Kube", "Policy", "ServiceKit",
-                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
+                "Bus", "BusService", "Contracts", "FamilyCatalog", "Kube", "Policy", "ServiceKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -556,7 +587,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Fencing",
-            dependencies: ["FencingService", "BusService", "Contracts", "Kube", "ServiceKit"],
+            dependencies: ["FencingService", "BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
             path: "Services/Fencing/Main",
             swiftSettings: strictSettings
         ),
@@ -564,7 +595,7 @@ let package = Package(
             name: "FencingServiceTests",
             dependencies: [
                 "FencingService", "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
-                "Harness", "Kube", "Policy", "ServiceKit",
+                "FamilyCatalog", "Harness", "Kube", "Policy", "ServiceKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -580,8 +611,7 @@ let package = Package(
         .target(
             name: "NodeCleanupService",
             dependencies: [
-                "ArrayFamily", "Bus", "BusService", "Contracts", "Kube", "Policy", "ServiceKit",
-                "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
+                "ArrayFamily", "Bus", "BusService", "Contracts", "FamilyCatalog", "Kube", "Policy", "ServiceKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -592,7 +622,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NodeCleanup",
-            dependencies: ["NodeCleanupService", "BusService", "Contracts", "Kube", "ServiceKit"],
+            dependencies: ["NodeCleanupService", "BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
             path: "Services/NodeCleanup/Main",
             swiftSettings: strictSettings
         ),

@@ -1,6 +1,7 @@
-public import GRPCCore
+import GRPCCore
 import GRPCNIOTransportHTTP2
 public import Logging
+@_exported public import UnixGRPC  // CRIError and CRIEndpoint are UnixGRPC types: their members come with CRI
 
 /// A client of the node's container runtime (CRI `runtime.v1.RuntimeService`) over its unix socket.
 ///
@@ -10,43 +11,30 @@ public import Logging
 /// `CRIClientConfiguration.reconnectMaximumBackoff`. Every call has a deadline and throws a
 /// classified `CRIError`. podmon dials a new client for every cleanup cycle; one long-lived client
 /// that reconnects does the same job without the dial delays.
-public final class CRIClient: Sendable {
+public final class CRIClient: ConnectionRunning {
     public let endpoint: CRIEndpoint
     public let configuration: CRIClientConfiguration
-    let grpc: GRPCClient<HTTP2ClientTransport.Posix>
-    let logger: Logger
+    let core: UnixGRPCClient<CRIErrorKind>
+    var grpc: GRPCClient<HTTP2ClientTransport.Posix> { core.grpc }
 
     public init(endpoint: CRIEndpoint, configuration: CRIClientConfiguration = .init(),
                 logger: Logger = Logger(label: "podguard.cri")) throws(CRIError) {
         self.endpoint = endpoint
         self.configuration = configuration
-        var logger = logger
-        logger[metadataKey: "cri.socket"] = "\(endpoint.path)"
-        self.logger = logger
-        let transport: HTTP2ClientTransport.Posix
-        do {
-            transport = try HTTP2ClientTransport.Posix(
-                target: .unixDomainSocket(path: endpoint.path),
-                transportSecurity: .plaintext,
-                config: .defaults { config in
-                    config.backoff = .init(initial: configuration.reconnectInitialBackoff,
-                                           max: configuration.reconnectMaximumBackoff,
-                                           multiplier: 1.6, jitter: 0.2)
-                })
-        } catch {
-            throw CRIError(any: error, method: "connect")
-        }
-        self.grpc = GRPCClient(transport: transport)
+        self.core = try UnixGRPCClient(
+            socket: endpoint.socket, reconnectInitialBackoff: configuration.reconnectInitialBackoff,
+            reconnectMaximumBackoff: configuration.reconnectMaximumBackoff,
+            defaultDeadline: configuration.defaultDeadline, waitForReady: configuration.waitForReady, logger: logger)
     }
 
     /// Maintains the connection until `shutdown()` (returns normally) or cancellation.
     public func run() async throws {
-        try await grpc.runConnections()
+        try await core.run()
     }
 
     /// Stops accepting calls and lets `run()` return once in-flight calls finish.
     public func shutdown() {
-        grpc.beginGracefulShutdown()
+        core.shutdown()
     }
 
     /// Creates a client, runs its connection for the duration of `body`, then shuts it down.
@@ -55,12 +43,7 @@ public final class CRIClient: Sendable {
         logger: Logger = Logger(label: "podguard.cri"),
         _ body: (CRIClient) async throws -> Result
     ) async throws -> Result {
-        let client = try CRIClient(endpoint: endpoint, configuration: configuration, logger: logger)
-        return try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await client.run() }
-            defer { client.shutdown() }
-            return try await body(client)
-        }
+        try await CRIClient(endpoint: endpoint, configuration: configuration, logger: logger).whileConnected(body)
     }
 
     /// Runs one call with its deadline and classifies its failure.
@@ -68,15 +51,6 @@ public final class CRIClient: Sendable {
         _ method: String, deadline: Duration?,
         _ body: (CallOptions) async throws -> Response
     ) async throws(CRIError) -> Response {
-        var options = CallOptions.defaults
-        options.timeout = deadline ?? configuration.defaultDeadline
-        options.waitForReady = configuration.waitForReady
-        do {
-            return try await body(options)
-        } catch {
-            let failure = CRIError(any: error, method: method)
-            logger.debug("CRI call failed", metadata: ["cri.method": "\(method)", "cri.error": "\(failure)"])
-            throw failure
-        }
+        try await core.call(method, deadline: deadline, body)
     }
 }

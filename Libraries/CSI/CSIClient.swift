@@ -1,6 +1,7 @@
-public import GRPCCore
+import GRPCCore
 import GRPCNIOTransportHTTP2
 public import Logging
+@_exported public import UnixGRPC  // CSIError and CSIAddress are UnixGRPC types: their members come with CSI
 
 /// A client of one CSI driver (and its podmon extension) over the driver's unix socket.
 ///
@@ -9,43 +10,30 @@ public import Logging
 /// restart replaces the socket file), with a backoff capped at
 /// `CSIClientConfiguration.reconnectMaximumBackoff`. Every call has a deadline and throws a
 /// classified `CSIError`.
-public final class CSIClient: Sendable {
+public final class CSIClient: ConnectionRunning {
     public let address: CSIAddress
     public let configuration: CSIClientConfiguration
-    let grpc: GRPCClient<HTTP2ClientTransport.Posix>
-    let logger: Logger
+    let core: UnixGRPCClient<CSIErrorKind>
+    var grpc: GRPCClient<HTTP2ClientTransport.Posix> { core.grpc }
 
     public init(address: CSIAddress, configuration: CSIClientConfiguration = .init(),
                 logger: Logger = Logger(label: "podguard.csi")) throws(CSIError) {
         self.address = address
         self.configuration = configuration
-        var logger = logger
-        logger[metadataKey: "csi.socket"] = "\(address.path)"
-        self.logger = logger
-        let transport: HTTP2ClientTransport.Posix
-        do {
-            transport = try HTTP2ClientTransport.Posix(
-                target: .unixDomainSocket(path: address.path),
-                transportSecurity: .plaintext,
-                config: .defaults { config in
-                    config.backoff = .init(initial: configuration.reconnectInitialBackoff,
-                                           max: configuration.reconnectMaximumBackoff,
-                                           multiplier: 1.6, jitter: 0.2)
-                })
-        } catch {
-            throw CSIError(any: error, method: "connect")
-        }
-        self.grpc = GRPCClient(transport: transport)
+        self.core = try UnixGRPCClient(
+            socket: address.socket, reconnectInitialBackoff: configuration.reconnectInitialBackoff,
+            reconnectMaximumBackoff: configuration.reconnectMaximumBackoff,
+            defaultDeadline: configuration.defaultDeadline, waitForReady: configuration.waitForReady, logger: logger)
     }
 
     /// Maintains the connection until `shutdown()` (returns normally) or cancellation.
     public func run() async throws {
-        try await grpc.runConnections()
+        try await core.run()
     }
 
     /// Stops accepting calls and lets `run()` return once in-flight calls finish.
     public func shutdown() {
-        grpc.beginGracefulShutdown()
+        core.shutdown()
     }
 
     /// Creates a client, runs its connection for the duration of `body`, then shuts it down.
@@ -54,12 +42,7 @@ public final class CSIClient: Sendable {
         logger: Logger = Logger(label: "podguard.csi"),
         _ body: (CSIClient) async throws -> Result
     ) async throws -> Result {
-        let client = try CSIClient(address: address, configuration: configuration, logger: logger)
-        return try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await client.run() }
-            defer { client.shutdown() }
-            return try await body(client)
-        }
+        try await CSIClient(address: address, configuration: configuration, logger: logger).whileConnected(body)
     }
 
     /// Runs one call with its deadline and classifies its failure.
@@ -67,15 +50,6 @@ public final class CSIClient: Sendable {
         _ method: String, deadline: Duration?,
         _ body: (CallOptions) async throws -> Response
     ) async throws(CSIError) -> Response {
-        var options = CallOptions.defaults
-        options.timeout = deadline ?? configuration.defaultDeadline
-        options.waitForReady = configuration.waitForReady
-        do {
-            return try await body(options)
-        } catch {
-            let failure = CSIError(any: error, method: method)
-            logger.debug("CSI call failed", metadata: ["csi.method": "\(method)", "csi.error": "\(failure)"])
-            throw failure
-        }
+        try await core.call(method, deadline: deadline, body)
     }
 }

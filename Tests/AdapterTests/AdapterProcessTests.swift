@@ -10,40 +10,15 @@ import Testing
 /// `podguard-adapter-powerflex` and `podguard-csi-sim` as real processes, one round trip over the bus.
 @Suite("Adapter executables as processes", .serialized)
 struct AdapterProcessTests {
-    static func executable(_ name: String) -> URL {
-        // The test bundle and the executables share the build products directory.
-        let bundle = URL(fileURLWithPath: CommandLine.arguments.first { $0.contains(".xctest") } ?? CommandLine.arguments[0])
-        var directory = bundle.deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: name)
-    }
-
     static func launch(_ name: String, _ arguments: [String], stdout: Pipe? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = executable(name)
+        process.executableURL = BuildProducts.executable(name)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PODGUARD_") }
         process.standardOutput = stdout ?? FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
-    }
-
-    /// The first line the process writes to `pipe` (the simulator flushes its start-up line).
-    static func firstLine(of pipe: Pipe) async -> String {
-        await Task.detached {
-            var data = Data()
-            while !data.contains(UInt8(ascii: "\n")) {
-                let chunk = pipe.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                data.append(chunk)
-            }
-            return String(decoding: data, as: UTF8.self)
-        }.value
     }
 
     static func stop(_ process: Process) {
@@ -72,7 +47,7 @@ struct AdapterProcessTests {
         let simOut = Pipe()
         let sim = try Self.launch("podguard-csi-sim", ["--family", "powerflex", "--socket", "unix://\(socket)"], stdout: simOut)
         defer { Self.stop(sim) }
-        let line = await Self.firstLine(of: simOut)
+        let line = await ProcessOutput.line(of: simOut, containing: "control API on")
         #expect(line.contains("control API on http://127.0.0.1:"), "simulator said: \(line)")
 
         let adapter = try Self.launch("podguard-adapter-powerflex", [

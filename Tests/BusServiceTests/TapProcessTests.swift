@@ -5,17 +5,7 @@ import Testing
 /// Runs the built `podguard-tap` executable as a process, as an operator would.
 @Suite("podguard-tap as a process", .serialized)
 struct TapProcessTests {
-    static var executable: URL {
-        // The test bundle and the executables share the build products directory.
-        let bundle = URL(fileURLWithPath: CommandLine.arguments.first { $0.contains(".xctest") } ?? CommandLine.arguments[0])
-        var directory = bundle.deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("podguard-tap")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: "podguard-tap")
-    }
+    static var executable: URL { BuildProducts.executable("podguard-tap") }
 
     struct Outcome {
         var status: Int32

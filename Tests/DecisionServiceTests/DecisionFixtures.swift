@@ -1,5 +1,6 @@
 import Contracts
 import DecisionService
+import FamilyCatalog
 import Foundation
 import Policy
 import Synchronization
@@ -70,7 +71,7 @@ enum Fixture {
 
     static func engine(_ configuration: PolicyConfiguration = PolicyConfiguration()) -> DecisionEngine {
         let counter = Atomic<Int>(0)
-        return DecisionEngine(configuration: configuration, taintKeys: DellTaintKeys.all, producerID: "decision/test",
+        return DecisionEngine(configuration: configuration, taintKeys: ArrayFamilyCatalog.dellTaintKeys, producerID: "decision/test",
                               version: "0.1.0") { "id-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)" }
     }
 }

@@ -2,6 +2,7 @@ import Bus
 import BusService
 import Contracts
 import DecisionService
+import FamilyCatalog
 import Foundation
 import Harness
 import Logging
@@ -24,7 +25,7 @@ struct DecisionServiceTests {
         let readiness = ReadinessRegistry()
         var logger = Logger(label: "test.\(name)")
         logger.logLevel = .warning
-        let engine = DecisionEngine(configuration: .init(), taintKeys: DellTaintKeys.all, producerID: "decision/\(name)",
+        let engine = DecisionEngine(configuration: .init(), taintKeys: ArrayFamilyCatalog.dellTaintKeys, producerID: "decision/\(name)",
                                     version: "0.1.0") { UUID().uuidString.lowercased() }
         let service = DecisionService(connection: connection, topology: .standard, engine: engine, readiness: readiness,
                                       logger: logger, reevaluateEvery: .milliseconds(200))

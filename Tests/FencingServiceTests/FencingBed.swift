@@ -5,6 +5,7 @@ import BusService
 import Contracts
 import CSI
 import CSISimulator
+import FamilyCatalog
 import FencingService
 import Foundation
 import Harness
@@ -259,7 +260,7 @@ final class FencingBed: Sendable {
         }
         request.taints = Set(volumes.map(\.family)).sorted { $0.rawValue < $1.rawValue }.map { family in
             var taint = Podguard_V1_Taint()
-            taint.key = FencingTaintKeys.dell.podguard[Self.drivers[family]!]!
+            taint.key = ArrayFamilyCatalog.dellTaintKeys.podguard[Self.drivers[family]!]!
             taint.effect = .noSchedule
             return taint
         }

@@ -1,5 +1,6 @@
 import Bus
 import Contracts
+import FamilyCatalog
 import FencingService
 import Policy
 import SwiftProtobuf
@@ -47,7 +48,7 @@ struct FencingPolicyTests {
     func safety(_ name: String, _ reason: Podguard_V1_FenceReason, _ pod: LivePod?, _ node: LiveNode?,
                 _ scope: SafetyCheck.Scope, _ expected: Expect) {
         let got: Expect = switch SafetyCheck.evaluate(Self.request(reason), pod: pod, node: node, scope: scope,
-                                                      taintKeys: FencingTaintKeys.dell) {
+                                                      taintKeys: ArrayFamilyCatalog.dellTaintKeys) {
         case .safe: .safe
         case .podGone: .gone
         case .unsafe: .unsafe

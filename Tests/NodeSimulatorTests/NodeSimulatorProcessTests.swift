@@ -18,14 +18,14 @@ struct NodeSimulatorProcessTests {
 
         let output = Pipe()
         let process = Process()
-        process.executableURL = Self.executable("podguard-node-sim")
+        process.executableURL = BuildProducts.executable("podguard-node-sim")
         process.arguments = ["--kubeconfig", plane.kubeconfigPath, "--nodes", "2", "--name-prefix", prefix,
                              "--family", "powerflex", "--family", "unity"]
         process.standardOutput = output
         process.standardError = FileHandle.standardError
         try process.run()
         defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
-        let line = await Self.startLine(of: output)
+        let line = await ProcessOutput.line(of: output, containing: "control API on")
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) },
                                 "start-up line: \(line) (output of podguard-node-sim follows)")
         let base = "http://127.0.0.1:\(port)"
@@ -70,33 +70,5 @@ struct NodeSimulatorProcessTests {
         let response = try await http.execute(request, timeout: .seconds(30))
         _ = try await response.body.collect(upTo: 1 << 20)
         return response.status.code
-    }
-
-    /// The executable beside the test bundle in the build products directory.
-    static func executable(_ name: String) -> URL {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments.first { $0.contains(".xctest") } ?? CommandLine.arguments[0])
-        var directory = bundle.deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: name)
-    }
-
-    /// The line announcing the control API (log lines may come first), or all output at EOF.
-    static func startLine(of pipe: Pipe) async -> String {
-        await Task.detached {
-            var text = ""
-            while true {
-                let chunk = pipe.fileHandleForReading.availableData
-                if chunk.isEmpty { return text }
-                text += String(decoding: chunk, as: UTF8.self)
-                if let line = text.split(separator: "\n").first(where: { $0.contains("control API on") }),
-                   text.contains("\(line)\n") {
-                    return String(line)
-                }
-            }
-        }.value
     }
 }

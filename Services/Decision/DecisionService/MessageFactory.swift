@@ -4,18 +4,9 @@ import Policy
 import SwiftProtobuf
 
 /// Builds the contract messages decision publishes. Deterministic given its inputs and ids.
-struct MessageFactory: Sendable {
+struct MessageFactory: MessageProducer, Sendable {
     let producerID: String
     let version: String
-
-    func header(at now: Date, correlation: String = "") -> Podguard_V1_Header {
-        var header = Podguard_V1_Header()
-        header.producerID = producerID
-        header.producedAt = Google_Protobuf_Timestamp(date: now)
-        header.correlationID = correlation
-        header.producerVersion = version
-        return header
-    }
 
     func podRef(_ pod: Podguard_V1_PodState) -> Podguard_V1_ObjectRef {
         var ref = Podguard_V1_ObjectRef()
@@ -82,23 +73,7 @@ struct MessageFactory: Sendable {
     }
 
     func fenceRecord(for request: Podguard_V1_FenceRequest, now: Date) -> Podguard_V1_FenceRecord {
-        var record = Podguard_V1_FenceRecord()
-        record.header = header(at: now, correlation: request.decisionID)
-        record.fenceID = request.fenceID
-        record.decisionID = request.decisionID
-        record.pod = request.pod
-        record.nodeName = request.nodeName
-        record.nodeUid = request.nodeUid
-        record.reason = request.reason
-        record.phase = .requested
-        var transition = Podguard_V1_FencePhaseTransition()
-        transition.phase = .requested
-        transition.at = Google_Protobuf_Timestamp(date: now)
-        transition.by = producerID
-        transition.message = "decision \(request.decisionID)"
-        record.transitions = [transition]
-        record.request = request
-        return record
+        requestedRecord(for: request, note: "decision \(request.decisionID)", at: now)
     }
 
     func alert(id: String, severity: Podguard_V1_Severity, reason: String, summary: String, pod: Podguard_V1_PodState?,

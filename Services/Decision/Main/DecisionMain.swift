@@ -1,6 +1,7 @@
 import BusService
 import Contracts
 import DecisionService
+import FamilyCatalog
 import Foundation
 import Policy
 import ServiceKit
@@ -31,7 +32,7 @@ enum DecisionMain {
             let topology = BusTopology(subjects: try PodguardSubjects(prefix: prefix))
             let bus = try await BusConnectionService.connect(application)
             let instance = ProcessInfo.processInfo.hostName
-            var engine = DecisionEngine(configuration: policy, taintKeys: DellTaintKeys.all, producerID: "decision/\(instance)",
+            var engine = DecisionEngine(configuration: policy, taintKeys: ArrayFamilyCatalog.dellTaintKeys, producerID: "decision/\(instance)",
                                         version: info.version) { UUID().uuidString.lowercased() }
             engine.retryAfterAbort = application.configuration.duration("decision.retryAfterAbort") ?? .seconds(10)
             let decision = DecisionService(connection: bus.connection, topology: topology, engine: engine,

@@ -5,43 +5,15 @@ import SwiftProtobuf
 /// Builds the contract messages fencing writes: record headers and transitions, alerts. Alert ids
 /// are derived from what they report (fence id and outcome, taint request id), so an alert published
 /// again after a crash is stored once (`Nats-Msg-Id` = alert id, 2-minute duplicate window).
-struct FencingMessages: Sendable {
+struct FencingMessages: MessageProducer, Sendable {
     let producerID: String
     let version: String
-
-    func header(at now: Date, correlation: String) -> Podguard_V1_Header {
-        var header = Podguard_V1_Header()
-        header.producerID = producerID
-        header.producedAt = Google_Protobuf_Timestamp(date: now)
-        header.correlationID = correlation
-        header.producerVersion = version
-        return header
-    }
-
-    func transition(_ phase: Podguard_V1_FencePhase, note: String, at now: Date) -> Podguard_V1_FencePhaseTransition {
-        var transition = Podguard_V1_FencePhaseTransition()
-        transition.phase = phase
-        transition.at = Google_Protobuf_Timestamp(date: now)
-        transition.by = producerID
-        transition.message = note
-        return transition
-    }
 
     /// A REQUESTED record made from a request whose record is missing (deleted by hand, or a bucket
     /// lost): the request carries everything needed.
     func record(for request: Podguard_V1_FenceRequest, now: Date) -> Podguard_V1_FenceRecord {
-        var record = Podguard_V1_FenceRecord()
-        record.header = header(at: now, correlation: request.decisionID)
-        record.fenceID = request.fenceID
-        record.decisionID = request.decisionID
-        record.pod = request.pod
-        record.nodeName = request.nodeName
-        record.nodeUid = request.nodeUid
-        record.reason = request.reason
-        record.phase = .requested
+        var record = requestedRecord(for: request, note: "record re-created by fencing from the request", at: now)
         record.dryRun = request.dryRun
-        record.request = request
-        record.transitions = [transition(.requested, note: "record re-created by fencing from the request", at: now)]
         return record
     }
 

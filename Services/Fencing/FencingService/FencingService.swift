@@ -1,6 +1,7 @@
 import Bus
 import BusService
 import Contracts
+import FamilyCatalog
 import Foundation
 import Kube
 import Logging
@@ -24,7 +25,7 @@ public struct FencingService: Service {
     public static let readinessComponent = "fencing"
 
     public init(connection: BusConnection, topology: BusTopology, kube: KubeClient, settings: FencingSettings,
-                readiness: ReadinessRegistry, logger: Logger, version: String, taintKeys: TaintKeys = FencingTaintKeys.dell) {
+                readiness: ReadinessRegistry, logger: Logger, version: String, taintKeys: TaintKeys = ArrayFamilyCatalog.dellTaintKeys) {
         self.connection = connection
         self.topology = topology
         self.kube = kube

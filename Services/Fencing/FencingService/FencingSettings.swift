@@ -2,7 +2,7 @@ import Foundation
 import Contracts
 import ServiceKit
 
-/// fencing's configuration (keys `fencing.*` and `kube.*`, see `schema`).
+/// fencing's configuration (keys `fencing.*`, see `schema`; `kube.*` are KubeService's).
 public struct FencingSettings: Sendable {
     /// This replica's name: the FenceRecord owner is `fencing/<replicaID>`.
     public var replicaID: String
@@ -71,11 +71,6 @@ public struct FencingSettings: Sendable {
         ConfigKey("fencing.unpublishTimeoutByFamily", .stringList, default: nil, help: "per-family overrides of fencing.unpublishTimeout, e.g. powermax=5m,unity=3m"),
         ConfigKey("fencing.takeoverAfter", .duration, default: "60s", help: "a FenceRecord whose owner has not written for this long may be taken over"),
         ConfigKey("fencing.eventComponent", .string, default: "podmon", help: "reportingController of the Events on pods (podmon's, so runbooks keep matching)"),
-        ConfigKey("kube.kubeconfig", .string, default: nil, help: "kubeconfig file; unset = the pod's service account (in-cluster)"),
-        ConfigKey("kube.context", .string, default: nil, help: "kubeconfig context; unset = its current context"),
-        ConfigKey("kube.qps", .double, default: "20", help: "client-side rate limit of Kubernetes calls (queries per second)"),
-        ConfigKey("kube.burst", .int, default: "40", range: 1...10_000, help: "burst of the client-side rate limit"),
-        ConfigKey("kube.requestTimeout", .duration, default: "30s", help: "deadline of one Kubernetes call (podmon MediumTimeout)"),
     ])
 
     public init(_ configuration: Configuration, defaultReplicaID: String) throws(ConfigError) {

@@ -2,6 +2,7 @@ import BusService
 import Contracts
 import Foundation
 import Kube
+import KubeService
 import NodeCleanupService
 import ServiceKit
 
@@ -12,7 +13,8 @@ enum NodeCleanupMain {
     static let info = ServiceInfo(name: "node-cleanup", summary: "cleans pods moved away from this node, then removes the podguard taint")
 
     static func main() async {
-        let application = PodguardApplication.bootstrap(info, schema: BusConfiguration.schema.merging(NodeCleanupSettings.schema))
+        let schema = BusConfiguration.schema.merging(KubeClientSettings.schema).merging(NodeCleanupSettings.schema)
+        let application = PodguardApplication.bootstrap(info, schema: schema)
         do {
             let environment = ProcessInfo.processInfo.environment
             let settings = try NodeCleanupSettings(application.configuration, environment: environment,
@@ -21,7 +23,7 @@ enum NodeCleanupMain {
             let topology = BusTopology(subjects: try PodguardSubjects(prefix: prefix))
             var kubeLogger = application.logger
             kubeLogger[metadataKey: "component"] = "kube"
-            let kube = try NodeCleanupMain.kubeClient(settings, environment: environment, logger: kubeLogger)
+            let kube = try KubeClientSettings.client(application.configuration, logger: kubeLogger, environment: environment)
             let bus = try await BusConnectionService.connect(application)
             let cleanup = NodeCleanupService(connection: bus.connection, kube: kube, topology: topology, settings: settings,
                                              families: CleanupFamilies(genericDrivers: settings.genericDrivers),
@@ -31,13 +33,5 @@ enum NodeCleanupMain {
         } catch {
             application.terminate(failingWith: error)
         }
-    }
-
-    /// `kube.kubeconfig` when set; else the pod's service account inside a cluster; else `$KUBECONFIG`.
-    static func kubeClient(_ settings: NodeCleanupSettings, environment: [String: String], logger: Logger) throws -> KubeClient {
-        if settings.kubeconfig == nil, environment["KUBERNETES_SERVICE_HOST"] != nil {
-            return try KubeClient.inCluster(logger: logger)
-        }
-        return try KubeClient.fromKubeconfig(path: settings.kubeconfig, context: settings.kubeContext, logger: logger)
     }
 }

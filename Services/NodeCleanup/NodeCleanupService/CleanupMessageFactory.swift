@@ -4,19 +4,10 @@ import Policy
 import SwiftProtobuf
 
 /// Builds the contract messages node-cleanup writes. Deterministic given its inputs and ids.
-struct CleanupMessageFactory: Sendable {
+struct CleanupMessageFactory: MessageProducer, Sendable {
     let producerID: String
     let version: String
     let makeID: @Sendable () -> String
-
-    func header(at now: Date, correlation: String = "") -> Podguard_V1_Header {
-        var header = Podguard_V1_Header()
-        header.producerID = producerID
-        header.producedAt = Google_Protobuf_Timestamp(date: now)
-        header.correlationID = correlation
-        header.producerVersion = version
-        return header
-    }
 
     /// The report's JetStream message id: the bus contract's `<node uid>.<boot id>.<attempt>`, plus
     /// the start time so a new taint episode under the same boot id never collides with the last.

@@ -1,6 +1,6 @@
 import ServiceKit
 
-/// node-cleanup's configuration (`cleanup.*`, `kube.*`), with podmon's knobs where it has them.
+/// node-cleanup's configuration (`cleanup.*`; `kube.*` are KubeService's), with podmon's knobs where it has them.
 public struct NodeCleanupSettings: Sendable {
     /// The node this instance cleans (one instance per node, a DaemonSet).
     public var nodeName: String
@@ -23,16 +23,12 @@ public struct NodeCleanupSettings: Sendable {
     public var privateMountDirectory: String?
     /// CSI drivers served by the generic adapter: their podguard taints are node-cleanup's too.
     public var genericDrivers: [String]
-    /// kubeconfig file; nil = in-cluster service account when running in a pod, else `$KUBECONFIG`.
-    public var kubeconfig: String?
-    public var kubeContext: String?
 
     public init(nodeName: String, instance: String, timing: CleanupCycleTiming = CleanupCycleTiming(),
                 apiCheckInterval: Duration = .seconds(5), ignoreVolumelessPods: Bool = false,
                 requireBootIDChangeAfterZombies: Bool = false, adapterCallTimeout: Duration = .seconds(30),
                 adapterReplyTimeout: Duration = .seconds(180), containerCheckTimeout: Duration = .seconds(10),
-                privateMountDirectory: String? = nil, genericDrivers: [String] = [], kubeconfig: String? = nil,
-                kubeContext: String? = nil) {
+                privateMountDirectory: String? = nil, genericDrivers: [String] = []) {
         self.nodeName = nodeName
         self.instance = instance
         self.timing = timing
@@ -44,8 +40,6 @@ public struct NodeCleanupSettings: Sendable {
         self.containerCheckTimeout = containerCheckTimeout
         self.privateMountDirectory = privateMountDirectory
         self.genericDrivers = genericDrivers
-        self.kubeconfig = kubeconfig
-        self.kubeContext = kubeContext
     }
 
     public var producerID: String { "node-cleanup/\(instance)" }
@@ -72,9 +66,6 @@ public struct NodeCleanupSettings: Sendable {
                   help: "the CSI drivers' X_CSI_PRIVATE_MOUNT_DIR, for the families' node paths (unset: each family's default)"),
         ConfigKey("cleanup.genericDrivers", .stringList, default: nil,
                   help: "CSI drivers served by the generic adapter; their podguard taints are removed too"),
-        ConfigKey("kube.kubeconfig", .string, default: nil,
-                  help: "kubeconfig file; unset: the pod's service account in a cluster, else $KUBECONFIG or ~/.kube/config"),
-        ConfigKey("kube.context", .string, default: nil, help: "kubeconfig context; unset: its current context"),
     ])
 
     /// Reads the settings; the node name falls back to the downward-API variables `NODE_NAME` and
@@ -110,8 +101,6 @@ public struct NodeCleanupSettings: Sendable {
             adapterReplyTimeout: configuration.duration("cleanup.adapterReplyTimeout") ?? .seconds(180),
             containerCheckTimeout: configuration.duration("cleanup.containerCheckTimeout") ?? .seconds(10),
             privateMountDirectory: privateDir,
-            genericDrivers: configuration.stringList("cleanup.genericDrivers") ?? [],
-            kubeconfig: configuration.string("kube.kubeconfig").flatMap { $0.isEmpty ? nil : $0 },
-            kubeContext: configuration.string("kube.context").flatMap { $0.isEmpty ? nil : $0 })
+            genericDrivers: configuration.stringList("cleanup.genericDrivers") ?? [])
     }
 }

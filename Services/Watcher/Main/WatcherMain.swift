@@ -2,6 +2,7 @@ import BusService
 import Contracts
 import Foundation
 import Kube
+import KubeService
 import ServiceKit
 import WatcherService
 

@@ -1,11 +1,6 @@
 import ArrayFamily
 import Contracts
-import GenericFamily
-import PowerFlexFamily
-import PowerMaxFamily
-import PowerScaleFamily
-import PowerStoreFamily
-import UnityFamily
+import FamilyCatalog
 
 /// Which array family serves a CSI driver and which arrays a volume handle names, from the family
 /// modules (the one place podguard keeps family knowledge).
@@ -14,12 +9,8 @@ public struct DriverCatalog: Sendable {
     /// Drivers served by the generic adapter; nil = every CSI driver without a family of its own.
     private let genericDrivers: Set<String>?
 
-    public static let dellFamilies: [any ArrayFamily] = [
-        PowerFlexFamily(), PowerStoreFamily(), PowerScaleFamily(), PowerMaxFamily(), UnityFamily(),
-    ]
-
     /// - Parameter genericDrivers: drivers of the generic adapter; empty = any other CSI driver.
-    public init(families: [any ArrayFamily] = DriverCatalog.dellFamilies, genericDrivers: [String] = []) {
+    public init(families: [any ArrayFamily] = ArrayFamilyCatalog.dell, genericDrivers: [String] = []) {
         self.families = Dictionary(families.map { ($0.csiDriverName, $0) }, uniquingKeysWith: { first, _ in first })
         self.genericDrivers = genericDrivers.isEmpty ? nil : Set(genericDrivers)
     }
@@ -29,13 +20,13 @@ public struct DriverCatalog: Sendable {
         guard !driver.isEmpty else { return nil }
         if let family = families[driver] { return family }
         if let genericDrivers, !genericDrivers.contains(driver) { return nil }
-        return GenericFamily(driverName: driver)
+        return ArrayFamilyCatalog.family(.generic, genericDriver: driver)
     }
 
     /// The contract's family of a driver (`UNSPECIFIED` when podguard does not serve it).
     public func contractFamily(ofDriver driver: String) -> Podguard_V1_ArrayFamily {
         guard let family = family(ofDriver: driver) else { return .unspecified }
-        return PodguardSubjects.family(fromToken: family.id.rawValue) ?? .unspecified
+        return ArrayFamilyCatalog.contractFamily(of: family)
     }
 
     /// The arrays a volume lives on (two for a metro volume); empty when the handle names none or

@@ -7,7 +7,7 @@ extension StateProjector {
     /// The NodeState of `node`, with the driver node pods scheduled on it.
     public func nodeState(_ node: WatchedNode, in cluster: some ClusterLookup, now: Date) -> Podguard_V1_NodeState {
         var state = Podguard_V1_NodeState()
-        state.header = header(now)
+        state.header = header(at: now)
         state.name = node.name
         state.uid = node.uid ?? ""
         state.bootID = node.status?.nodeInfo?.bootID ?? ""

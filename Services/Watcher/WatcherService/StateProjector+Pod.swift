@@ -8,7 +8,7 @@ extension StateProjector {
     /// VolumeAttachment on the pod's node.
     public func podState(_ pod: WatchedPod, in cluster: some ClusterLookup, now: Date) -> Podguard_V1_PodState {
         var state = Podguard_V1_PodState()
-        state.header = header(now)
+        state.header = header(at: now)
         state.namespace = pod.namespace ?? ""
         state.name = pod.name
         state.uid = pod.uid ?? ""

@@ -5,7 +5,7 @@ import SwiftProtobuf
 
 /// Turns cached Kubernetes objects into the bus contract's NodeState and PodState. Pure: the same
 /// objects, lookups and time give the same messages, so every mapping is table-tested.
-public struct StateProjector: Sendable {
+public struct StateProjector: MessageProducer, Sendable {
     public var catalog: DriverCatalog
     public var driverPods: DriverPodSelection
     /// Label key of protected pods; its value is copied into `protection_label_value`.
@@ -31,14 +31,6 @@ public struct StateProjector: Sendable {
         self.init(catalog: DriverCatalog(genericDrivers: settings.genericDrivers), driverPods: settings.driverPods,
                   labelKey: settings.labelKey, nodeLabels: settings.nodeLabels, producerID: "watcher/\(settings.identity)",
                   version: version)
-    }
-
-    func header(_ now: Date) -> Podguard_V1_Header {
-        var header = Podguard_V1_Header()
-        header.producerID = producerID
-        header.producedAt = Google_Protobuf_Timestamp(date: now)
-        header.producerVersion = version
-        return header
     }
 
     static func conditionStatus(_ status: String?) -> Podguard_V1_ConditionStatus {
