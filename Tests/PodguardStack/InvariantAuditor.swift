@@ -135,7 +135,8 @@ public final class InvariantAuditor: Sendable {
         for task in running { task.cancel() }
     }
 
-    func log(_ line: String) {
+    /// Adds a line to the timeline (tests mark what they did).
+    public func log(_ line: String) {
         let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withTime, .withFractionalSeconds])
         state.withLock { $0.timeline.append("\(stamp) \(line)") }
     }

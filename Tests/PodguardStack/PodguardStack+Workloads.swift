@@ -3,6 +3,7 @@ import CSISimulator
 import Foundation
 public import Kube
 public import NodeSimulator
+import Synchronization
 
 /// A protected StatefulSet to deploy on a stack's nodes.
 public struct ProtectedWorkload: Sendable {
@@ -46,8 +47,21 @@ extension PodguardStack {
     public func makeNamespace(_ prefix: String) async throws -> String {
         let name = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
         _ = try await kube.create(Namespace(name: name))
+        namespacesMade.withLock { $0.append(name) }
         try await ServiceAccountObject.waitForDefaultToken(client: kube, namespace: name)
         return name
+    }
+
+    /// Deletes every namespace made so far (their pods terminate gracefully), so that later
+    /// scenarios on the same stack do not find these pods on the nodes they fail.
+    public func deleteNamespacesMade() async {
+        let names = namespacesMade.withLock { names in defer { names = [] }; return names }
+        for name in names { try? await kube.delete(Namespace.self, name: name) }
+        // Their pods terminate gracefully within seconds; the namespaces themselves go later.
+        try? await Wait.until("pods of \(names) gone", timeout: .seconds(60), every: .milliseconds(500)) {
+            for name in names where !(try await self.kube.list(Pod.self, namespace: name).items.isEmpty) { return false }
+            return true
+        }
     }
 
     /// Creates a static PV per replica and family (pre-bound to the claim the StatefulSet will make)

@@ -42,6 +42,8 @@ public final class PodguardStack: Sendable {
     private let reaper: pid_t?
     private let stopped = Mutex(false)
     private let ioActive = Mutex<Set<String>>([])
+    /// Namespaces made by ``makeNamespace(_:)`` and not deleted yet.
+    let namespacesMade = Mutex<[String]>([])
 
     /// The zone (and node-name prefix) of the simulated nodes.
     public var zone: String { cluster.configuration.zone }

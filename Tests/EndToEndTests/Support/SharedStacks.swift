@@ -68,12 +68,15 @@ extension PodguardStack {
     func scenario(_ name: String, sourceLocation: SourceLocation = #_sourceLocation,
                   _ body: () async throws -> Void) async throws {
         let started = ContinuousClock.now
+        print("[e2e] \(name): start (logs in \(directory.path))")
         do {
             try await body()
         } catch {
             Issue.record("\(name): \(error)\n\(diagnostics())", sourceLocation: sourceLocation)
+            await deleteNamespacesMade()
             throw error
         }
+        await deleteNamespacesMade()
         let violations = await auditor.violations()
         #expect(violations.isEmpty, "\(name): invariants broken:\n\(violations.joined(separator: "\n"))\n\(diagnostics())",
                 sourceLocation: sourceLocation)
