@@ -53,6 +53,8 @@ let package = Package(
         .executable(name: "podguard-watcher", targets: ["Watcher"]),
         // MARK: cleanup (products)
         .executable(name: "podguard-node-cleanup", targets: ["NodeCleanup"]),
+        // MARK: demo (products)
+        .executable(name: "podguard-demo", targets: ["DemoMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -669,6 +671,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // MARK: end e2e
+
+        // MARK: demo
+        /// `podguard-demo` (scripts/demo.sh, `make demo`): the whole stack on this machine, a node
+        /// failure under one protected StatefulSet per family, shown step by step as it happens.
+        .executableTarget(
+            name: "DemoMain",
+            dependencies: [
+                "PodguardStack", "ArrayFamily", "Contracts", "CSISimulator", "Harness", "Kube", "NodeSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/DemoMain",
+            swiftSettings: strictSettings
+        ),
+        // MARK: end demo
     ],
     swiftLanguageModes: [.v6]
 )
