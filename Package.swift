@@ -318,7 +318,10 @@ let package = Package(
             name: "PodguardBench",
             dependencies: [
                 "Bus", "Contracts", "Harness",
+                // failover: the whole stack of the end-to-end tests, observed through watches.
+                "PodguardStack", "ArrayFamily", "CSISimulator", "Kube", "NodeSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/Benchmarks/PodguardBench",
