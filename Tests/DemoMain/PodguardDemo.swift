@@ -46,6 +46,24 @@ struct PodguardDemo: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(color: color)
+        let interrupts = Interrupts()
+        let mainTask = Mutex<Task<Void, any Error>?>(nil)
+        let demoRun = Mutex<DemoRun?>(nil)
+        // First of all, Ctrl-C / SIGTERM: cancel the run (every wait in it is cancellable), then stop
+        // everything. A second one kills what is left at once. A caught signal (not SIG_IGN, not a
+        // blocked mask) so that the children, which inherit ignored signals and masks across exec,
+        // still stop on SIGTERM.
+        SignalPipe.install(SIGINT, SIGTERM) { number in
+            if interrupts.received(number) == 1 {
+                console.line()
+                console.step("stop", "\(number == SIGINT ? "interrupted (SIGINT)" : "SIGTERM"): stopping everything the demo started (again to kill at once)", .yellow)
+                mainTask.withLock { $0 }?.cancel()
+            } else {
+                demoRun.withLock { $0 }?.killEverything()
+                KubeControlPlane.stopShared()
+                Glibc.exit(130)
+            }
+        }
         guard nodes >= 2 else { throw ValidationError("--nodes must be at least 2") }
         let familyIDs = try families.map { name -> ArrayFamilyID in
             guard let id = ArrayFamilyID(rawValue: name) else { throw ValidationError("unknown family \(name)") }
@@ -62,22 +80,10 @@ struct PodguardDemo: AsyncParsableCommand {
         }
 
         let demo = DemoRun(console: console, nodes: nodes, families: familyIDs, fault: nodeFault, keepLogs: keepLogs)
-        let interrupts = Interrupts()
+        demoRun.withLock { $0 = demo }
         let main = Task { try await demo.run(interrupts: interrupts) }
-        // Ctrl-C / SIGTERM: cancel the run (every wait in it is cancellable), then stop everything.
-        // A second one kills what is left at once. A caught signal (not SIG_IGN, not a blocked
-        // mask) so that the children, which inherit ignored signals and masks across exec, still
-        // stop on SIGTERM.
-        SignalPipe.install(SIGINT, SIGTERM) { number in
-            if interrupts.received(number) == 1 {
-                console.line()
-                console.step("stop", "\(number == SIGINT ? "interrupted (SIGINT)" : "SIGTERM"): stopping everything the demo started (again to kill at once)", .yellow)
-                main.cancel()
-            } else {
-                demo.killEverything()
-                Glibc.exit(130)
-            }
-        }
+        mainTask.withLock { $0 = main }
+        if interrupts.count > 0 { main.cancel() }   // a signal before the task existed
         let result = await main.result
         await demo.stopEverything()
         switch result {
@@ -194,6 +200,10 @@ final class DemoRun: Sendable {
                 try? await Task.sleep(for: .seconds(10))
                 seconds += 10
                 if Task.isCancelled { break }
+                if interrupts.count > 0 {
+                    c.step("stop", c.paint("… waiting for the start in progress to finish (the control plane's up.sh cannot be cut short), then stopping it (\(seconds) s)", .dim))
+                    continue
+                }
                 c.step("setup", c.paint("… still starting (\(seconds) s): control plane up, then nats-server and podguard's streams and buckets, the simulated cluster, then \(self.expectedProcesses) service processes until each answers /readyz", .dim))
             }
         }
