@@ -53,6 +53,8 @@ let package = Package(
         .executable(name: "podguard-watcher", targets: ["Watcher"]),
         // MARK: cleanup (products)
         .executable(name: "podguard-node-cleanup", targets: ["NodeCleanup"]),
+        // MARK: demo (products)
+        .executable(name: "podguard-demo", targets: ["DemoMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -316,9 +318,11 @@ let package = Package(
             name: "PodguardBench",
             dependencies: [
                 "Bus", "Contracts", "Harness",
-                // bench-watcher: the watcher benchmark creates objects in the apiserver and installs the topology.
-                "Kube", "BusService",
+                // watcher: creates objects in the apiserver and installs the topology; failover: the
+                // whole stack of the end-to-end tests, observed through watches.
+                "Kube", "BusService", "PodguardStack", "ArrayFamily", "CSISimulator", "NodeSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/Benchmarks/PodguardBench",
@@ -650,6 +654,51 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // MARK: end cleanup
+
+        // MARK: e2e
+        /// The whole of podguard on this machine, for end-to-end tests, the demo and the failover
+        /// benchmarks: nats-server, the shared control plane, the simulated cluster and every
+        /// service as its own process, with handles to kill, stop and restart them, and an auditor
+        /// of DESIGN.md's safety invariants. Independent of any test framework.
+        .target(
+            name: "PodguardStack",
+            dependencies: [
+                "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/PodguardStack",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "PodguardStack", "ArrayFamily", "Bus", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/EndToEndTests",
+            swiftSettings: strictSettings
+        ),
+        // MARK: end e2e
+
+        // MARK: demo
+        /// `podguard-demo` (scripts/demo.sh, `make demo`): the whole stack on this machine, a node
+        /// failure under one protected StatefulSet per family, shown step by step as it happens.
+        .executableTarget(
+            name: "DemoMain",
+            dependencies: [
+                "PodguardStack", "ArrayFamily", "Contracts", "CSISimulator", "Harness", "Kube", "NodeSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/DemoMain",
+            swiftSettings: strictSettings
+        ),
+        // MARK: end demo
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,6 +11,11 @@ final class LockedProcess: Sendable {
         process.withLock { $0 = ProcessBox(process: newValue) }
     }
 
+    /// The process id of the running child, if any.
+    var processIdentifier: Int32? {
+        process.withLock { $0?.process.processIdentifier }
+    }
+
     func take() -> Process? {
         process.withLock { box in
             defer { box = nil }

@@ -15,6 +15,9 @@ public final class NATSServerProcess: Sendable {
 
     public var url: String { "nats://127.0.0.1:\(port)" }
 
+    /// The server's process id while it runs (for a reaper that must kill it if the test process dies).
+    public var processIdentifier: Int32? { state.processIdentifier }
+
     /// Starts a server and waits until it accepts connections.
     public static func start(jetStream: Bool = true, port: Int? = nil) async throws -> NATSServerProcess {
         let server = try NATSServerProcess(jetStream: jetStream, port: port ?? FreePort.loopback())

@@ -5,6 +5,8 @@ struct NodeRecord: Sendable {
     var lifecycle: NodeLifecycle = .healthy
     /// The driver node pods' readiness (orthogonal to the lifecycle).
     var driverPodReady = true
+    /// Workload pods (by uid) whose readiness probe fails (a test's doing): reported not Ready.
+    var notReadyPods: Set<String> = []
     var bootID = UUID().uuidString.lowercased()
     var boots = 1
     /// Running pods by uid. Survive kubelet-down (zombies); emptied by a reboot.

@@ -17,6 +17,12 @@ extension SimulatedCluster {
         try await simulatedNode(node).recover(fault)
     }
 
+    /// Makes a workload pod's readiness probe fail (or pass again): its kubelet reports it not
+    /// Ready (or Ready) at its next sync, while the pod and its containers keep running.
+    public func setPodReady(_ uid: String, on node: String, ready: Bool) throws {
+        try simulatedNode(node).setPodReady(uid, ready: ready)
+    }
+
     public func snapshot(of node: String) throws -> NodeSnapshot { try simulatedNode(node).snapshot }
     public var snapshots: [NodeSnapshot] { nodeNames.compactMap { try? snapshot(of: $0) } }
 

@@ -62,7 +62,9 @@ public final class SimulatedCluster: Sendable {
             controllers[family] = controller
             try await ensureClusterObjects(client: client, family: backend.family)
         }
-        try await ensureNamespace(client: client, configuration.driverNamespace)
+        for namespace in Set(configuration.families.map { configuration.driverNamespace(for: $0) }) {
+            try await ensureNamespace(client: client, namespace)
+        }
 
         let pods = Informer(client: client, Pod.self, indexes: [.byNodeName])
         let attachments = Informer(client: client, VolumeAttachment.self)
@@ -130,7 +132,7 @@ public final class SimulatedCluster: Sendable {
         let client = context.client
         for backend in backends.values {
             try? await client.delete(Pod.self, name: "\(backend.family.taintStem)-node-\(node)",
-                                     namespace: configuration.driverNamespace, options: DeleteOptions(gracePeriodSeconds: 0))
+                                     namespace: configuration.driverNamespace(for: backend.family.id), options: DeleteOptions(gracePeriodSeconds: 0))
         }
         try? await client.delete(Lease.self, name: node, namespace: "kube-node-lease")
         try? await client.delete(CSINode.self, name: node)

@@ -7,6 +7,9 @@ public struct SimulatedClusterConfiguration: Sendable {
     public var families: [ArrayFamilyID]
     /// Where the CSI driver node pods live (Dell's charts use the driver's namespace).
     public var driverNamespace: String
+    /// Per-family overrides of ``driverNamespace`` (Dell's charts install each driver in its own
+    /// namespace, and a watcher maps each namespace to one driver).
+    public var driverNamespaces: [ArrayFamilyID: String] = [:]
     /// The zone label of every node: a test's nodes form their own zone, so another test's dead
     /// nodes never push it into (partial) disruption mode.
     public var zone: String
@@ -39,4 +42,7 @@ public struct SimulatedClusterConfiguration: Sendable {
         self.init(nodeNames: (1...max(1, count)).map { "\(namePrefix)-\($0)" }, families: families,
                   driverNamespace: driverNamespace, zone: namePrefix)
     }
+
+    /// The namespace of the family's CSI driver node pods.
+    public func driverNamespace(for family: ArrayFamilyID) -> String { driverNamespaces[family] ?? driverNamespace }
 }

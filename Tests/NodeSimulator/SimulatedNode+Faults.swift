@@ -7,6 +7,12 @@ import Synchronization
 /// Injecting and recovering faults: the lifecycle transition under the lock, then its effects on
 /// the simulated arrays and plugins.
 extension SimulatedNode {
+    func setPodReady(_ uid: String, ready: Bool) {
+        record.withLock { record in
+            if ready { record.notReadyPods.remove(uid) } else { record.notReadyPods.insert(uid) }
+        }
+    }
+
     func inject(_ fault: NodeFault) async throws {
         if fault == .driverPodDown {
             record.withLock { $0.driverPodReady = false }
@@ -14,7 +20,7 @@ extension SimulatedNode {
             for backend in context.backends.values { await backend.node(name)?.stop() }
             return
         }
-        let previous = try transition(fault, recovering: false)
+        _ = try transition(fault, recovering: false)
         switch fault {
         case .interfaceDown:
             for backend in context.backends.values { backend.array.setPaths(of: name, down: true) }
@@ -24,9 +30,10 @@ extension SimulatedNode {
                 for uid in record.pods.keys { record.restarts[uid, default: 0] += 1 }
                 record.pods = [:]
             }
-            for backend in context.backends.values { backend.array.dropMounts(of: name) }
-            if previous == .interfaceDown {
-                for backend in context.backends.values { backend.array.setPaths(of: name, down: false) }
+            // A host that is down has no session to any array: the arrays see it disconnected.
+            for backend in context.backends.values {
+                backend.array.dropMounts(of: name)
+                backend.array.setPaths(of: name, down: true)
             }
         case .kubeletDown, .driverPodDown:
             break
@@ -49,6 +56,7 @@ extension SimulatedNode {
                 record.bootID = UUID().uuidString.lowercased()
                 record.boots += 1
             }
+            for backend in context.backends.values { backend.array.setPaths(of: name, down: false) }
         case .kubeletDown, .driverPodDown:
             break
         }

@@ -30,9 +30,9 @@ extension SimulatedNode {
             return
         }
         if pod.status?.phase == "Succeeded" || pod.status?.phase == "Failed" { return }
-        let (running, driverPodReady) = record.withLock { ($0.pods[uid], $0.driverPodReady) }
+        let (running, driverPodReady, probeFails) = record.withLock { ($0.pods[uid], $0.driverPodReady, $0.notReadyPods.contains(uid)) }
         if let running {
-            let ready = running.isDriverPod ? driverPodReady : true
+            let ready = running.isDriverPod ? driverPodReady : !probeFails
             let postedIDs = pod.status?.containerStatuses?.compactMap(\.containerID) ?? []
             if pod.isReady != ready || pod.status?.phase != "Running" || postedIDs != running.containers.map(\.id) {
                 await postStatus(of: pod, running, ready: ready)
@@ -74,7 +74,7 @@ extension SimulatedNode {
             return running
         }
         logger.info("pod started", metadata: ["node": "\(name)", "pod": "\(pod.key)", "volumes": "\(volumes.count)"])
-        let ready = isDriverPod ? record.withLock { $0.driverPodReady } : true
+        let ready = record.withLock { isDriverPod ? $0.driverPodReady : !$0.notReadyPods.contains(uid) }
         await postStatus(of: pod, running, ready: ready)
     }
 

@@ -74,7 +74,7 @@ extension SimulatedNode {
     private func createDriverPods() async throws {
         for backend in context.backends.values {
             let family = backend.family
-            var pod = Pod(name: "\(family.taintStem)-node-\(name)", namespace: context.configuration.driverNamespace)
+            var pod = Pod(name: "\(family.taintStem)-node-\(name)", namespace: context.configuration.driverNamespace(for: family.id))
             pod.metadata.labels = [
                 "driver.dellemc.com": "dell-storage", "app": "\(family.taintStem)-node",
                 ClusterContext.driverPodNodeLabel: name,

@@ -100,7 +100,7 @@ struct CleanupAttempt: Sendable {
         var removed: [Podguard_V1_Taint] = []
         if verdict == .remove {
             do {
-                removed = try await removeTaints(context.node)
+                removed = try await removeTaints(context.node, processed: processed)
                 // Only the attempt whose update took the taint off (removed non-empty) observes the
                 // episode: a retried or restarted attempt finds the taint gone and observes nothing.
                 if !removed.isEmpty, let duration = Self.cleanupDuration(nodeReadySince: context.node.readyTransitionTime, at: Date()) {
@@ -307,18 +307,44 @@ struct CleanupAttempt: Sendable {
     }
 
     /// Removes every podguard taint the node carried (key + NoSchedule), leaving all others.
-    private func removeTaints(_ node: NodeObservation) async throws -> [Podguard_V1_Taint] {
+    ///
+    /// The verdict was reached on what the attempt saw when it started; taints go one by one, each a
+    /// read-modify-update that may be retried. So before each removal it checks again, on the live
+    /// Node and the fence ledger, that the node is still Ready and not unreachable and that no
+    /// remediation started on it since the attempt began (fencing may be moving a pod off the node
+    /// right now, re-adding the taint in its TAINTED phase); otherwise the remaining taints stay.
+    private func removeTaints(_ node: NodeObservation, processed: Set<String>) async throws -> [Podguard_V1_Taint] {
         var removed: [Podguard_V1_Taint] = []
+        defer { NodeCleanupMetrics.taintRemoved(count: removed.count) }
         for key in node.podguardTaintKeys {
-            if try await kube.removeTaint(key: key, effect: "NoSchedule", fromNode: node.name) {
+            let newcomers = ledger.pending().filter { !processed.contains($0.key) }
+            if let first = newcomers.first {
+                throw TaintRemovalStopped(reason: "\(first.record.pod.namespace)/\(first.record.pod.name): new remediation on this node during the attempt")
+            }
+            var changed = false
+            try await kube.update(Node.self, name: node.name) { live in
+                changed = false
+                if live.taints.contains(where: { $0.key == TaintKeys.unreachable }) || live.readyCondition?.status != "True" {
+                    throw TaintRemovalStopped(reason: "node no longer Ready and reachable")
+                }
+                guard let taints = TaintEdit.removing(key: key, effect: "NoSchedule", from: live.taints) else { return }
+                live.spec?.taints = taints.isEmpty ? nil : taints
+                changed = true
+            }
+            if changed {
                 var taint = Podguard_V1_Taint()
                 taint.key = key
                 taint.effect = .noSchedule
                 removed.append(taint)
             }
         }
-        NodeCleanupMetrics.taintRemoved(count: removed.count)
         return removed
+    }
+
+    /// Why the taint removal stopped before every taint was gone.
+    struct TaintRemovalStopped: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
     }
 
     /// Node Ready again (its Ready condition's lastTransitionTime) → taint removed; nil if the

@@ -11,7 +11,7 @@ struct PodguardBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "podguard-bench",
         abstract: "Prints podguard's benchmark figures beside their targets.",
-        subcommands: [AllBenchmarks.self, BusBenchmark.self, WatcherBenchmark.self],
+        subcommands: [AllBenchmarks.self, BusBenchmark.self, WatcherBenchmark.self, FailoverBenchmark.self],
         defaultSubcommand: AllBenchmarks.self
     )
 }
@@ -20,12 +20,14 @@ struct PodguardBench: AsyncParsableCommand {
 struct AllBenchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
-        abstract: "Runs every benchmark with its defaults: bus, then watcher."
+        abstract: "Runs every benchmark with its defaults: bus, watcher, failover."
     )
 
     func run() async throws {
         try await BusBenchmark.parse([]).run()
         print()
         try await WatcherBenchmark.parse([]).run()
+        print()
+        try await FailoverBenchmark.parse([]).run()
     }
 }

@@ -1,0 +1,401 @@
+import ArgumentParser
+import ArrayFamily
+import Contracts
+import CSISimulator
+import Foundation
+import Harness
+import Kube
+import Logging
+import NodeSimulator
+import PodguardStack
+
+/// The failover figures: reaction time (trigger visible in the apiserver → pod force-deleted), a
+/// storm (several nodes fail at once under many protected pods) and node cleanup (node Ready again
+/// → podguard taint removed). Runs the whole stack of the end-to-end tests — a real nats-server,
+/// the real control plane, simulated nodes and arrays, every podguard service as its own process
+/// from this build — and observes it from outside through watches (``FailoverTimeline``).
+struct FailoverBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "failover",
+        abstract: "Failover reaction time, a multi-node storm and node cleanup time, on the full local stack."
+    )
+
+    @Option(help: "Reaction runs: node failures one after the other (each on another node).")
+    var rounds: Int = 3
+
+    @Option(help: "Protected pods on the failing node in each reaction run (one volume each).")
+    var podsPerRound: Int = 8
+
+    @Option(help: "Nodes of the reaction stack.")
+    var reactionNodes: Int = 4
+
+    @Option(help: "Nodes of the storm stack.")
+    var stormNodes: Int = 9
+
+    @Option(help: "Nodes that fail at once in the storm.")
+    var stormFailed: Int = 3
+
+    @Option(help: "Protected pods on each failing node in the storm.")
+    var stormPodsPerNode: Int = 100
+
+    @Option(help: "Array families of the storm's pods: one volume per family, so two families = two volumes per pod.")
+    var stormFamilies: [String] = ["powerflex", "powerstore"]
+
+    @Option(help: "Latency the simulated arrays add to every CSI call (ms), in both parts.")
+    var csiLatencyMs: Int = 50
+
+    @Option(help: "fencing.concurrency of the fencing replica (requests worked on at once); default: the service's default.")
+    var fencingConcurrency: Int?
+
+    @Option(help: "Give up waiting for a phase after this many seconds.")
+    var timeout: Int = 900
+
+    @Flag(help: "Skip the reaction and cleanup runs.")
+    var skipReaction = false
+
+    @Flag(help: "Skip the storm.")
+    var skipStorm = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        }
+        defer { KubeControlPlane.stopShared() }
+        var results = FailoverResults()
+        if !skipReaction { try await measureReaction(into: &results) }
+        if !skipStorm { try await measureStorm(into: &results) }
+        FileHandle.standardOutput.write(Data((results.table(self).render() + "\n" + results.notes(self) + "\n").utf8))
+    }
+
+    private func progress(_ text: String) {
+        let stamp = String(format: "%7.1f s", Format.seconds(ContinuousClock.now - BenchClock.start))
+        // Unbuffered: a pipe sees progress as it happens.
+        FileHandle.standardOutput.write(Data("[failover \(stamp)] \(text)\n".utf8))
+    }
+
+    private func stackConfiguration(nodes: Int, families: [ArrayFamilyID], prefix: String) -> PodguardStackConfiguration {
+        var configuration = PodguardStackConfiguration(nodes: nodes, families: families, namePrefix: prefix)
+        if let fencingConcurrency { configuration.extraFlags[.fencing] = ["--fencing.concurrency", "\(fencingConcurrency)"] }
+        return configuration
+    }
+
+    private func setLatency(_ stack: PodguardStack) {
+        guard csiLatencyMs > 0 else { return }
+        for backend in stack.cluster.backends.values {
+            backend.array.inject(.latency(method: nil, delay: .milliseconds(csiLatencyMs)))
+        }
+    }
+
+    /// Keeps new pods off every node but `targets` (a NoSchedule taint of the benchmark's own), so
+    /// the protected pods land on the nodes that will fail; ``release`` lets them take
+    /// replacements again.
+    private static let holdKey = "bench.podguard.io/hold"
+
+    private func hold(_ stack: PodguardStack, except targets: Set<String>) async throws {
+        for node in stack.nodeNames where !targets.contains(node) {
+            _ = try await stack.kube.addTaint(Taint(key: Self.holdKey, effect: "NoSchedule"), toNode: node)
+        }
+    }
+
+    private func release(_ stack: PodguardStack) async throws {
+        for node in stack.nodeNames {
+            _ = try await stack.kube.removeTaint(key: Self.holdKey, effect: "NoSchedule", fromNode: node)
+        }
+    }
+
+    // MARK: Reaction and cleanup
+
+    private func measureReaction(into results: inout FailoverResults) async throws {
+        progress("reaction: starting the stack (\(reactionNodes) nodes, powerflex; control plane, nats-server, every service)")
+        let stack = try await PodguardStack.start(stackConfiguration(nodes: reactionNodes, families: [.powerflex], prefix: "bfr"))
+        do {
+            setLatency(stack)
+            let timeline = stack.makeTimeline()
+            try await timeline.start()
+            for round in 0..<rounds {
+                let target = stack.nodeNames[round % stack.nodeNames.count]
+                let namespace = try await stack.makeNamespace("react\(round)")
+                try await hold(stack, except: [target])
+                let workload = ProtectedWorkload(name: "r\(round)", replicas: podsPerRound, families: [.powerflex])
+                progress("reaction run \(round + 1)/\(rounds): \(podsPerRound) protected pods on \(target)")
+                let old = try await stack.deploy(workload, namespace: namespace, timeout: .seconds(timeout))
+                try await release(stack)
+                let placed = old.filter { $0.node == target }
+                let failClock = ContinuousClock.now
+                try await stack.cluster.inject(.interfaceDown, on: target)
+                progress("reaction run \(round + 1)/\(rounds): \(target) interface down; waiting for \(placed.count) replacements")
+                _ = try await stack.waitForPods(workload, namespace: namespace, replacing: old, timeout: .seconds(timeout))
+                for pod in placed {
+                    let phases = timeline.phases(of: PodReference(namespace: pod.namespace, name: pod.name, uid: pod.uid, node: pod.node),
+                                                 since: failClock)
+                    results.reaction.append(ReactionSample(phases: phases))
+                }
+                let returnClock = ContinuousClock.now
+                try await stack.cluster.recover(.interfaceDown, on: target)
+                progress("reaction run \(round + 1)/\(rounds): \(target) back; waiting for node-cleanup to remove the podguard taint")
+                try await stack.waitUntilNodeClean(target, timeout: .seconds(timeout))
+                if let sample = cleanupSample(timeline, node: target, since: returnClock) { results.cleanup.append(sample) }
+                await stack.deleteNamespacesMade()
+            }
+            results.reactionViolations = await stack.auditor.violations()
+            timeline.stop()
+            await stack.stop()
+        } catch {
+            await stack.stop()
+            throw error
+        }
+    }
+
+    /// Node Ready again (watch) → its last podguard taint removed (watch).
+    private func cleanupSample(_ timeline: FailoverTimeline, node: String, since: ContinuousClock.Instant) -> CleanupSample? {
+        guard let ready = timeline.first(since: since, where: {
+            if case .nodeReady(let name, let status, _) = $0 { return name == node && status == "True" }
+            return false
+        }) else { return nil }
+        let untainted = timeline.events.filter { event in
+            guard event.observed >= since, case .taintRemoved(let name, let key, _) = event.kind else { return false }
+            return name == node && key.hasSuffix(".podmon.storage.dell.com")
+        }.last
+        let unreachableGone = timeline.first(since: since, where: {
+            if case .taintRemoved(let name, let key, _) = $0 { return name == node && key == "node.kubernetes.io/unreachable" }
+            return false
+        })
+        guard let untainted else { return nil }
+        return CleanupSample(node: node, readyToUntainted: untainted.observed - ready.observed,
+                             readyToUnreachableGone: unreachableGone.map { $0.observed - ready.observed })
+    }
+
+    // MARK: Storm
+
+    private func measureStorm(into results: inout FailoverResults) async throws {
+        let families = try stormFamilies.map { name -> ArrayFamilyID in
+            guard let id = ArrayFamilyID(rawValue: name) else { throw ValidationError("unknown family \(name)") }
+            return id
+        }
+        let total = stormFailed * stormPodsPerNode
+        let timeout = self.timeout
+        progress("storm: starting the stack (\(stormNodes) nodes, \(families.map(\.rawValue).joined(separator: "+")))")
+        let stack = try await PodguardStack.start(stackConfiguration(nodes: stormNodes, families: families, prefix: "bfs"))
+        do {
+            setLatency(stack)
+            let timeline = stack.makeTimeline()
+            try await timeline.start()
+            let targets = Array(stack.nodeNames.prefix(stormFailed))
+            try await hold(stack, except: Set(targets))
+            let namespace = try await stack.makeNamespace("storm")
+            // StatefulSets of 10 (the scheduler spreads each over the failing nodes).
+            let perSet = 10
+            let workloads = stride(from: 0, to: total, by: perSet).enumerated().map { index, start in
+                ProtectedWorkload(name: "s\(index)", replicas: min(perSet, total - start), families: families)
+            }
+            progress("storm: deploying \(total) protected pods (\(families.count) volume(s) each) on \(targets.joined(separator: ", "))")
+            let deployStart = ContinuousClock.now
+            var old: [DeployedPod] = []
+            try await withThrowingTaskGroup(of: [DeployedPod].self) { group in
+                var pending = workloads[...]
+                let parallel = 4
+                for _ in 0..<parallel {
+                    guard let workload = pending.popFirst() else { break }
+                    group.addTask { try await stack.deploy(workload, namespace: namespace, timeout: .seconds(timeout)) }
+                }
+                for try await pods in group {
+                    old += pods
+                    if old.count % 50 == 0 || old.count == total { progress("storm: \(old.count)/\(total) pods Running") }
+                    if let workload = pending.popFirst() {
+                        group.addTask { try await stack.deploy(workload, namespace: namespace, timeout: .seconds(timeout)) }
+                    }
+                }
+            }
+            results.stormDeploy = ContinuousClock.now - deployStart
+            try await release(stack)
+            let onTargets = old.filter { targets.contains($0.node) }
+            results.stormPlacement = Dictionary(grouping: onTargets, by: \.node).mapValues(\.count)
+            results.stormPods = onTargets.count
+            results.stormVolumes = families.count
+
+            progress("storm: \(targets.joined(separator: ", ")) interface down at once")
+            let failClock = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for node in targets { group.addTask { try await stack.cluster.inject(.interfaceDown, on: node) } }
+                try await group.waitForAll()
+            }
+            let uids = Set(onTargets.map(\.uid))
+            let names = Set(onTargets.map { "\($0.namespace)/\($0.name)" })
+            let deadline = ContinuousClock.now + .seconds(timeout)
+            var lastReport = ContinuousClock.now
+            while ContinuousClock.now < deadline {
+                let events = timeline.events.filter { $0.observed >= failClock }
+                let deleted = events.filter { if case .podDeleted(let pod, _) = $0.kind { return uids.contains(pod.uid) }; return false }
+                let running = Set(events.compactMap { event -> String? in
+                    if case .podRunning(let pod) = event.kind, names.contains(pod.key), !uids.contains(pod.uid) { return pod.key }
+                    return nil
+                })
+                if ContinuousClock.now - lastReport > .seconds(10) {
+                    progress("storm: \(deleted.count)/\(uids.count) force-deleted, \(running.count)/\(names.count) replacements Running")
+                    lastReport = ContinuousClock.now
+                }
+                if running.count == names.count && deleted.count >= uids.count { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let events = timeline.events.filter { $0.observed >= failClock }
+            let triggers = targets.compactMap { node in
+                events.first { $0.kind.isNodeFailureTrigger(on: node) }
+            }
+            let deletions = events.filter { if case .podDeleted(let pod, _) = $0.kind { return uids.contains(pod.uid) }; return false }
+            var replacements: [String: FailoverEvent] = [:]
+            for event in events {
+                if case .podRunning(let pod) = event.kind, names.contains(pod.key), !uids.contains(pod.uid), replacements[pod.key] == nil {
+                    replacements[pod.key] = event
+                }
+            }
+            if let first = triggers.map(\.observed).min() {
+                results.stormTriggerSpread = (triggers.map(\.observed).max() ?? first) - first
+                results.stormDeleted = deletions.count
+                results.stormForced = deletions.filter { if case .podDeleted(_, true) = $0.kind { return true }; return false }.count
+                results.stormAllDeleted = deletions.map(\.observed).max().map { $0 - first }
+                results.stormReplaced = replacements.count
+                results.stormAllRunning = replacements.values.map(\.observed).max().map { $0 - first }
+                results.stormWithheld = events.filter {
+                    if case .decision(let record) = $0.kind { return record.outcome == .withheldStormLimit }
+                    return false
+                }.count
+            }
+
+            // The failed nodes return: cleanup of 100 moved pods each.
+            progress("storm: the failed nodes return; waiting for node-cleanup")
+            let returnClock = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for node in targets { group.addTask { try await stack.cluster.recover(.interfaceDown, on: node) } }
+                try await group.waitForAll()
+            }
+            for node in targets { try await stack.waitUntilNodeClean(node, timeout: .seconds(timeout)) }
+            for node in targets {
+                if var sample = cleanupSample(timeline, node: node, since: returnClock) {
+                    sample.movedPods = onTargets.filter { $0.node == node }.count
+                    results.stormCleanup.append(sample)
+                }
+            }
+            results.stormViolations = await stack.auditor.violations()
+            timeline.stop()
+            await stack.stop()
+        } catch {
+            await stack.stop()
+            throw error
+        }
+    }
+}
+
+enum BenchClock {
+    static let start = ContinuousClock.now
+}
+
+struct ReactionSample {
+    var phases: PodFailoverPhases
+
+    /// Trigger observed → pod deletion observed, both through this process's watches.
+    var reaction: Duration? {
+        guard let trigger = phases.trigger, let deleted = phases.deleted else { return nil }
+        return deleted.observed - trigger.observed
+    }
+
+    func since(_ event: FailoverEvent?) -> Duration? {
+        guard let trigger = phases.trigger, let event else { return nil }
+        return event.observed - trigger.observed
+    }
+
+    /// Wall-clock seconds from the trigger's observation to a producer-stamped event.
+    func stampedSince(_ event: FailoverEvent?) -> Double? { phases.sinceTrigger(event) }
+}
+
+struct CleanupSample {
+    var node: String
+    var readyToUntainted: Duration
+    var readyToUnreachableGone: Duration?
+    var movedPods = 0
+}
+
+struct FailoverResults {
+    var reaction: [ReactionSample] = []
+    var cleanup: [CleanupSample] = []
+    var reactionViolations: [String] = []
+    var stormPods = 0
+    var stormVolumes = 0
+    var stormPlacement: [String: Int] = [:]
+    var stormDeploy: Duration?
+    var stormTriggerSpread: Duration?
+    var stormDeleted = 0
+    var stormForced = 0
+    var stormAllDeleted: Duration?
+    var stormReplaced = 0
+    var stormAllRunning: Duration?
+    var stormWithheld = 0
+    var stormCleanup: [CleanupSample] = []
+    var stormViolations: [String] = []
+
+    func table(_ options: FailoverBenchmark) -> FigureTable {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var table = FigureTable(title: "podguard failover benchmark (\(cores) cores, loopback; simulated arrays add \(options.csiLatencyMs) ms to every CSI call)")
+        func seconds(_ duration: Duration?) -> String { duration.map { String(format: "%.3f s", Format.seconds($0)) } ?? "–" }
+        func median(_ values: [Duration]) -> Duration? { values.isEmpty ? nil : Percentile.of(values.sorted(), 0.5) }
+
+        if !options.skipReaction {
+            let samples = reaction.compactMap(\.reaction).sorted()
+            let p50 = samples.isEmpty ? nil : Percentile.of(samples, 0.50)
+            let p99 = samples.isEmpty ? nil : Percentile.of(samples, 0.99)
+            table.add("reaction p50 (trigger seen → pod force-deleted seen)", value: seconds(p50), target: "≤ 200 ms", met: p50.map { $0 <= .milliseconds(200) })
+            table.add("reaction p99", value: seconds(p99), target: "≤ 1 s", met: p99.map { $0 <= .seconds(1) })
+            table.add("  samples (pods × node failures)", value: "\(samples.count) (\(options.podsPerRound) × \(options.rounds))")
+            table.add("  max", value: seconds(samples.last))
+            table.add("  median trigger → pod not Ready (node controller)", value: seconds(median(reaction.compactMap { $0.since($0.phases.notReady) })))
+            table.add("  median trigger → decision's FenceRequest", value: seconds(median(reaction.compactMap { $0.since($0.phases.decision) })))
+            table.add("  median trigger → FENCED (unpublished)", value: seconds(median(reaction.compactMap { $0.since($0.phases.phases[.fenced]) })))
+            table.add("  median trigger → replacement Running", value: seconds(median(reaction.compactMap { $0.since($0.phases.replacement) })))
+            let cleanups = cleanup.map(\.readyToUntainted).sorted()
+            let worst = cleanups.last
+            table.add("cleanup (node Ready again → podguard taint removed), max", value: seconds(worst), target: "≤ 30 s",
+                      met: worst.map { $0 <= .seconds(30) })
+            table.add("  samples / median", value: "\(cleanups.count) / \(seconds(median(cleanups)))")
+            table.add("  median Ready → unreachable taint gone (node controller)", value: seconds(median(cleanup.compactMap(\.readyToUnreachableGone))))
+            table.add("  invariant violations", value: "\(reactionViolations.count)")
+        }
+        if !options.skipStorm {
+            let placement = stormPlacement.sorted { $0.key < $1.key }.map { "\($0.value)" }.joined(separator: "+")
+            let full = stormDeleted == stormPods && stormPods > 0
+            table.add("storm: \(stormPlacement.count) of \(options.stormNodes) nodes fail, \(stormPods) pods → all force-deleted",
+                      value: full ? seconds(stormAllDeleted) : "\(stormDeleted)/\(stormPods) in \(seconds(stormAllDeleted))",
+                      target: stormPods == 300 ? "≤ 5 s" : "≤ 5 s (for 300)", met: full ? stormAllDeleted.map { $0 <= .seconds(5) } : false)
+            table.add("  pods per failed node / volumes per pod", value: "\(placement) / \(stormVolumes)")
+            table.add("  force-deleted (grace 0) / deleted", value: "\(stormForced) / \(stormDeleted)")
+            table.add("  → all replacements Running", value: stormReplaced == stormPods ? seconds(stormAllRunning) : "\(stormReplaced)/\(stormPods) in \(seconds(stormAllRunning))")
+            table.add("  spread of the \(stormPlacement.count) triggers", value: seconds(stormTriggerSpread))
+            table.add("  DecisionRecords withheld by the storm limit", value: "\(stormWithheld)")
+            for sample in stormCleanup {
+                table.add("  cleanup \(sample.node) (\(sample.movedPods) moved pods)", value: seconds(sample.readyToUntainted), target: "≤ 30 s",
+                          met: sample.readyToUntainted <= .seconds(30))
+            }
+            table.add("  deploying the storm's pods (not a podguard figure)", value: seconds(stormDeploy))
+            table.add("  invariant violations", value: "\(stormViolations.count)")
+        }
+        return table
+    }
+
+    func notes(_ options: FailoverBenchmark) -> String {
+        var lines = [
+            "How measured: every clock is this process's monotonic clock at the moment its own watches (on the apiserver) delivered the event.",
+            "  reaction: starts when the failed node's trigger is first seen (its Ready condition leaving True, or the node.kubernetes.io/unreachable",
+            "    taint, whichever the node watch delivers first), stops when the pod's DELETED event arrives (pod watch);",
+            "    it includes the node controller marking the pod not Ready, watcher → bus → decision → fencing (validate, ControllerUnpublish per",
+            "    volume, taint, VolumeAttachment delete, Event, delete), and both watch deliveries. Excluded: the node controller's grace period",
+            "    before it taints the node (fault → trigger, 8 s here). p99 is nearest-rank: with fewer than 100 samples it is the maximum.",
+            "  storm: starts at the first of the failed nodes' triggers (as above), stops at the last old pod's DELETED / last replacement Running.",
+            "  cleanup: starts when the returning node's Ready=True is seen, stops when its last podguard taint is seen removed; it includes",
+            "    node-cleanup's cleanup.stabilityWindow (3 s in this stack) and the node controller removing the unreachable taint.",
+            "  Figures include the simulators' own cost: \(options.csiLatencyMs) ms per CSI call on the simulated arrays, simulated kubelets in this",
+            "    process, and every service, nats-server, etcd and the apiserver sharing \(ProcessInfo.processInfo.activeProcessorCount) cores. Services run as debug or release as built beside this binary.",
+        ]
+        for violation in reactionViolations + stormViolations { lines.append("  invariant: \(violation)") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,362 @@
+public import ArrayFamily
+public import Bus
+import BusService
+public import Contracts
+public import CSISimulator
+import Foundation
+public import Harness
+public import Kube
+import Logging
+public import NodeSimulator
+import Synchronization
+
+/// Everything podguard needs, for real, on this machine: a nats-server with JetStream and
+/// podguard's topology, the shared Kubernetes control plane, a simulated cluster (nodes, kubelets,
+/// CSI plugins over simulated arrays, container runtimes), and every podguard service as its own OS
+/// process — watcher, array-prober, decision, fencing, one node-cleanup per node, one controller
+/// adapter per family and one node adapter per node × family — plus an ``InvariantAuditor``.
+///
+/// ```swift
+/// let stack = try await PodguardStack.start(PodguardStackConfiguration(nodes: 3, families: [.powerflex]))
+/// defer { await stack.stop() }
+/// try await stack.cluster.inject(.interfaceDown, on: node)
+/// ...
+/// let violations = await stack.auditor.violations()      // DESIGN.md's four invariants
+/// ```
+/// Independent of any test framework: the demo and the failover benchmarks drive it too.
+public final class PodguardStack: Sendable {
+    public let configuration: PodguardStackConfiguration
+    public let nats: NATSServerProcess
+    public let plane: KubeControlPlane
+    public let kube: KubeClient
+    public let cluster: SimulatedCluster
+    /// An admin connection to the bus (the auditor's and the tests').
+    public let bus: BusConnection
+    public let topology: BusTopology
+    public let auditor: InvariantAuditor
+    /// Logs of every process, the driver config params file.
+    public let directory: URL
+    /// Every process, by id.
+    public let processes: [ServiceID: ServiceProcess]
+    private let pidRegistry: PIDRegistry
+    private let reaper: pid_t?
+    private let stopped = Mutex(false)
+    private let ioActive = Mutex<Set<String>>([])
+    /// Namespaces made by ``makeNamespace(_:)`` and not deleted yet.
+    let namespacesMade = Mutex<[String]>([])
+
+    /// The zone (and node-name prefix) of the simulated nodes.
+    public var zone: String { cluster.configuration.zone }
+    public var nodeNames: [String] { cluster.nodeNames }
+
+    private init(configuration: PodguardStackConfiguration, nats: NATSServerProcess, plane: KubeControlPlane, kube: KubeClient,
+                 cluster: SimulatedCluster, bus: BusConnection, topology: BusTopology, auditor: InvariantAuditor,
+                 directory: URL, processes: [ServiceID: ServiceProcess], pidRegistry: PIDRegistry, reaper: pid_t?) {
+        self.configuration = configuration
+        self.nats = nats
+        self.plane = plane
+        self.kube = kube
+        self.cluster = cluster
+        self.bus = bus
+        self.topology = topology
+        self.auditor = auditor
+        self.directory = directory
+        self.processes = processes
+        self.pidRegistry = pidRegistry
+        self.reaper = reaper
+    }
+
+    /// The namespace of a family's simulated CSI driver node pods (one per family, as Dell's charts).
+    public static func driverNamespace(_ family: ArrayFamilyID) -> String {
+        "podguard-sim-\(FamilyCatalog.family(family).taintStem)"
+    }
+
+    /// Starts everything and waits until every service's `/readyz` is true. On failure, whatever
+    /// started is stopped again and the error carries the logs' tails.
+    public static func start(_ configuration: PodguardStackConfiguration,
+                             logger: Logger = Logger(label: "podguard.stack")) async throws -> PodguardStack {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("podguard-stack-\(UUID().uuidString.prefix(8).lowercased())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // The attach/detach controller notices a VolumeAttachment deleted by fencing only when it
+        // re-syncs its actual state (every minute by default); a replacement pod waits for that.
+        // Only takes effect if the shared control plane is not running yet.
+        if ProcessInfo.processInfo.environment["PODGUARD_EXTRA_KCM_FLAGS"] == nil {
+            setenv("PODGUARD_EXTRA_KCM_FLAGS", "--attach-detach-reconcile-sync-period=5s", 1)
+        }
+        let plane = try await KubeControlPlane.shared()
+        let nats = try await NATSServerProcess.start(jetStream: true)
+        let topology = BusTopology.standard
+        let bus: BusConnection
+        do {
+            bus = try await BusConnection.connect(BusOptions(servers: [nats.url], name: "podguard-stack"), logger: logger)
+            try await bus.waitUntilConnected(timeout: .seconds(10))
+            try await TopologyInstaller.ensure(topology, on: try bus.jetStream(), logger: logger)
+        } catch {
+            nats.stop()
+            throw error
+        }
+
+        var kubeConfiguration = try KubeClientConfiguration.fromKubeconfig(path: plane.kubeconfigPath)
+        kubeConfiguration.queriesPerSecond = 200
+        kubeConfiguration.burst = 400
+        let kube = try KubeClient(configuration: kubeConfiguration, logger: logger)
+
+        let prefix = configuration.namePrefix ?? "pg\(String(UInt32.random(in: 0...UInt32.max), radix: 36).prefix(5))"
+        var simConfiguration = SimulatedClusterConfiguration(nodes: configuration.nodes, namePrefix: prefix,
+                                                             families: configuration.families)
+        for family in configuration.families { simConfiguration.driverNamespaces[family] = driverNamespace(family) }
+        var simLogger = logger
+        simLogger.logLevel = .warning
+        let cluster: SimulatedCluster
+        do {
+            cluster = try await SimulatedCluster.start(client: kube, configuration: simConfiguration, logger: simLogger)
+        } catch {
+            await bus.close()
+            nats.stop()
+            try? await kube.shutdown()
+            throw error
+        }
+
+        let pidRegistry = PIDRegistry(file: directory.appendingPathComponent("pids"))
+        if let pid = nats.processIdentifier { pidRegistry.add(pid) }
+        let reaper = pidRegistry.startReaper()
+        let auditor = InvariantAuditor(kube: kube, cluster: cluster, bus: bus, topology: topology,
+                                       families: configuration.families)
+        let processes = try makeProcesses(configuration, cluster: cluster, nats: nats, plane: plane,
+                                          directory: directory, pidRegistry: pidRegistry)
+        let stack = PodguardStack(configuration: configuration, nats: nats, plane: plane, kube: kube, cluster: cluster,
+                                  bus: bus, topology: topology, auditor: auditor, directory: directory, processes: processes,
+                                  pidRegistry: pidRegistry, reaper: reaper)
+        do {
+            try stack.writeDriverConfigParams(skip: configuration.skipArrayConnectionValidation)
+            try await auditor.start()
+            for process in processes.values.sorted(by: { $0.id < $1.id }) { try process.start() }
+            try await stack.waitUntilReady(timeout: .seconds(120))
+        } catch {
+            let tails = stack.diagnostics(lines: 15)
+            await stack.stop()
+            throw StackError("stack did not start: \(error)\n\(tails)")
+        }
+        return stack
+    }
+
+    // MARK: Processes
+
+    private static func makeProcesses(_ configuration: PodguardStackConfiguration, cluster: SimulatedCluster,
+                                      nats: NATSServerProcess, plane: KubeControlPlane, directory: URL,
+                                      pidRegistry: PIDRegistry) throws -> [ServiceID: ServiceProcess] {
+        var result: [ServiceID: ServiceProcess] = [:]
+        let common = ["--bus.servers", nats.url, "--http.port", "0", "--log.level", configuration.logLevel,
+                      "--shutdown.gracePeriod", "5s"]
+        let kubeconfig = ["--kube.kubeconfig", plane.kubeconfigPath]
+        func add(_ role: ServiceID.Role, _ qualifier: String, _ executable: String, _ flags: [String]) throws {
+            let id = ServiceID(role, qualifier)
+            let name = "\(role.rawValue)-\(qualifier)".replacingOccurrences(of: "@", with: "-")
+            result[id] = ServiceProcess(id: id, executable: try findExecutable(executable),
+                                        arguments: common + ["--bus.name", name] + flags + (configuration.extraFlags[role] ?? []),
+                                        logFile: directory.appendingPathComponent("\(name).log"), pidRegistry: pidRegistry)
+        }
+        let families = configuration.families.map { FamilyCatalog.family($0) }
+        let driverNamespaces = configuration.families.map { "\(driverNamespace($0))=\(FamilyCatalog.family($0).csiDriverName)" }
+        let lease = "podguard-watcher-\(cluster.configuration.zone)"
+        for index in 1...max(1, configuration.watcherReplicas) {
+            try add(.watcher, "watcher-\(index)", "podguard-watcher", kubeconfig + [
+                "--watcher.identity", "watcher-\(index)", "--watcher.leaseName", lease, "--watcher.leaseNamespace", "default",
+                "--watcher.leaseDuration", configuration.watcherLeaseDuration, "--watcher.renewDeadline", "4s",
+                "--watcher.retryPeriod", "1s", "--watcher.driverPods.namespaces", driverNamespaces.joined(separator: ","),
+                "--watcher.reconcileEvery", "30s",
+            ])
+        }
+        for index in 1...max(1, configuration.proberReplicas) {
+            try add(.arrayProber, "prober-\(index)", "podguard-array-prober", [
+                "--prober.replicaID", "prober-\(index)", "--prober.pollInterval", configuration.proberPollInterval,
+                "--prober.lossThreshold", "\(configuration.lossThreshold)", "--prober.probeTimeout", "3s",
+            ])
+        }
+        for index in 1...max(1, configuration.decisionReplicas) {
+            try add(.decision, "decision-\(index)", "podguard-decision", [
+                "--decision.reevaluateEvery", configuration.reevaluateEvery, "--decision.retryAfterAbort", configuration.retryAfterAbort,
+                "--policy.storm.maxFencedNodeShare", configuration.maxFencedNodeShare,
+                "--podmon.driverConfigParams", directory.appendingPathComponent("driver-config-params.yaml").path,
+                "--podmon.reloadInterval", "500ms",
+            ])
+        }
+        for index in 1...max(1, configuration.fencingReplicas) {
+            try add(.fencing, "fencing-\(index)", "podguard-fencing", kubeconfig + [
+                "--fencing.replicaID", "fencing-\(index)", "--fencing.ackWait", configuration.fencingAckWait,
+                "--fencing.takeoverAfter", configuration.fencingTakeoverAfter, "--fencing.retry.initialDelay", "200ms",
+                "--fencing.retry.maxDelay", "2s", "--fencing.validateTimeout", "5s", "--fencing.unpublishTimeout", "20s",
+            ])
+        }
+        for node in cluster.nodeNames {
+            try add(.nodeCleanup, node, "podguard-node-cleanup", kubeconfig + [
+                "--cleanup.nodeName", node, "--cleanup.instance", node,
+                "--cleanup.stabilityWindow", configuration.cleanupStabilityWindow, "--cleanup.apiCheckInterval", "1s",
+                "--cleanup.retryInitialDelay", "1s", "--cleanup.retryMaxDelay", "4s", "--cleanup.adapterCallTimeout", "10s",
+                "--cleanup.adapterReplyTimeout", "30s", "--cleanup.containerCheckTimeout", "5s",
+                "--cleanup.requireBootIDChangeAfterZombies", configuration.cleanupRequireBootIDChangeAfterZombies ? "true" : "false",
+            ])
+        }
+        for family in families {
+            guard let backend = cluster.backends[family.id] else { continue }
+            let executable = "podguard-adapter-\(family.id.rawValue)"
+            let adapterFlags = ["--adapter.csiProbeInterval", "500ms", "--adapter.pendingRetryWait", "1s"]
+            try add(.controllerAdapter, family.id.rawValue, executable, adapterFlags + [
+                "--adapter.mode", "controller", "--adapter.csiSocket", "unix://\(backend.controllerSocket)",
+                "--adapter.instance", "\(family.id.rawValue)-controller",
+            ])
+            for node in cluster.nodeNames {
+                guard let plugin = backend.node(node) else { continue }
+                let criSocket = try cluster.snapshot(of: node).criSocket
+                try add(.nodeAdapter, "\(family.id.rawValue)@\(node)", executable, adapterFlags + [
+                    "--adapter.mode", "node", "--adapter.csiSocket", "unix://\(plugin.socketPath)", "--adapter.nodeName", node,
+                    "--adapter.criEndpoint", "unix://\(criSocket)", "--adapter.instance", "\(family.id.rawValue)-\(node)",
+                ])
+            }
+        }
+        return result
+    }
+
+    /// An executable of the build products directory (beside the test bundle or this executable).
+    public static func findExecutable(_ name: String) throws -> URL {
+        let starts = [CommandLine.arguments.first { $0.contains(".xctest") }, CommandLine.arguments.first].compactMap { $0 }
+        for start in starts {
+            var directory = URL(fileURLWithPath: start).deletingLastPathComponent()
+            while directory.path != "/" {
+                let candidate = directory.appendingPathComponent(name)
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                directory = directory.deletingLastPathComponent()
+            }
+        }
+        throw StackError("executable \(name) not found beside \(starts); run `swift build` first")
+    }
+
+    /// The process with this id (a precondition: it exists).
+    public func process(_ id: ServiceID) -> ServiceProcess {
+        guard let process = processes[id] else { preconditionFailure("no process \(id) in this stack") }
+        return process
+    }
+
+    public func process(_ role: ServiceID.Role, _ qualifier: String) -> ServiceProcess { process(ServiceID(role, qualifier)) }
+
+    /// Every process of a role, by qualifier.
+    public func processes(_ role: ServiceID.Role) -> [ServiceProcess] {
+        processes.values.filter { $0.id.role == role }.sorted { $0.id < $1.id }
+    }
+
+    /// Waits until every given process (default: all that should run) answers `/readyz` with 200.
+    public func waitUntilReady(_ only: [ServiceProcess]? = nil, timeout: Duration = .seconds(90)) async throws {
+        let targets = only ?? processes.values.filter(\.isRunning).sorted { $0.id < $1.id }
+        try await Wait.until("every service ready (\(targets.count) processes)", timeout: timeout, every: .milliseconds(300)) {
+            for process in targets {
+                if process.exitedUnexpectedly { throw StackError("\(process.id) exited:\n\(process.logTail(lines: 30))") }
+                if !(await process.isReady()) { return false }
+            }
+            return true
+        } onTimeout: {
+            var notReady: [String] = []
+            for process in targets where !(await process.isReady()) { notReady.append(process.id.description) }
+            return "not ready: \(notReady.joined(separator: ", "))"
+        }
+    }
+
+    /// Processes that died without being stopped through their handle.
+    public func crashedProcesses() -> [ServiceProcess] {
+        processes.values.filter(\.exitedUnexpectedly).sorted { $0.id < $1.id }
+    }
+
+    // MARK: Knobs
+
+    private var driverConfigParamsFile: URL { directory.appendingPathComponent("driver-config-params.yaml") }
+
+    private func writeDriverConfigParams(skip: Bool) throws {
+        let text = "PODMON_SKIP_ARRAY_CONNECTION_VALIDATION: \"\(skip)\"\n"
+        try text.write(to: driverConfigParamsFile, atomically: true, encoding: .utf8)
+    }
+
+    /// Changes podmon's `PODMON_SKIP_ARRAY_CONNECTION_VALIDATION` in the driver config params file
+    /// decision follows, and waits until every decision replica logged that it took the value.
+    public func setSkipArrayConnectionValidation(_ skip: Bool, timeout: Duration = .seconds(30)) async throws {
+        let before = processes(.decision).map { $0.log.components(separatedBy: "skipArrayConnectionValidation changed").count }
+        try writeDriverConfigParams(skip: skip)
+        try await Wait.until("decision replicas applied skipArrayConnectionValidation=\(skip)", timeout: timeout) {
+            zip(self.processes(.decision), before).allSatisfy { process, count in
+                !process.isRunning || process.log.components(separatedBy: "skipArrayConnectionValidation changed").count > count
+            }
+        }
+    }
+
+    /// I/O on a simulated volume (the array then reports I/O in progress for it); the auditor
+    /// checks that no pod is force-deleted while I/O on one of its volumes is on.
+    public func setIO(volume handle: String, family: ArrayFamilyID, active: Bool) {
+        cluster.backends[family]?.array.inject(.io(volume: handle, active: active))
+        auditor.recordIO(volume: handle, active: active)
+    }
+
+    /// Every path of `node` to the family's arrays goes down (or comes back), the node itself healthy.
+    public func setArrayPaths(of node: String, family: ArrayFamilyID, down: Bool) {
+        guard let backend = cluster.backends[family] else { return }
+        for array in backend.array.arrays { backend.array.inject(.path(host: node, array: array, down: down)) }
+    }
+
+    // MARK: Diagnostics and teardown
+
+    /// The tail of every process's log and the auditor's timeline, for a failing test's report.
+    public func diagnostics(lines: Int = 25) -> String {
+        var text = "==== podguard stack \(directory.path) ====\n"
+        for process in processes.values.sorted(by: { $0.id < $1.id }) {
+            text += "---- \(process.id) (starts: \(process.starts), running: \(process.isRunning)) ----\n"
+            text += process.logTail(lines: lines) + "\n"
+        }
+        text += "---- auditor timeline ----\n" + auditor.timeline.suffix(200).joined(separator: "\n") + "\n"
+        return text
+    }
+
+    /// At process exit (no awaiting possible): SIGKILL every service and stop nats-server.
+    public func killEverything() {
+        for process in processes.values { process.kill() }
+        nats.stop()
+        if let reaper { kill(reaper, SIGKILL) }
+    }
+
+    /// Stops every process (SIGTERM, then SIGKILL), the auditor, the simulated cluster, the bus
+    /// and nats-server, and deletes the logs unless `keepLogs`. Idempotent.
+    public func stop(keepLogs: Bool = false) async {
+        guard !stopped.withLock({ value in defer { value = true }; return value }) else { return }
+        auditor.stop()
+        let running = processes.values.filter(\.isRunning)
+        // SIGTERM all at once, then reap each (a graceful stop is what they are built for).
+        for process in running { if let pid = process.pid { kill(pid, SIGTERM) } }
+        for process in running { process.stop(timeout: .seconds(10)) }
+        await cluster.stop()
+        await bus.close()
+        nats.stop()
+        try? await kube.shutdown()
+        if let reaper { kill(reaper, SIGKILL); var status: Int32 = 0; waitpid(reaper, &status, 0) }
+        if !keepLogs { try? FileManager.default.removeItem(at: directory) }
+    }
+}
+
+/// A failure of the stack or of a wait, with what was seen.
+public struct StackError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Polling waits with generous deadlines: a bound on how long to wait for a condition, never an
+/// assertion on speed.
+public enum Wait {
+    public static func until(_ what: String, timeout: Duration = .seconds(90), every interval: Duration = .milliseconds(250),
+                             _ condition: () async throws -> Bool,
+                             onTimeout: () async -> String = { "" }) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: interval)
+        }
+        if try await condition() { return }
+        let detail = await onTimeout()
+        throw StackError("timed out after \(timeout) waiting for \(what)\(detail.isEmpty ? "" : ": \(detail)")")
+    }
+}

@@ -1,0 +1,44 @@
+public import ArrayFamily
+
+/// What a ``PodguardStack`` runs and with which settings. The defaults suit tests: short poll
+/// intervals and windows, so a failover and a node cleanup take seconds, not minutes.
+public struct PodguardStackConfiguration: Sendable {
+    /// Simulated nodes, named `<namePrefix>-1`...; their zone is `namePrefix`.
+    public var nodes: Int
+    public var families: [ArrayFamilyID]
+    /// Node-name prefix (and zone); nil: a fresh random one.
+    public var namePrefix: String?
+    public var decisionReplicas = 1
+    public var fencingReplicas = 1
+    public var watcherReplicas = 1
+    public var proberReplicas = 1
+
+    // array-prober
+    public var proberPollInterval = "1s"
+    public var lossThreshold = 3
+    // decision
+    public var reevaluateEvery = "2s"
+    public var retryAfterAbort = "2s"
+    /// Start value of podmon's `PODMON_SKIP_ARRAY_CONNECTION_VALIDATION` in the driver config
+    /// params file decision follows (``PodguardStack/setSkipArrayConnectionValidation(_:)`` changes it live).
+    public var skipArrayConnectionValidation = false
+    public var maxFencedNodeShare = "0.5"
+    // fencing
+    public var fencingAckWait = "10s"
+    public var fencingTakeoverAfter = "5s"
+    // node-cleanup
+    public var cleanupStabilityWindow = "3s"
+    public var cleanupRequireBootIDChangeAfterZombies = false
+    // watcher
+    public var watcherLeaseDuration = "6s"
+
+    public var logLevel = "info"
+    /// Extra flags per role, appended to every process of that role.
+    public var extraFlags: [ServiceID.Role: [String]] = [:]
+
+    public init(nodes: Int = 3, families: [ArrayFamilyID] = [.powerstore], namePrefix: String? = nil) {
+        self.nodes = nodes
+        self.families = families
+        self.namePrefix = namePrefix
+    }
+}
