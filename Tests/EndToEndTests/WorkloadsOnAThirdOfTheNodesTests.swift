@@ -1,3 +1,5 @@
+// Named to sort last: Swift Testing runs this serialized suite in file order, and this scenario
+// stops the shared five-family stack for a stack of its own.
 import ArrayFamily
 import Contracts
 import CSISimulator
