@@ -28,8 +28,10 @@ build-tests: setup
 test: build-tests
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 
+# The watcher benchmark runs podguard-watcher as a process of its own, from the same build products.
 bench: setup
 	$(SWIFT) build -c release --product podguard-bench $(BUILD_FLAGS)
+	$(SWIFT) build -c release --product podguard-watcher $(BUILD_FLAGS)
 	"$$($(SWIFT) build -c release --show-bin-path)/podguard-bench" $(BENCH_ARGS)
 
 demo: build

@@ -316,6 +316,8 @@ let package = Package(
             name: "PodguardBench",
             dependencies: [
                 "Bus", "Contracts", "Harness",
+                // bench-watcher: the watcher benchmark creates objects in the apiserver and installs the topology.
+                "Kube", "BusService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -516,6 +518,15 @@ let package = Package(
             path: "Tests/ContractsTests",
             swiftSettings: strictSettings
         ),
+        // MARK: helm (the charts checked without helm: structure, value paths, configuration)
+
+        .testTarget(
+            name: "HelmChartTests",
+            dependencies: ["Harness", .product(name: "Yams", package: "Yams")],
+            path: "Tests/HelmChartTests",
+            swiftSettings: strictSettings
+        ),
+
         .testTarget(
             name: "ServiceKitTests",
             dependencies: ["ServiceKit", "Harness"],

@@ -128,14 +128,14 @@ final class FencingBed: Sendable {
 
     /// Starts a fencing replica; returns its readiness.
     @discardableResult
-    func startFencing(_ settings: FencingSettings) async throws -> ReadinessRegistry {
+    func startFencing(_ settings: FencingSettings, failover: FailoverRecorder = .metrics) async throws -> ReadinessRegistry {
         let connection = try await Self.connect(server, settings.replicaID)
         adapterConnections.withLock { $0.append(connection) }
         let readiness = ReadinessRegistry()
         var logger = Logger(label: "test.\(settings.replicaID)")
         logger.logLevel = .critical
         let service = FencingService(connection: connection, topology: .standard, kube: kube, settings: settings,
-                                     readiness: readiness, logger: logger, version: "test")
+                                     readiness: readiness, logger: logger, version: "test", failoverRecorder: failover)
         start([service])
         try await eventually("fencing \(settings.replicaID) ready") { readiness.isReady }
         return readiness
@@ -287,6 +287,12 @@ final class FencingBed: Sendable {
         configure(&record)
         try await fences.create(PodguardKeys.fence(podUID: request.pod.uid), message: record)
         try await jetStream.publish(request, to: PodguardSubjects.standard.fenceRequest(request.nodeName), messageID: request.fenceID)
+    }
+
+    /// Plays the watcher: puts `pod` into bucket podguard-pods (key `<namespace>.<name>`).
+    func putPodState(_ pod: Podguard_V1_PodState) async throws {
+        let pods = try await jetStream.keyValue(BusTopology.standard.podsBucket)
+        try await pods.put(PodguardKeys.pod(namespace: pod.namespace, name: pod.name), message: pod)
     }
 
     func record(_ podUID: String) async throws -> Podguard_V1_FenceRecord? {

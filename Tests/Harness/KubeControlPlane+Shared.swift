@@ -31,7 +31,9 @@ extension KubeControlPlane {
 
     /// A detached watcher that runs `down.sh --purge` once this process is gone, however it ends
     /// (`atexit` handlers do not run on a crash, a signal, or some failing test-runner exits).
-    func stopWhenProcessEnds() {
+    /// Also for a control plane started with ``start(watchCache:extraEnvironment:file:)`` that must
+    /// not outlive a killed process (the benchmark's).
+    public func stopWhenProcessEnds() {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
         let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; exec bash \"$1\" \"$2\" --purge"

@@ -40,12 +40,27 @@ extension JSONValue: Codable {
 extension JSONValue {
     /// Decodes JSON bytes.
     public init(data: Data) throws {
-        self = try KubeCodec.decoder().decode(JSONValue.self, from: data)
+        self = try data.withUnsafeBytes { raw throws(JSONParseError) in
+            try JSONParser.parse(raw.bindMemory(to: UInt8.self))
+        }
+    }
+
+    /// Decodes JSON bytes.
+    public init(bytes: [UInt8]) throws {
+        self = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in try JSONParser.parse(buffer) }
     }
 
     /// Compact JSON bytes, keys sorted (stable output for logs and tests).
     public func encoded() throws -> Data {
-        try KubeCodec.encoder().encode(self)
+        Data(encodedBytes())
+    }
+
+    /// Compact JSON bytes, keys sorted.
+    public func encodedBytes() -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(512)
+        write(into: &output)
+        return output
     }
 
     /// The value of any `Encodable` as JSON (through the same date format as the wire).

@@ -1,17 +1,17 @@
 import Foundation
 
 extension KubeResource {
-    /// Decodes an object and remembers its raw JSON for a later lossless write.
+    /// Decodes an object and, unless the type opts out (``keepsRawJSON``), remembers its raw JSON
+    /// for a later lossless write.
     public static func fromWire(_ json: JSONValue) throws -> Self {
         var object = try json.decode(Self.self)
-        let projection = try JSONValue(encoding: object)
-        object.preserved = PreservedJSON(raw: json, projection: projection)
+        if keepsRawJSON { object.preserved = PreservedJSON(raw: json) }
         return object
     }
 
     /// Decodes an object from response bytes.
     public static func fromWire(data: some Sequence<UInt8>) throws -> Self {
-        try fromWire(JSONValue(data: Data(data)))
+        try fromWire(JSONValue(bytes: Array(data)))
     }
 
     /// The JSON to send: the raw object with the typed changes merged in (or the typed view for a
@@ -20,7 +20,8 @@ extension KubeResource {
         let typed = try JSONValue(encoding: self)
         var result: JSONValue
         if let preserved {
-            result = preserved.raw.mergingTypedChanges(base: preserved.projection, changed: typed)
+            let projection = try JSONValue(encoding: preserved.raw.decode(Self.self))
+            result = preserved.raw.mergingTypedChanges(base: projection, changed: typed)
         } else {
             result = typed
         }

@@ -10,10 +10,16 @@ public protocol KubeResource: Codable, Sendable {
     var metadata: ObjectMeta { get set }
     /// The raw object as received, set by the client on decode; `nil` for objects built locally.
     var preserved: PreservedJSON? { get set }
+    /// Whether decoded objects keep their raw JSON (``preserved``). Types that are only read —
+    /// an informer's slim projection of a pod, say — return `false` and save the memory of a
+    /// second copy of every object; writing such an object sends only its typed fields.
+    static var keepsRawJSON: Bool { get }
     init()
 }
 
 extension KubeResource {
+    public static var keepsRawJSON: Bool { true }
+
     /// A new object with a name (and namespace for namespaced kinds).
     public init(name: String, namespace: String? = nil) {
         self.init()

@@ -118,9 +118,13 @@ public struct DecisionEngine: Sendable {
             let taints = decision.outcome == .deleteRequested ? [] : podguardTaints(for: pod)
             let retry = crashLoopDeletes[key] ?? 0
             if decision.outcome == .deleteRequested { crashLoopDeletes[key] = retry + 1 }
-            let request = messages.fenceRequest(
+            var request = messages.fenceRequest(
                 id: fenceID, decisionID: decisionID, pod: pod, node: node, reason: reason, inputs: inputs, taints: taints,
                 affinityGroup: group, skipValidation: configuration.skipArrayConnectionValidation, crashLoopRetry: retry, now: now)
+            let detection = DetectionTime.detection(rule: decision.rule, pod: pod, node: node,
+                                                    connectivity: mirror.connectivity(ofNode: pod.nodeName), taintKeys: taintKeys, now: now)
+            request.detectedAt = Google_Protobuf_Timestamp(date: detection.at)
+            request.detectedBy = detection.by
             let record = messages.decisionRecord(
                 id: decisionID, pod: pod, node: node, inputs: inputs, decision: decision, affinityGroup: group,
                 fenceID: fenceID, trigger: trigger, dryRun: false, now: now)

@@ -27,6 +27,8 @@ struct EffectExecutor: Sendable {
                     logger.info("another replica acts on this pod", metadata: ["pod": "\(podKey)", "uid": "\(request.pod.uid)"])
                     return .lost(podKey: podKey)
                 }
+                // Exactly one decision replica wins the claim: it alone observes the first phase.
+                DecisionMetrics.claimed(request)
                 try await jetStream.publish(request, to: subjects.fenceRequest(request.nodeName), messageID: request.fenceID)
                 try await publish(decision)
                 try await publish(alert)

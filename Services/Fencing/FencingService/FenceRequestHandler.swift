@@ -146,12 +146,15 @@ struct FenceRequestHandler: Sendable {
                 action = machine.stepCompleted(outcome)
 
             case .record(let phase):
+                let before = tracked.record
                 do {
                     try await tracked.enter(phase, note: note)
                 } catch {
                     return lostRecord(error, message: message, logger: logger)
                 }
                 metrics.phase(phase, took: ContinuousClock.now - stepStarted)
+                // This replica's compare-and-set recorded the phase: it alone observes what it ended.
+                metrics.failoverPhases(FailoverTimeline.completed(before: before, after: tracked.record), of: tracked.record)
                 logger.info("phase recorded", metadata: ["phase": "\(phase)", "note": "\(note)"])
                 action = machine.persisted()
 

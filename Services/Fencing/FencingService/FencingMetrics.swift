@@ -11,7 +11,16 @@ import Metrics
 /// | `podguard_fencing_in_flight` | gauge | – | – |
 /// | `podguard_fencing_retries_total` | counter | `step` | – |
 /// | `podguard_fencing_taint_requests_total` | counter | `action`, `result` (`changed`/`unchanged`/`ignored`/`failed`) | – |
+/// | `podguard_failover_phase_seconds` | timer (histogram) | `phase` (a `FailoverPhase`; decision observes `detection_to_decision`) | – |
 struct FencingMetrics: Sendable {
+    /// Where the failover phases go (swift-metrics by default; tests pass their own).
+    var failover: FailoverRecorder = .metrics
+
+    /// Phases a successful compare-and-set of `record` completed (see `FailoverTimeline.completed`).
+    func failoverPhases(_ phases: [(FailoverPhase, Duration)], of record: Podguard_V1_FenceRecord) {
+        for (phase, duration) in phases { failover.observe(phase, duration, record) }
+    }
+
     /// One finished remediation, counted once per CSI driver of the pod's volumes (podmon counts
     /// per driver, as each driver had its own podmon).
     func failover(_ record: Podguard_V1_FenceRecord, success: Bool) {
@@ -71,5 +80,21 @@ struct FencingMetrics: Sendable {
         case .aborted: "aborted"
         default: "other"
         }
+    }
+}
+
+/// Receives each failover phase once per remediation, from the replica whose compare-and-set
+/// recorded the phase's end. `metrics` records `podguard_failover_phase_seconds{phase}`.
+public struct FailoverRecorder: Sendable {
+    public static let metricLabel = "podguard_failover_phase_seconds"
+
+    let observe: @Sendable (FailoverPhase, Duration, Podguard_V1_FenceRecord) -> Void
+
+    public init(_ observe: @escaping @Sendable (_ phase: FailoverPhase, _ duration: Duration, _ record: Podguard_V1_FenceRecord) -> Void) {
+        self.observe = observe
+    }
+
+    public static let metrics = FailoverRecorder { phase, duration, _ in
+        Timer(label: FailoverRecorder.metricLabel, dimensions: [("phase", phase.rawValue)], preferredDisplayUnit: .seconds).record(duration: duration)
     }
 }

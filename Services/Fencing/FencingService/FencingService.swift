@@ -22,10 +22,14 @@ public struct FencingService: Service {
     let logger: Logger
     let version: String
     let taintKeys: TaintKeys
+    let failoverRecorder: FailoverRecorder
     public static let readinessComponent = "fencing"
 
+    /// - Parameter failoverRecorder: where the failover phases go (`podguard_failover_phase_seconds`
+    ///   by default; tests pass a recorder of their own).
     public init(connection: BusConnection, topology: BusTopology, kube: KubeClient, settings: FencingSettings,
-                readiness: ReadinessRegistry, logger: Logger, version: String, taintKeys: TaintKeys = ArrayFamilyCatalog.dellTaintKeys) {
+                readiness: ReadinessRegistry, logger: Logger, version: String, taintKeys: TaintKeys = ArrayFamilyCatalog.dellTaintKeys,
+                failoverRecorder: FailoverRecorder = .metrics) {
         self.connection = connection
         self.topology = topology
         self.kube = kube
@@ -34,6 +38,7 @@ public struct FencingService: Service {
         self.logger = logger
         self.version = version
         self.taintKeys = taintKeys
+        self.failoverRecorder = failoverRecorder
         readiness.register(Self.readinessComponent)
     }
 
@@ -56,13 +61,14 @@ public struct FencingService: Service {
             try await js.createOrUpdateConsumer(stream: spec.stream, TopologyInstaller.consumerConfiguration(spec))
         }
         let fences = try await js.keyValue(topology.fencesBucket)
+        let pods = try await js.keyValue(topology.podsBucket)
         let fenceConsumer = try await js.pullConsumer(stream: fenceSpec.stream, durableName: fenceSpec.durableName,
                                                       filterSubject: fenceSpec.filterSubject)
         let taintConsumer = try await js.pullConsumer(stream: taintSpec.stream, durableName: taintSpec.durableName,
                                                       filterSubject: taintSpec.filterSubject)
 
         let messages = FencingMessages(producerID: settings.producerID, version: version)
-        let metrics = FencingMetrics()
+        let metrics = FencingMetrics(failover: failoverRecorder)
         let events = EventRecorder(client: kube, controller: settings.eventComponent, instance: settings.replicaID)
         let fencingKube = FencingKube(client: kube, events: events)
         let adapters = AdapterCaller(connection: connection, subjects: topology.subjects, messages: messages, settings: settings)
@@ -72,6 +78,8 @@ public struct FencingService: Service {
         let taintHandler = TaintRequestHandler(kube: fencingKube, jetStream: js, subjects: topology.subjects, messages: messages,
                                                settings: settings, metrics: metrics, logger: logger)
         let inFlight = InFlightCount(metrics: metrics)
+        let replacements = ReplacementObserver(fences: fences, pods: pods, messages: messages, metrics: metrics,
+                                               window: settings.replacementWindow, tickEvery: .seconds(30), logger: logger)
 
         readiness.set(Self.readinessComponent, ready: true)
         logger.info("fencing ready", metadata: ["replica": "\(settings.replicaID)", "fenceConsumer": "\(fenceSpec.durableName)",
@@ -85,6 +93,7 @@ public struct FencingService: Service {
                 await WorkQueueLoop(consumer: taintConsumer, concurrency: settings.concurrency, logger: logger,
                                     onCountChange: { _ in }).run { await taintHandler.handle($0) }
             }
+            group.addTask { await replacements.run() }
         }
         readiness.set(Self.readinessComponent, ready: false, reason: "shutting down")
         logger.info("fencing stopped taking requests; requests in hand finished")

@@ -29,12 +29,16 @@ public struct FencingSettings: Sendable {
     public var takeoverAfter: Duration
     /// The Event source (`reportingController`): podmon's, so existing runbooks match.
     public var eventComponent: String
+    /// How long after the pod delete a FenceRecord waits for its replacement pod to run (then
+    /// `replacement_running_at` stays unset and the last two failover phases are not observed).
+    public var replacementWindow: Duration
 
     public init(replicaID: String, fenceConsumer: String = "fencing-fence-requests", taintConsumer: String = "fencing-taint-requests",
                 ackWait: Duration = .seconds(60), maxDeliveries: Int? = nil, concurrency: Int = 8, maxRetries: Int = 10,
                 backoff: RetryBackoff = RetryBackoff(), validateTimeout: Duration = .seconds(10),
                 unpublishTimeout: Duration = .seconds(120), unpublishTimeoutByFamily: [Podguard_V1_ArrayFamily: Duration] = [:],
-                takeoverAfter: Duration = .seconds(60), eventComponent: String = "podmon") {
+                takeoverAfter: Duration = .seconds(60), eventComponent: String = "podmon",
+                replacementWindow: Duration = .seconds(3600)) {
         self.replicaID = replicaID
         self.fenceConsumer = fenceConsumer
         self.taintConsumer = taintConsumer
@@ -48,6 +52,7 @@ public struct FencingSettings: Sendable {
         self.unpublishTimeoutByFamily = unpublishTimeoutByFamily
         self.takeoverAfter = takeoverAfter
         self.eventComponent = eventComponent
+        self.replacementWindow = replacementWindow
     }
 
     public var producerID: String { "fencing/\(replicaID)" }
@@ -71,6 +76,7 @@ public struct FencingSettings: Sendable {
         ConfigKey("fencing.unpublishTimeoutByFamily", .stringList, default: nil, help: "per-family overrides of fencing.unpublishTimeout, e.g. powermax=5m,unity=3m"),
         ConfigKey("fencing.takeoverAfter", .duration, default: "60s", help: "a FenceRecord whose owner has not written for this long may be taken over"),
         ConfigKey("fencing.eventComponent", .string, default: "podmon", help: "reportingController of the Events on pods (podmon's, so runbooks keep matching)"),
+        ConfigKey("fencing.replacementWindow", .duration, default: "1h", help: "how long after a pod delete its FenceRecord waits for the replacement pod to be Running and Ready (replacement_running_at)"),
     ])
 
     public init(_ configuration: Configuration, defaultReplicaID: String) throws(ConfigError) {
@@ -89,7 +95,8 @@ public struct FencingSettings: Sendable {
             unpublishTimeout: configuration.duration("fencing.unpublishTimeout") ?? .seconds(120),
             unpublishTimeoutByFamily: try Self.familyTimeouts(configuration.stringList("fencing.unpublishTimeoutByFamily") ?? []),
             takeoverAfter: configuration.duration("fencing.takeoverAfter") ?? .seconds(60),
-            eventComponent: configuration.string("fencing.eventComponent") ?? "podmon")
+            eventComponent: configuration.string("fencing.eventComponent") ?? "podmon",
+            replacementWindow: configuration.duration("fencing.replacementWindow") ?? .seconds(3600))
     }
 
     /// Parses `family=duration` entries.

@@ -101,6 +101,11 @@ struct CleanupAttempt: Sendable {
         if verdict == .remove {
             do {
                 removed = try await removeTaints(context.node, processed: processed)
+                // Only the attempt whose update took the taint off (removed non-empty) observes the
+                // episode: a retried or restarted attempt finds the taint gone and observes nothing.
+                if !removed.isEmpty, let duration = Self.cleanupDuration(nodeReadySince: context.node.readyTransitionTime, at: Date()) {
+                    NodeCleanupMetrics.cleanupCompleted(duration)
+                }
             } catch {
                 NodeCleanupMetrics.failure("taint_removal")
                 verdict = .keep(reasons: ["taint removal failed: \(error)"])
@@ -340,6 +345,12 @@ struct CleanupAttempt: Sendable {
     struct TaintRemovalStopped: Error, CustomStringConvertible {
         var reason: String
         var description: String { reason }
+    }
+
+    /// Node Ready again (its Ready condition's lastTransitionTime) → taint removed; nil if the
+    /// transition time is unknown; never negative (apiserver and node-cleanup clocks differ).
+    static func cleanupDuration(nodeReadySince: Date?, at now: Date) -> Duration? {
+        nodeReadySince.map { .seconds(max(0, now.timeIntervalSince($0))) }
     }
 
     static func keeping(_ verdict: CleanupPolicy.TaintVerdict, _ more: [String]) -> CleanupPolicy.TaintVerdict {

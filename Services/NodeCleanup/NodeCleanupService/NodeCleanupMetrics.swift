@@ -12,11 +12,18 @@ import Policy
 /// | `podguard_cleanup_container_check_unavailable_total` | counter | – |
 /// | `podguard_cleanup_taint_removals_total` | counter | – |
 /// | `podguard_cleanup_attempt_duration_seconds` | timer (histogram) | – |
+/// | `podguard_cleanup_duration_seconds` | timer (histogram) | – (node Ready again → podguard taint removed, once per taint episode) |
 /// | `podguard_cleanup_node_stable` | gauge (0/1) | – |
 enum NodeCleanupMetrics {
     static func attempt(taintRemoved: Bool, duration: Duration) {
         Counter(label: "podguard_cleanup_attempts_total", dimensions: [("result", taintRemoved ? "taint_removed" : "taint_kept")]).increment()
         Timer(label: "podguard_cleanup_attempt_duration_seconds", preferredDisplayUnit: .seconds).record(duration: duration)
+    }
+
+    /// The podguard taint came off a node `duration` after it became Ready again: the node is
+    /// back in service (see `CleanupAttempt.cleanupDuration`).
+    static func cleanupCompleted(_ duration: Duration) {
+        Timer(label: "podguard_cleanup_duration_seconds", preferredDisplayUnit: .seconds).record(duration: duration)
     }
 
     static func pod(_ outcome: String) {

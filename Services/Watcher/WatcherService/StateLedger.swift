@@ -1,11 +1,23 @@
 /// What the leader believes one state bucket holds, so it writes only what changed and never
 /// writes an object again after its deletion was observed. Pure; one per bucket.
 ///
-/// `written` holds each key's content (header and observation time stripped). It is valid only
-/// while this replica leads: it is rebuilt from the bucket itself by `reconcile` when leadership
-/// starts, and dropped when it ends.
+/// `written` holds, per key, the uid and a digest of the content (header and observation time
+/// stripped) last written — not the snapshot itself, which at scale would double the watcher's
+/// memory. It is valid only while this replica leads: it is rebuilt from the bucket itself by
+/// `reconcile` when leadership starts, and dropped when it ends.
 public struct StateLedger<State: MirroredState>: Sendable {
-    public private(set) var written: [String: State] = [:]
+    /// What the ledger believes one key holds.
+    public struct Entry: Hashable, Sendable {
+        public var uid: String
+        public var digest: ContentDigest
+
+        init(_ state: State) {
+            uid = state.objectUID
+            digest = ContentDigest(state.content)
+        }
+    }
+
+    public private(set) var written: [String: Entry] = [:]
     /// Uids of deleted objects, oldest first, bounded: a snapshot carrying one is never written.
     private var deletedUIDs: Set<String> = []
     private var deletedOrder: [String] = []
@@ -24,9 +36,9 @@ public struct StateLedger<State: MirroredState>: Sendable {
     /// the object was deleted (a late projection must not resurrect it).
     public mutating func update(_ key: String, to state: State) -> StateWrite<State>? {
         guard state.objectUID.isEmpty || !deletedUIDs.contains(state.objectUID) else { return nil }
-        let content = state.content
-        if written[key] == content { return nil }
-        written[key] = content
+        let entry = Entry(state)
+        if written[key] == entry { return nil }
+        written[key] = entry
         return .put(key: key, state)
     }
 
@@ -35,8 +47,8 @@ public struct StateLedger<State: MirroredState>: Sendable {
     public mutating func remove(_ key: String, uid: String?) -> StateWrite<State>? {
         if let uid, !uid.isEmpty { remember(uid) }
         guard let current = written[key] else { return nil }
-        if let uid, !uid.isEmpty, !current.objectUID.isEmpty, current.objectUID != uid { return nil }
-        remember(current.objectUID)
+        if let uid, !uid.isEmpty, !current.uid.isEmpty, current.uid != uid { return nil }
+        remember(current.uid)
         written[key] = nil
         return .delete(key: key)
     }
@@ -56,14 +68,14 @@ public struct StateLedger<State: MirroredState>: Sendable {
     /// Afterwards the ledger believes the bucket holds `desired`.
     public mutating func reconcile(existing: [String: State?], desired: [String: State]) -> [StateWrite<State>] {
         var writes: [StateWrite<State>] = []
-        var believed: [String: State] = [:]
+        var believed: [String: Entry] = [:]
         believed.reserveCapacity(desired.count)
         for key in desired.keys.sorted() {
             let state = desired[key]!
             if !state.objectUID.isEmpty, deletedUIDs.contains(state.objectUID) { continue }
-            let content = state.content
-            believed[key] = content
-            if let current = existing[key], current?.content == content { continue }
+            let entry = Entry(state)
+            believed[key] = entry
+            if let current = existing[key], let current, Entry(current) == entry { continue }
             writes.append(.put(key: key, state))
         }
         for key in existing.keys.sorted() where believed[key] == nil {

@@ -19,6 +19,15 @@ enum Format {
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 
+    static func secondsText(_ duration: Duration) -> String {
+        String(format: "%.1f s", seconds(duration))
+    }
+
+    /// Bytes as decimal megabytes (the unit of the targets).
+    static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.0f MB", Double(bytes) / 1_000_000)
+    }
+
     static func milliseconds(_ duration: Duration) -> String {
         String(format: "%.3f ms", seconds(duration) * 1_000)
     }

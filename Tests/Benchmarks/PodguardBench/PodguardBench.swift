@@ -11,7 +11,21 @@ struct PodguardBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "podguard-bench",
         abstract: "Prints podguard's benchmark figures beside their targets.",
-        subcommands: [BusBenchmark.self],
-        defaultSubcommand: BusBenchmark.self
+        subcommands: [AllBenchmarks.self, BusBenchmark.self, WatcherBenchmark.self],
+        defaultSubcommand: AllBenchmarks.self
     )
+}
+
+/// Every benchmark with its default sizes, one table after the other (`make bench`).
+struct AllBenchmarks: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "all",
+        abstract: "Runs every benchmark with its defaults: bus, then watcher."
+    )
+
+    func run() async throws {
+        try await BusBenchmark.parse([]).run()
+        print()
+        try await WatcherBenchmark.parse([]).run()
+    }
 }

@@ -3,6 +3,7 @@ import Kube
 /// The fields of a storage.k8s.io/v1 VolumeAttachment the watcher projects (see `WatchedPod`).
 public struct WatchedAttachment: KubeResource, Hashable {
     public static let resource = VolumeAttachment.resource
+    public static var keepsRawJSON: Bool { false }
     public var metadata = ObjectMeta()
     public var spec: Spec?
     public var status: Status?

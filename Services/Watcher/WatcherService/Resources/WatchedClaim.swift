@@ -3,6 +3,7 @@ import Kube
 /// The fields of a core/v1 PersistentVolumeClaim the watcher projects (see `WatchedPod`).
 public struct WatchedClaim: KubeResource, Hashable {
     public static let resource = PersistentVolumeClaim.resource
+    public static var keepsRawJSON: Bool { false }
     public var metadata = ObjectMeta()
     public var spec: Spec?
     public var status: Status?

@@ -5,6 +5,7 @@ import Kube
 /// Node status also carries image lists and volume lists that can be large; they are not decoded.
 public struct WatchedNode: KubeResource, Hashable {
     public static let resource = Node.resource
+    public static var keepsRawJSON: Bool { false }
     public static let csiNodeIDAnnotation = "csi.volume.kubernetes.io/nodeid"
     public var metadata = ObjectMeta()
     public var spec: Spec?

@@ -7,6 +7,7 @@ import Kube
 /// never writes a pod, so it decodes only what it reads and drops the raw JSON (see `preserved`).
 public struct WatchedPod: KubeResource, Hashable {
     public static let resource = Pod.resource
+    public static var keepsRawJSON: Bool { false }
     public var metadata = ObjectMeta()
     public var spec: Spec?
     public var status: Status?

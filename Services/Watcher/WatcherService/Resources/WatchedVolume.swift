@@ -3,6 +3,7 @@ import Kube
 /// The fields of a core/v1 PersistentVolume the watcher projects (see `WatchedPod`).
 public struct WatchedVolume: KubeResource, Hashable {
     public static let resource = PersistentVolume.resource
+    public static var keepsRawJSON: Bool { false }
     public var metadata = ObjectMeta()
     public var spec: Spec?
 

@@ -462,6 +462,28 @@ public nonisolated struct Podguard_V1_FenceRequest: @unchecked Sendable {
     set {_uniqueStorage()._crashLoopRetry = newValue}
   }
 
+  /// When the trigger decision acted on became visible: the later of the trigger's own time (the
+  /// trigger taint's time_added, else the node's Ready transition for node.kubernetes.io/unreachable;
+  /// the earliest lost_since of a LOST ArrayConnectivity) and the pod's Ready transition to not
+  /// Ready; the triggering snapshot's observed_at when Kubernetes recorded neither; never later than
+  /// requested_at. Start of the failover timeline (podguard_failover_phase_seconds). Written by
+  /// decision; read by fencing (metrics) and operators.
+  public var detectedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._detectedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._detectedAt = newValue}
+  }
+  /// Returns true if `detectedAt` has been explicitly set.
+  public var hasDetectedAt: Bool {_storage._detectedAt != nil}
+  /// Clears the value of `detectedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearDetectedAt() {_uniqueStorage()._detectedAt = nil}
+
+  /// Which observation detected_at is the time of, e.g. "taint node.kubernetes.io/unreachable:NoExecute
+  /// time_added", "node Ready transition", "powerflex connectivity lost_since", "pod Ready transition".
+  public var detectedBy: String {
+    get {_storage._detectedBy}
+    set {_uniqueStorage()._detectedBy = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -769,6 +791,32 @@ public nonisolated struct Podguard_V1_FenceRecord: @unchecked Sendable {
     set {_uniqueStorage()._lastRetryError = newValue}
   }
 
+  /// When the replacement pod (same namespace and name, another uid, created by the pod's controller
+  /// after the delete) was first seen Running and Ready: its Ready condition's lastTransitionTime,
+  /// else the watcher's observed_at of that PodState. Unset until then. Written once (compare-and-set)
+  /// by a fencing replica watching bucket podguard-pods, only on POD_DELETED records; read by
+  /// operators and dashboards (end of the failover timeline).
+  public var replacementRunningAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._replacementRunningAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._replacementRunningAt = newValue}
+  }
+  /// Returns true if `replacementRunningAt` has been explicitly set.
+  public var hasReplacementRunningAt: Bool {_storage._replacementRunningAt != nil}
+  /// Clears the value of `replacementRunningAt`. Subsequent reads from it will return its default value.
+  public mutating func clearReplacementRunningAt() {_uniqueStorage()._replacementRunningAt = nil}
+
+  /// Node the replacement runs on (PodState.node_name); set with replacement_running_at.
+  public var replacementNodeName: String {
+    get {_storage._replacementNodeName}
+    set {_uniqueStorage()._replacementNodeName = newValue}
+  }
+
+  /// Uid of the replacement pod; set with replacement_running_at.
+  public var replacementPodUid: String {
+    get {_storage._replacementPodUid}
+    set {_uniqueStorage()._replacementPodUid = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -994,7 +1042,7 @@ nonisolated extension Podguard_V1_FenceVolume: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FenceRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{3}csi_node_ids\0\u{1}reason\0\u{1}volumes\0\u{3}dry_run\0\u{3}node_unreachable_no_execute\0\u{3}node_podguard_tainted\0\u{3}skip_validation\0\u{3}affinity_group\0\u{3}requested_at\0\u{1}taints\0\u{3}crash_loop_retry\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{3}csi_node_ids\0\u{1}reason\0\u{1}volumes\0\u{3}dry_run\0\u{3}node_unreachable_no_execute\0\u{3}node_podguard_tainted\0\u{3}skip_validation\0\u{3}affinity_group\0\u{3}requested_at\0\u{1}taints\0\u{3}crash_loop_retry\0\u{3}detected_at\0\u{3}detected_by\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -1014,6 +1062,8 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
     var _requestedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _taints: [Podguard_V1_Taint] = []
     var _crashLoopRetry: UInt32 = 0
+    var _detectedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _detectedBy: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1041,6 +1091,8 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
       _requestedAt = source._requestedAt
       _taints = source._taints
       _crashLoopRetry = source._crashLoopRetry
+      _detectedAt = source._detectedAt
+      _detectedBy = source._detectedBy
     }
   }
 
@@ -1076,6 +1128,8 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
         case 15: try { try decoder.decodeSingularMessageField(value: &_storage._requestedAt) }()
         case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._taints) }()
         case 17: try { try decoder.decodeSingularUInt32Field(value: &_storage._crashLoopRetry) }()
+        case 18: try { try decoder.decodeSingularMessageField(value: &_storage._detectedAt) }()
+        case 19: try { try decoder.decodeSingularStringField(value: &_storage._detectedBy) }()
         default: break
         }
       }
@@ -1139,6 +1193,12 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
       if _storage._crashLoopRetry != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._crashLoopRetry, fieldNumber: 17)
       }
+      try { if let v = _storage._detectedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      } }()
+      if !_storage._detectedBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._detectedBy, fieldNumber: 19)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1165,6 +1225,8 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
         if _storage._requestedAt != rhs_storage._requestedAt {return false}
         if _storage._taints != rhs_storage._taints {return false}
         if _storage._crashLoopRetry != rhs_storage._crashLoopRetry {return false}
+        if _storage._detectedAt != rhs_storage._detectedAt {return false}
+        if _storage._detectedBy != rhs_storage._detectedBy {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -1384,7 +1446,7 @@ nonisolated extension Podguard_V1_NodeCleanupStatus: SwiftProtobuf.Message, Swif
 
 nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FenceRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{1}reason\0\u{1}phase\0\u{3}abort_reason\0\u{3}abort_message\0\u{1}volumes\0\u{1}transitions\0\u{1}attempts\0\u{1}owner\0\u{3}owner_renewed_at\0\u{3}dry_run\0\u{3}node_cleanup\0\u{1}request\0\u{3}taints_applied\0\u{3}pod_delete_issued_at\0\u{1}retries\0\u{3}last_retry_error\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{1}reason\0\u{1}phase\0\u{3}abort_reason\0\u{3}abort_message\0\u{1}volumes\0\u{1}transitions\0\u{1}attempts\0\u{1}owner\0\u{3}owner_renewed_at\0\u{3}dry_run\0\u{3}node_cleanup\0\u{1}request\0\u{3}taints_applied\0\u{3}pod_delete_issued_at\0\u{1}retries\0\u{3}last_retry_error\0\u{3}replacement_running_at\0\u{3}replacement_node_name\0\u{3}replacement_pod_uid\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -1409,6 +1471,9 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
     var _podDeleteIssuedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _retries: UInt32 = 0
     var _lastRetryError: String = String()
+    var _replacementRunningAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _replacementNodeName: String = String()
+    var _replacementPodUid: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1441,6 +1506,9 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
       _podDeleteIssuedAt = source._podDeleteIssuedAt
       _retries = source._retries
       _lastRetryError = source._lastRetryError
+      _replacementRunningAt = source._replacementRunningAt
+      _replacementNodeName = source._replacementNodeName
+      _replacementPodUid = source._replacementPodUid
     }
   }
 
@@ -1481,6 +1549,9 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
         case 20: try { try decoder.decodeSingularMessageField(value: &_storage._podDeleteIssuedAt) }()
         case 21: try { try decoder.decodeSingularUInt32Field(value: &_storage._retries) }()
         case 22: try { try decoder.decodeSingularStringField(value: &_storage._lastRetryError) }()
+        case 23: try { try decoder.decodeSingularMessageField(value: &_storage._replacementRunningAt) }()
+        case 24: try { try decoder.decodeSingularStringField(value: &_storage._replacementNodeName) }()
+        case 25: try { try decoder.decodeSingularStringField(value: &_storage._replacementPodUid) }()
         default: break
         }
       }
@@ -1559,6 +1630,15 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
       if !_storage._lastRetryError.isEmpty {
         try visitor.visitSingularStringField(value: _storage._lastRetryError, fieldNumber: 22)
       }
+      try { if let v = _storage._replacementRunningAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 23)
+      } }()
+      if !_storage._replacementNodeName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._replacementNodeName, fieldNumber: 24)
+      }
+      if !_storage._replacementPodUid.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._replacementPodUid, fieldNumber: 25)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1590,6 +1670,9 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
         if _storage._podDeleteIssuedAt != rhs_storage._podDeleteIssuedAt {return false}
         if _storage._retries != rhs_storage._retries {return false}
         if _storage._lastRetryError != rhs_storage._lastRetryError {return false}
+        if _storage._replacementRunningAt != rhs_storage._replacementRunningAt {return false}
+        if _storage._replacementNodeName != rhs_storage._replacementNodeName {return false}
+        if _storage._replacementPodUid != rhs_storage._replacementPodUid {return false}
         return true
       }
       if !storagesAreEqual {return false}

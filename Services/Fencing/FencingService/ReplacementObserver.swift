@@ -1,0 +1,122 @@
+import Bus
+import Contracts
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwiftProtobuf
+
+/// Watches buckets `podguard-fences` and `podguard-pods` and, when a deleted pod's replacement is
+/// Running and Ready, records `replacement_running_at` (and its node and uid) in the deleted pod's
+/// FenceRecord by compare-and-set. The replica whose write succeeds observes the phases it ended;
+/// every other replica (and this one after a restart, when the watches deliver everything again)
+/// finds the record completed and does nothing.
+struct ReplacementObserver: Sendable {
+    let fences: KeyValueStore
+    let pods: KeyValueStore
+    let messages: FencingMessages
+    let metrics: FencingMetrics
+    let window: Duration
+    let tickEvery: Duration
+    let logger: Logger
+
+    enum Input: Sendable {
+        case fence(key: String, Podguard_V1_FenceRecord?)
+        case pod(key: String, Podguard_V1_PodState?)
+        case tick
+    }
+
+    /// What one completion did.
+    enum Completion: Sendable, Equatable {
+        /// This replica's compare-and-set recorded the replacement.
+        case recorded
+        /// The record no longer waits: completed by another replica, replaced, or deleted.
+        case notWaiting
+    }
+
+    func run() async {
+        let (inputs, sink) = AsyncStream<Input>.makeStream()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await follow(fences, as: Podguard_V1_FenceRecord.self, into: sink) { .fence(key: $0, $1) } }
+            group.addTask { await follow(pods, as: Podguard_V1_PodState.self, into: sink) { .pod(key: $0, $1) } }
+            group.addTask { [tickEvery] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: tickEvery)
+                    sink.yield(.tick)
+                }
+            }
+            var tracker = ReplacementTracker(window: window)
+            for await input in inputs.cancelOnGracefulShutdown() {
+                let now = Date()
+                let matches = switch input {
+                case .fence(let key, let record): tracker.fence(key: key, record: record, now: now)
+                case .pod(let key, let pod): tracker.pod(key: key, state: pod, now: now)
+                case .tick: tracker.tick(now: now)
+                }
+                for match in matches {
+                    do {
+                        _ = try await complete(match)
+                        tracker.done(match.fenceKey)
+                    } catch {
+                        // Still waiting: the next change of the pod or the next tick tries again.
+                        logger.warning("could not record the replacement; retrying later",
+                                       metadata: ["fenceKey": "\(match.fenceKey)", "error": "\(error)"])
+                    }
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Records `match` in its FenceRecord: read, apply, compare-and-set, again on a conflict.
+    func complete(_ match: ReplacementTracker.Match) async throws -> Completion {
+        for _ in 0..<10 {
+            guard let entry = try await fences.get(match.fenceKey, as: Podguard_V1_FenceRecord.self),
+                  let completed = ReplacementTracker.completing(entry.value, with: match.replacement)
+            else { return .notWaiting }
+            var tracked = TrackedRecord(record: completed, revision: entry.revision, store: fences, messages: messages)
+            do {
+                try await tracked.write()
+            } catch BusError.wrongLastRevision {
+                continue
+            }
+            metrics.failoverPhases(FailoverTimeline.completed(before: entry.value, after: tracked.record), of: tracked.record)
+            logger.info("replacement pod Running", metadata: [
+                "pod": "\(completed.pod.namespace)/\(completed.pod.name)", "fence": "\(completed.fenceID)",
+                "replacementUID": "\(match.replacement.uid)", "node": "\(match.replacement.nodeName)"])
+            return .recorded
+        }
+        throw ReplacementError.tooManyConflicts(key: match.fenceKey)
+    }
+
+    /// Forwards a bucket's values and changes; a watch that fails is started again (it delivers
+    /// every value again, which the tracker absorbs).
+    private func follow<Value: SwiftProtobuf.Message & Sendable>(
+        _ store: KeyValueStore, as type: Value.Type, into sink: AsyncStream<Input>.Continuation,
+        _ input: @escaping @Sendable (String, Value?) -> Input
+    ) async {
+        while !Task.isCancelled {
+            do {
+                for try await update in try await store.watch(as: Value.self) {
+                    switch update {
+                    case .caughtUp: break
+                    case .put(let key, let value, _): sink.yield(input(key, value))
+                    case .deleted(let key): sink.yield(input(key, nil))
+                    }
+                }
+            } catch {
+                logger.warning("bucket watch failed; starting it again", metadata: ["bucket": "\(store.bucket)", "error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+}
+
+enum ReplacementError: Error, CustomStringConvertible {
+    case tooManyConflicts(key: String)
+
+    var description: String {
+        switch self {
+        case .tooManyConflicts(let key): "FenceRecord \(key) kept changing; replacement not recorded"
+        }
+    }
+}
