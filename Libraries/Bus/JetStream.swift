@@ -82,7 +82,9 @@ public final class JetStream: Sendable {
     // MARK: Consumers
 
     /// Creates the durable consumer, or updates it when it exists with other (updatable) settings.
-    public func createOrUpdateConsumer(stream: String, _ configuration: ConsumerConfiguration) async throws {
+    /// With `updateExisting: false` an existing consumer is left as it is (its owner's settings stand).
+    public func createOrUpdateConsumer(stream: String, _ configuration: ConsumerConfiguration,
+                                       updateExisting: Bool = true) async throws {
         let js = handle.pointer
         let timeout = apiTimeout
         try await connection.blocking.runIfActive {
@@ -91,10 +93,19 @@ public final class JetStream: Sendable {
             var jsOpts = JetStream.cOptions(timeout)
             var info: UnsafeMutablePointer<jsConsumerInfo>? = nil
             var errorCode = jsErrCode(0)
+            if !updateExisting {
+                // The server's "add" updates an existing durable consumer: look first.
+                if js_GetConsumerInfo(&info, js.raw, stream, configuration.durableName, &jsOpts, &errorCode) == NATS_OK {
+                    jsConsumerInfo_Destroy(info)
+                    return
+                }
+                info = nil
+                errorCode = jsErrCode(0)
+            }
             var status = js_AddConsumer(&info, js.raw, stream, &config, &jsOpts, &errorCode)
             if status != NATS_OK && (errorCode == JSConsumerNameExistErr || errorCode == jsErrCode(10148)) {
                 errorCode = jsErrCode(0)
-                status = js_UpdateConsumer(&info, js.raw, stream, &config, &jsOpts, &errorCode)
+                status = updateExisting ? js_UpdateConsumer(&info, js.raw, stream, &config, &jsOpts, &errorCode) : NATS_OK
             }
             withExtendedLifetime(arena) {}
             try JetStreamError.check(status, errorCode, "create or update consumer \(configuration.durableName) on \(stream)")

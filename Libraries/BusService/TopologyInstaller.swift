@@ -10,8 +10,10 @@ public enum TopologyInstaller {
             let info = try await jetStream.createOrUpdateStream(streamConfiguration(stream))
             logger.info("stream ready", metadata: ["stream": "\(stream.name)", "subjects": "\(stream.subjects)", "messages": "\(info.messages)"])
         }
+        // A consumer belongs to the service that pulls from it (fencing sets its own ack wait): every
+        // other service creates it when absent but never overrides the settings it runs with.
         for consumer in topology.consumers {
-            try await jetStream.createOrUpdateConsumer(stream: consumer.stream, consumerConfiguration(consumer))
+            try await jetStream.createOrUpdateConsumer(stream: consumer.stream, consumerConfiguration(consumer), updateExisting: false)
             logger.info("consumer ready", metadata: ["stream": "\(consumer.stream)", "consumer": "\(consumer.durableName)"])
         }
         for bucket in topology.buckets {
