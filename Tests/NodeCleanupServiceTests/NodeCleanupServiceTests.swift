@@ -1,9 +1,12 @@
+import Bus
+import BusService
 import Contracts
 import CSISimulator
 import Foundation
 import Kube
 import NodeCleanupService
 import ServiceKit
+import SwiftProtobuf
 import Testing
 
 /// node-cleanup end to end on real infrastructure: nats-server, kube-apiserver (+ controllers), a
@@ -207,6 +210,29 @@ struct NodeCleanupServiceTests {
             #expect(try await bed.isPodguardTainted())
             // Fencing finishes (pod deleted); the volumeless pod is then cleaned and the taint goes.
             try await bed.putRecord(pod: "pg-0", uid: "uid-p", volumes: [], phase: .podDeleted)
+            try await eventually("the taint is removed") { try await !bed.isPodguardTainted() }
+        }
+    }
+
+    @Test("a family's taint stays while the array-prober declares its arrays lost from the node")
+    func lostConnectivityKeepsTheTaint() async throws {
+        try await CleanupBed.with { bed in
+            let connectivity = try await bed.jetStream.keyValue(BusTopology.standard.connectivityBucket)
+            var verdict = Podguard_V1_ArrayConnectivity()
+            verdict.nodeName = bed.nodeName
+            verdict.family = .powerflex
+            verdict.verdict = .lost
+            let key = PodguardKeys.connectivity(family: .powerflex, node: bed.nodeName)
+            _ = try await connectivity.put(key, value: try verdict.serializedBytes())
+            try await bed.taint()
+            try await bed.startCleanup()
+            try await eventually("a report keeping the taint for lost connectivity") {
+                try await bed.reports().contains { !$0.taintRemoved && $0.taintKeptReason.contains("lost") }
+            }
+            #expect(try await bed.isPodguardTainted())
+            // The arrays are reachable again: the next attempt removes the taint.
+            verdict.verdict = .connected
+            _ = try await connectivity.put(key, value: try verdict.serializedBytes())
             try await eventually("the taint is removed") { try await !bed.isPodguardTainted() }
         }
     }

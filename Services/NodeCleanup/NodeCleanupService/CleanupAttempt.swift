@@ -1,4 +1,5 @@
 import ArrayFamily
+import Bus
 import Contracts
 import Foundation
 import Kube
@@ -16,6 +17,8 @@ struct CleanupAttempt: Sendable {
     let adapters: NodeAdapterClient
     let kube: KubeClient
     let ledger: FenceLedger
+    /// The array-prober's verdicts (bucket podguard-connectivity); nil when it cannot be opened.
+    let connectivity: KeyValueStore?
     let messages: CleanupMessageFactory
     let logger: Logger
 
@@ -313,10 +316,16 @@ struct CleanupAttempt: Sendable {
     /// Node and the fence ledger, that the node is still Ready and not unreachable and that no
     /// remediation started on it since the attempt began (fencing may be moving a pod off the node
     /// right now, re-adding the taint in its TAINTED phase); otherwise the remaining taints stay.
+    /// A family's taint also stays while the array-prober still declares that family's arrays lost
+    /// from this node: decision would only put it back, and meanwhile the scheduler could place new
+    /// pods of that family on a node that cannot reach their storage.
     private func removeTaints(_ node: NodeObservation, processed: Set<String>) async throws -> [Podguard_V1_Taint] {
         var removed: [Podguard_V1_Taint] = []
         defer { NodeCleanupMetrics.taintRemoved(count: removed.count) }
         for key in node.podguardTaintKeys {
+            if let family = families.contractFamily(ofTaintKey: key), try await connectivityLost(family, node: node.name) {
+                throw TaintRemovalStopped(reason: "\(key): the array-prober still declares the \(PodguardSubjects.token(family)) arrays lost from this node")
+            }
             let newcomers = ledger.pending().filter { !processed.contains($0.key) }
             if let first = newcomers.first {
                 throw TaintRemovalStopped(reason: "\(first.record.pod.namespace)/\(first.record.pod.name): new remediation on this node during the attempt")
@@ -339,6 +348,15 @@ struct CleanupAttempt: Sendable {
             }
         }
         return removed
+    }
+
+    /// Whether the latest ArrayConnectivity of `family` on `node` says LOST. No entry (never probed)
+    /// or an undecodable one is not a loss; an unreadable bucket is an error, so the taint stays.
+    private func connectivityLost(_ family: Podguard_V1_ArrayFamily, node: String) async throws -> Bool {
+        guard let connectivity else { return false }
+        guard let entry = try await connectivity.get(PodguardKeys.connectivity(family: family, node: node)),
+              let message = try? Podguard_V1_ArrayConnectivity(serializedBytes: entry.value) else { return false }
+        return message.verdict == .lost
     }
 
     /// Why the taint removal stopped before every taint was gone.

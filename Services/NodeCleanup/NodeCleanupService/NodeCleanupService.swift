@@ -66,12 +66,13 @@ public struct NodeCleanupService: Service {
                 "attempt": "\(resumed.attempt)", "zombiesSeenBootID": "\(resumed.zombiesSeenAtBootID ?? "")"])
         }
         let ledger = FenceLedger(store: fences, node: settings.nodeName)
+        let connectivity = try await js.keyValue(topology.connectivityBucket)
         let attemptRunner = CleanupAttempt(
             settings: settings, families: families,
             adapters: NodeAdapterClient(connection: connection, subjects: topology.subjects, node: settings.nodeName,
                                         callTimeout: settings.adapterCallTimeout, replyTimeout: settings.adapterReplyTimeout,
                                         containerCheckTimeout: settings.containerCheckTimeout),
-            kube: kube, ledger: ledger, messages: messages, logger: logger)
+            kube: kube, ledger: ledger, connectivity: connectivity, messages: messages, logger: logger)
         let publisher = CleanupPublisher(jetStream: js, subjects: topology.subjects, logger: logger)
 
         let (inputs, sink) = AsyncStream<Input>.makeStream()
