@@ -131,32 +131,11 @@ public final class KubeControlPlane: Sendable {
 
     /// Runs a script to completion off the cooperative pool, returning its exit status and output.
     ///
-    /// The output goes to a temporary file, not a pipe: the daemons `up.sh` starts may inherit
-    /// descriptors, and a pipe would then never reach end-of-file while they run.
+    /// The output goes to a temporary file, not a pipe (``ChildProcess``): the daemons `up.sh`
+    /// starts may inherit descriptors, and a pipe would then never reach end-of-file while they run.
     static func run(_ script: String, _ arguments: [String], environment: [String: String]) async throws -> (Int32, String) {
-        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("podguard-cp-script-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: logFile) }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                do {
-                    let output = try FileHandle(forWritingTo: logFile)
-                    defer { try? output.close() }
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-                    process.arguments = [script] + arguments
-                    process.environment = environment
-                    process.standardOutput = output
-                    process.standardError = output
-                    process.standardInput = FileHandle.nullDevice
-                    try process.run()
-                    continuation.resume(returning: Self.wait(for: process))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-        return (status, (try? String(contentsOf: logFile, encoding: .utf8)) ?? "")
+        let result = try await ChildProcess.run(URL(fileURLWithPath: "/bin/bash"), [script] + arguments, environment: environment)
+        return (result.status, result.output)
     }
 
     /// Waits for a child to exit. Foundation's `waitUntilExit()` was seen never returning here

@@ -222,6 +222,8 @@ struct NodeCleanupServiceTests {
             verdict.nodeName = bed.nodeName
             verdict.family = .powerflex
             verdict.verdict = .lost
+            verdict.header.producedAt = Google_Protobuf_Timestamp(date: Date())
+            verdict.pollInterval = Google_Protobuf_Duration(seconds: 60)
             let key = PodguardKeys.connectivity(family: .powerflex, node: bed.nodeName)
             _ = try await connectivity.put(key, value: try verdict.serializedBytes())
             try await bed.taint()
@@ -230,9 +232,28 @@ struct NodeCleanupServiceTests {
                 try await bed.reports().contains { !$0.taintRemoved && $0.taintKeptReason.contains("lost") }
             }
             #expect(try await bed.isPodguardTainted())
-            // The arrays are reachable again: the next attempt removes the taint.
+            // The arrays are reachable again: the next attempt removes the taint. (A LOST that is
+            // no longer refreshed — the prober stopped probing the node — ages out the same way.)
             verdict.verdict = .connected
             _ = try await connectivity.put(key, value: try verdict.serializedBytes())
+            try await eventually("the taint is removed") { try await !bed.isPodguardTainted() }
+        }
+    }
+
+    @Test("a LOST verdict the array-prober no longer refreshes (its pods moved away) does not hold the taint")
+    func staleLostVerdictDoesNotHoldTheTaint() async throws {
+        try await CleanupBed.with { bed in
+            let connectivity = try await bed.jetStream.keyValue(BusTopology.standard.connectivityBucket)
+            var verdict = Podguard_V1_ArrayConnectivity()
+            verdict.nodeName = bed.nodeName
+            verdict.family = .powerflex
+            verdict.verdict = .lost
+            verdict.header.producedAt = Google_Protobuf_Timestamp(date: Date().addingTimeInterval(-600))
+            verdict.pollInterval = Google_Protobuf_Duration(seconds: 15)
+            _ = try await connectivity.put(PodguardKeys.connectivity(family: .powerflex, node: bed.nodeName),
+                                           value: try verdict.serializedBytes())
+            try await bed.taint()
+            try await bed.startCleanup()
             try await eventually("the taint is removed") { try await !bed.isPodguardTainted() }
         }
     }
