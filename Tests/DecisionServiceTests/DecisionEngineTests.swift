@@ -97,6 +97,103 @@ struct DecisionEngineTests {
         #expect(Self.requests(released).map(\.pod.name) == ["pg-0"])
     }
 
+    static let unreachable: [(String, Podguard_V1_TaintEffect)] = [("node.kubernetes.io/unreachable", .noExecute)]
+
+    static func claims(_ effects: [DecisionEffect]) -> [Podguard_V1_FenceRecord] {
+        effects.compactMap { if case .claimAndRequest(let record, _, _, _) = $0 { return record } else { return nil } }
+    }
+
+    @Test("the concurrent-fence limit holds within one batch: a node with five pods under a limit of three")
+    func stormLimitWithinOneBatch() {
+        var engine = Fixture.engine(PolicyConfiguration(storm: StormLimits(maxConcurrentFences: 3, maxFencedNodeShare: nil)))
+        _ = engine.handle(.node(name: "w1", Fixture.node("w1")), now: Self.now)
+        for index in 0..<5 { _ = engine.handle(.pod(key: Fixture.podKey("pg-\(index)"), Fixture.pod("pg-\(index)", node: "w1")), now: Self.now) }
+        let failed = engine.handle(.node(name: "w1", Fixture.node("w1", taints: Self.unreachable, rv: "2")), now: Self.now)
+        let claims = Self.claims(failed)
+        #expect(claims.map(\.pod.name) == ["pg-0", "pg-1", "pg-2"])
+        #expect(Self.records(failed).filter { $0.outcome == .withheldStormLimit }.map(\.pod.name) == ["pg-3", "pg-4"])
+        #expect(Self.records(failed).map(\.inputs.fencesInProgress) == [0, 1, 2, 3, 3])
+
+        // The claims coming back through the bucket change no count, so nothing new.
+        for claim in claims { #expect(engine.handle(.fence(podUID: claim.pod.uid, claim), now: Self.now).isEmpty) }
+        #expect(engine.reevaluateAll(now: Self.now).isEmpty)
+
+        // One fence ends: exactly one waiting pod goes.
+        var ended = claims[0]
+        ended.phase = .podDeleted
+        #expect(Self.requests(engine.handle(.fence(podUID: ended.pod.uid, ended), now: Self.now)).map(\.pod.name) == ["pg-3"])
+        #expect(Self.requests(engine.reevaluateAll(now: Self.now)).isEmpty)
+    }
+
+    @Test("the fenced-node share holds across nodes that fail before any claim comes back")
+    func nodeShareBeforeClaimsReturn() {
+        // Ten nodes at 20 %: two may be fenced at once.
+        var engine = Fixture.engine(PolicyConfiguration(storm: StormLimits(maxConcurrentFences: nil, maxFencedNodeShare: 0.2)))
+        for index in 0..<10 { _ = engine.handle(.node(name: "w\(index)", Fixture.node("w\(index)")), now: Self.now) }
+        for index in 0..<3 { _ = engine.handle(.pod(key: Fixture.podKey("pg-\(index)"), Fixture.pod("pg-\(index)", node: "w\(index)")), now: Self.now) }
+        var requested: [String] = []
+        var withheld: [String] = []
+        for index in 0..<3 {
+            let effects = engine.handle(.node(name: "w\(index)", Fixture.node("w\(index)", taints: Self.unreachable, rv: "2")), now: Self.now)
+            requested += Self.requests(effects).map(\.nodeName)
+            withheld += Self.records(effects).filter { $0.outcome == .withheldStormLimit }.map(\.nodeName)
+        }
+        #expect(requested == ["w0", "w1"])
+        #expect(withheld == ["w2"])
+    }
+
+    @Test("a request that could not be claimed is decided again at the next tick; a lost claim counts no longer")
+    func unclaimedRequestRetried() {
+        var engine = Fixture.engine(PolicyConfiguration(storm: StormLimits(maxConcurrentFences: 1, maxFencedNodeShare: nil)))
+        _ = engine.handle(.node(name: "w1", Fixture.node("w1")), now: Self.now)
+        _ = engine.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1")), now: Self.now)
+        _ = engine.handle(.pod(key: Fixture.podKey("pg-1"), Fixture.pod("pg-1", node: "w1")), now: Self.now)
+        let first = engine.handle(.node(name: "w1", Fixture.node("w1", taints: Self.unreachable, rv: "2")), now: Self.now)
+        let request = Self.requests(first)
+        #expect(request.map(\.pod.name) == ["pg-0"])
+        #expect(engine.reevaluateAll(now: Self.now).isEmpty)
+
+        engine.requestFailed(podKey: Fixture.podKey("pg-0"))
+        let again = Self.requests(engine.reevaluateAll(now: Self.now))
+        #expect(again.map(\.pod.name) == ["pg-0"])
+        #expect(again.first?.fenceID != request.first?.fenceID)
+    }
+
+    @Test("the mirror's node index follows pods and connectivity that move or go")
+    func mirrorIndexes() {
+        var mirror = ClusterMirror()
+        _ = mirror.apply(.pod(key: "db.a", Fixture.pod("a", node: "w1")))
+        _ = mirror.apply(.pod(key: "db.b", Fixture.pod("b", node: "w1")))
+        #expect(mirror.podKeys(onNode: "w1") == ["db.a", "db.b"])
+        #expect(mirror.apply(.pod(key: "db.a", Fixture.pod("a", node: "w2"))) == .pods(["db.a"]))
+        #expect(mirror.podKeys(onNode: "w1") == ["db.b"])
+        #expect(mirror.podKeys(onNode: "w2") == ["db.a"])
+        _ = mirror.apply(.pod(key: "db.b", nil))
+        #expect(mirror.podKeys(onNode: "w1").isEmpty)
+        #expect(mirror.apply(.node(name: "w2", Fixture.node("w2"))) == .pods(["db.a"]))
+
+        _ = mirror.apply(.connectivity(key: "powerflex.w2", Fixture.connectivity(node: "w2", .lost)))
+        #expect(mirror.connectivity(ofNode: "w2").map(\.verdict) == [.lost])
+        #expect(mirror.apply(.connectivity(key: "powerflex.w2", nil)) == .pods(["db.a"]))
+        #expect(mirror.connectivity(ofNode: "w2").isEmpty)
+
+        var record = Podguard_V1_FenceRecord()
+        record.pod.namespace = "db"
+        record.pod.name = "a"
+        record.pod.uid = "uid-a"
+        record.nodeName = "w2"
+        record.phase = .requested
+        #expect(mirror.apply(.fence(podUID: "uid-a", record)) == .fenceCounts(podKeys: ["db.a"]))
+        #expect(mirror.liveFenceCount == 1)
+        #expect(mirror.liveFencesByNode == ["w2": 1])
+        record.phase = .fenced
+        #expect(mirror.apply(.fence(podUID: "uid-a", record)) == .pods(["db.a"]))
+        record.phase = .aborted
+        #expect(mirror.apply(.fence(podUID: "uid-a", record)) == .fenceCounts(podKeys: ["db.a"]))
+        #expect(mirror.liveFenceCount == 0)
+        #expect(mirror.liveFencesByNode.isEmpty)
+    }
+
     @Test("CrashLoopBackOff on a healthy node: delete requests, at most five, no taints")
     func crashLoop() {
         var engine = Fixture.engine()

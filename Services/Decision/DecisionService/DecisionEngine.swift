@@ -20,6 +20,10 @@ public struct DecisionEngine: Sendable {
     private var lastOutcome: [String: Outcome] = [:]
     private var crashLoopDeletes: [String: Int] = [:]
     private var pendingTaints: [String: String] = [:]
+    /// Fences this engine requested whose FenceRecord has not come back through the bucket yet
+    /// (pod uid → node). They count as live: deciding a failed node's hundred pods is one batch,
+    /// and without them the storm limits would read the same counts for every pod of the batch.
+    private var unconfirmedRequests: [String: String] = [:]
 
     struct Outcome: Equatable {
         var uid: String
@@ -39,7 +43,15 @@ public struct DecisionEngine: Sendable {
 
     /// Applies one bucket change and decides again for every pod it may affect.
     public mutating func handle(_ change: ClusterMirror.Change, now: Date) -> [DecisionEffect] {
-        let affected = mirror.apply(change)
+        let affected: Set<String>
+        switch mirror.apply(change) {
+        case .pods(let keys):
+            affected = keys
+        case .fenceCounts(let keys):
+            // Only a pod held back by the storm limits reads the counts.
+            affected = keys.union(lastOutcome.filter { $0.value.outcome == .withheldStormLimit }.keys)
+        }
+        if case .fence(let uid, _) = change { unconfirmedRequests[uid] = nil }
         var effects: [DecisionEffect] = []
         if case .node(let name, _) = change { effects += nodeTaintEffects(node: name, now: now) }
         if case .connectivity(_, let value) = change, let node = value?.nodeName { effects += nodeTaintEffects(node: node, now: now) }
@@ -61,6 +73,25 @@ public struct DecisionEngine: Sendable {
     /// Told by the service when a claim lost (another replica holds a live record for the uid).
     public mutating func claimLost(podKey: String) {
         lastOutcome[podKey] = nil
+        if let uid = mirror.pods[podKey]?.uid { unconfirmedRequests[uid] = nil }
+    }
+
+    /// Told by the service when a request could not be claimed or queued (the bus failed): the
+    /// pod is decided afresh on the next change or tick.
+    public mutating func requestFailed(podKey: String) {
+        claimLost(podKey: podKey)
+    }
+
+    /// The storm counts as they are now: live records in the bucket plus this engine's requests
+    /// that have not come back yet.
+    func fenceCounts() -> DecisionInputsBuilder.FenceCounts {
+        var nodes = Set(mirror.liveFencesByNode.keys)
+        var count = mirror.liveFenceCount
+        for (uid, node) in unconfirmedRequests where !(mirror.fences[uid].map(ClusterMirror.isLive) ?? false) {
+            count += 1
+            nodes.insert(node)
+        }
+        return DecisionInputsBuilder.FenceCounts(inProgress: count, nodes: nodes, nodesTotal: mirror.nodes.count)
     }
 
     // MARK: Pods
@@ -72,9 +103,10 @@ public struct DecisionEngine: Sendable {
             guard let pod = mirror.pods[key], !pod.nodeName.isEmpty else { continue }
             // Pods that must stay together are decided together (podmon's affinity processing).
             let group = AffinityGroups.key(node: pod.nodeName, affinityLabels: pod.affinityLabels)
-            let members = group.isEmpty ? [key] : mirror.pods.filter {
-                AffinityGroups.key(node: $0.value.nodeName, affinityLabels: $0.value.affinityLabels) == group
-            }.keys.sorted()
+            let members = group.isEmpty ? [key] : mirror.podKeys(onNode: pod.nodeName).filter {
+                guard let other = mirror.pods[$0] else { return false }
+                return AffinityGroups.key(node: other.nodeName, affinityLabels: other.affinityLabels) == group
+            }.sorted()
             for member in members {
                 done.insert(member)
                 effects += evaluatePod(member, group: group, now: now)
@@ -87,14 +119,15 @@ public struct DecisionEngine: Sendable {
         guard let pod = mirror.pods[key] else { return [] }
         let node = mirror.nodes[pod.nodeName]
         let existing = mirror.fences[pod.uid]
-        let inProgress = existing.map(ClusterMirror.isLive) ?? false
+        // This very pod (uid) was deleted by its remediation; the watcher has not seen it go yet.
+        if existing?.phase == .podDeleted { return [] }
+        // Requested by this engine and not back from the bucket yet counts as in progress too.
+        let inProgress = (existing.map(ClusterMirror.isLive) ?? false) || unconfirmedRequests[pod.uid] != nil
         if let existing, existing.phase == .aborted, let abortedAt = existing.transitions.last?.at.date,
            Duration.seconds(now.timeIntervalSince(abortedAt)) < retryAfterAbort {
             return []
         }
-        let live = mirror.liveFences
-        let counts = DecisionInputsBuilder.FenceCounts(inProgress: live.count, nodes: Set(live.map(\.nodeName)),
-                                                       nodesTotal: mirror.nodes.count)
+        let counts = fenceCounts()
         let inputs = builder.inputs(pod: pod, node: node, connectivity: mirror.connectivity(ofNode: pod.nodeName),
                                     crashLoopDeletesSoFar: crashLoopDeletes[key] ?? 0, fences: counts)
         if pod.ready == .true { crashLoopDeletes[key] = nil }
@@ -114,6 +147,7 @@ public struct DecisionEngine: Sendable {
         switch decision.outcome {
         case .fenceRequested, .deleteRequested:
             let fenceID = makeID()
+            unconfirmedRequests[pod.uid] = pod.nodeName
             let reason = decision.outcome == .deleteRequested ? Podguard_V1_FenceReason.crashLoopBackOff : (decision.fenceReason ?? .nodeFailure)
             let taints = decision.outcome == .deleteRequested ? [] : podguardTaints(for: pod)
             let retry = crashLoopDeletes[key] ?? 0
@@ -183,7 +217,7 @@ public struct DecisionEngine: Sendable {
                                    now: now)
         }
 
-        let protectedPods = mirror.pods.values.filter { $0.nodeName == name }
+        let protectedPods = mirror.podKeys(onNode: name).compactMap { mirror.pods[$0] }
         for sample in mirror.connectivity(ofNode: name) where sample.verdict == .lost && (sample.nodeUid.isEmpty || sample.nodeUid == node.uid) {
             let drivers = Set(protectedPods.flatMap { $0.volumes.filter { $0.family == sample.family }.map(\.driver) })
             for driver in drivers.sorted() {

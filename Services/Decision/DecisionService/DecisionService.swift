@@ -89,7 +89,11 @@ public struct DecisionService: Service {
                 }
                 for effect in effects {
                     // Work not done at shutdown is not lost: the next replica decides again from the buckets.
-                    if case .lost(let podKey) = await executor.execute(effect) { engine.claimLost(podKey: podKey) }
+                    switch await executor.execute(effect) {
+                    case .lost(let podKey): engine.claimLost(podKey: podKey)
+                    case .unclaimed(let podKey): engine.requestFailed(podKey: podKey)
+                    case .done, .failed: break
+                    }
                 }
             }
             readiness.set(Self.readinessComponent, ready: false, reason: "shutting down")

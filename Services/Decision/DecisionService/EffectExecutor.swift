@@ -15,6 +15,8 @@ struct EffectExecutor: Sendable {
         case done
         /// Another replica holds a live FenceRecord for the pod (key "<namespace>.<name>").
         case lost(podKey: String)
+        /// The pod's claim was not taken (the bus failed): decide it again.
+        case unclaimed(podKey: String)
         case failed
     }
 
@@ -23,13 +25,20 @@ struct EffectExecutor: Sendable {
             switch effect {
             case .claimAndRequest(let record, let request, let decision, let alert):
                 let podKey = PodguardKeys.pod(namespace: request.pod.namespace, name: request.pod.name)
-                guard try await claim(record) else {
+                let claimed: Bool
+                do {
+                    claimed = try await claim(record)
+                } catch {
+                    logger.error("could not claim the pod; it will be decided again", metadata: ["pod": "\(podKey)", "error": "\(error)"])
+                    return .unclaimed(podKey: podKey)
+                }
+                guard claimed else {
                     logger.info("another replica acts on this pod", metadata: ["pod": "\(podKey)", "uid": "\(request.pod.uid)"])
                     return .lost(podKey: podKey)
                 }
                 // Exactly one decision replica wins the claim: it alone observes the first phase.
                 DecisionMetrics.claimed(request)
-                try await jetStream.publish(request, to: subjects.fenceRequest(request.nodeName), messageID: request.fenceID)
+                try await queue(request)
                 try await publish(decision)
                 try await publish(alert)
                 Counter(label: "podguard_decision_requests_total", dimensions: [("reason", "\(request.reason)")]).increment()
@@ -58,6 +67,23 @@ struct EffectExecutor: Sendable {
             // bucket, and fencing re-publishes nothing itself, so decision retries the request.
             logger.error("effect failed; will be decided again", metadata: ["error": "\(error)"])
             return .failed
+        }
+    }
+
+    /// Queues a claimed request. The claim is already in the bucket, where it counts as a live
+    /// fence, so a failed publish is retried here (the message id makes a repeat harmless) rather
+    /// than left to a later decision, which would see the claim and decide "in progress".
+    private func queue(_ request: Podguard_V1_FenceRequest) async throws {
+        var delay = Duration.milliseconds(100)
+        for attempt in 1...5 {
+            do {
+                try await jetStream.publish(request, to: subjects.fenceRequest(request.nodeName), messageID: request.fenceID)
+                return
+            } catch where attempt < 5 {
+                logger.warning("could not queue the fence request; retrying", metadata: ["fence": "\(request.fenceID)", "error": "\(error)"])
+                try await Task.sleep(for: delay)
+                delay *= 2
+            }
         }
     }
 
