@@ -48,6 +48,35 @@ struct FencingServiceTests {
         }
     }
 
+    @Test("six pods of one node at once: one taint, the VolumeAttachments named in the requests deleted, every pod force-deleted")
+    func manyPodsOfOneNode() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-a"))
+            let node = try await bed.makeNode()
+            var pods: [(Pod, [FencingBed.Volume])] = []
+            for index in 0..<6 { pods.append(try await bed.makePod("pg-\(index)", on: node)) }
+            Self.disconnect(bed)
+            for (pod, volumes) in pods {
+                var request = bed.request(for: pod, node: node, volumes: volumes)
+                // As decision sends it: the watcher saw each volume's VolumeAttachment.
+                for index in request.volumes.indices { request.volumes[index].volumeAttachmentName = volumes[index].attachment }
+                try await bed.submit(request)
+            }
+            for (pod, volumes) in pods {
+                let record = try await bed.terminalRecord(pod.metadata.uid!)
+                #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+                #expect(record.volumes.allSatisfy { $0.fenced && $0.attachmentDeleted })
+                #expect(try await bed.attachmentExists(volumes[0].attachment) == false)
+                #expect(try await bed.pod(pod.metadata.name!) == nil)
+            }
+            let taints = try await bed.node(node.metadata.name!).taints.filter { $0.key == "vxflexos.podmon.storage.dell.com" }
+            #expect(taints.count == 1)
+            #expect(bed.sims[.powerflex]!.callCount("ControllerUnpublishVolume") == 6)
+            #expect(bed.sims[.powerflex]!.violations.isEmpty)
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
     @Test("array still connected: abort with podmon's Event text, nothing changed")
     func arrayConnected() async throws {
         try await FencingBed.with { bed in

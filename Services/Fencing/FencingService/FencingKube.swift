@@ -8,6 +8,13 @@ import Kube
 struct FencingKube: Sendable {
     let client: KubeClient
     let events: EventRecorder
+    private let nodeReads = InFlightCalls<LiveNode?>()
+    private let taintAdds = InFlightCalls<Bool>()
+
+    init(client: KubeClient, events: EventRecorder) {
+        self.client = client
+        self.events = events
+    }
 
     func livePod(namespace: String, name: String) async throws -> LivePod? {
         guard let pod = try await client.getIfPresent(Pod.self, name: name, namespace: namespace) else { return nil }
@@ -15,16 +22,22 @@ struct FencingKube: Sendable {
         return LivePod(uid: pod.metadata.uid ?? "", nodeName: pod.nodeName ?? "", ready: pod.isReady, crashLoopBackOff: crashLooping)
     }
 
+    /// The node as it is now; concurrent reads of one node are joined (`InFlightCalls`).
     func liveNode(_ name: String) async throws -> LiveNode? {
-        guard let node = try await client.getIfPresent(Node.self, name: name) else { return nil }
-        return LiveNode(uid: node.metadata.uid ?? "", taints: node.taints.map { LiveNode.Taint(key: $0.key, effect: $0.effect) },
-                        csiNodeIDs: node.csiNodeIDs)
+        try await nodeReads.value(for: name) { [client] in
+            guard let node = try await client.getIfPresent(Node.self, name: name) else { return nil }
+            return LiveNode(uid: node.metadata.uid ?? "", taints: node.taints.map { LiveNode.Taint(key: $0.key, effect: $0.effect) },
+                            csiNodeIDs: node.csiNodeIDs)
+        }
     }
 
-    /// Adds the taint unless present; returns whether the node changed.
+    /// Adds the taint unless present; returns whether the node changed (true also for a caller
+    /// that joined the call that added it).
     func addTaint(_ taint: Podguard_V1_Taint, to node: String) async throws -> Bool {
-        try await client.addTaint(Taint(key: taint.key, value: taint.value.isEmpty ? nil : taint.value,
-                                        effect: Self.effect(taint.effect)), toNode: node)
+        let kubeTaint = Taint(key: taint.key, value: taint.value.isEmpty ? nil : taint.value, effect: Self.effect(taint.effect))
+        return try await taintAdds.value(for: "\(node)|\(kubeTaint.key)|\(kubeTaint.effect)") { [client] in
+            try await client.addTaint(kubeTaint, toNode: node)
+        }
     }
 
     /// Removes the taint (key and effect) if present; returns whether the node changed.

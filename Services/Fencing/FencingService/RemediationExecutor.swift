@@ -26,7 +26,7 @@ struct RemediationExecutor: Sendable {
         case .checkSafety: return await checkSafety(request, scope: scope, scratch: &scratch)
         case .validate: return await validate(request, liveNode: scratch.liveNode)
         case .fence: return await fence(request, liveNode: scratch.liveNode, tracked: &tracked)
-        case .taint: return await taint(request, tracked: &tracked)
+        case .taint: return await taint(request, liveNode: scratch.liveNode, tracked: &tracked)
         case .deleteAttachments: return await deleteAttachments(request, tracked: &tracked)
         case .recordEvent:
             let recorded = await kube.recordEvent(on: request.pod, reason: EventTexts.reason(request.reason),
@@ -90,38 +90,56 @@ struct RemediationExecutor: Sendable {
         }
         var permanent: [String] = []
         var waiting: [(cause: TransientCause, message: String, after: Duration?)] = []
+        var calls: [(index: Int, volume: Podguard_V1_FenceVolume, nodeID: String)] = []
         for index in tracked.record.volumes.indices where !tracked.record.volumes[index].fenced {
             let volume = tracked.record.volumes[index].volume
             guard let nodeID = csiNodeID(volume.driver, request, liveNode) else {
                 permanent.append("\(volume.pvName): csiNodeID is not set")
                 continue
             }
-            let failure = await adapters.unpublish(volume, node: request.nodeName, csiNodeID: nodeID,
-                                                   fenceID: request.fenceID, correlation: request.decisionID)
-            tracked.record.volumes[index].attempts += 1
-            switch failure {
-            case nil, .notFound?:
-                // NOT_FOUND: the array knows no such volume or host mapping, so nothing is left to detach.
-                tracked.record.volumes[index].fenced = true
-                tracked.record.volumes[index].fencedAt = Google_Protobuf_Timestamp(date: Date())
-                tracked.record.volumes[index].clearLastError()
-                // Recorded at once, so a crash before the next volume does not unpublish this one again.
-                do {
-                    try await tracked.write()
-                } catch {
-                    return .transient(.unavailable, "recording the fenced volume \(volume.pvName): \(error)", after: nil)
+            calls.append((index, volume, nodeID))
+        }
+        // The volumes are unpublished at once (a pod's volumes may be on different arrays, each
+        // call taking the array's time); each answer is recorded as it arrives.
+        var recordFailure: (any Error)?
+        await withTaskGroup(of: (Int, AdapterFailure?).self) { group in
+            for call in calls {
+                group.addTask { [adapters] in
+                    (call.index, await adapters.unpublish(call.volume, node: request.nodeName, csiNodeID: call.nodeID,
+                                                          fenceID: request.fenceID, correlation: request.decisionID))
                 }
-            case .pending(let message, let after)?:
-                tracked.record.volumes[index].lastError = Self.adapterError(.pending, message)
-                waiting.append((.pending, "\(volume.pvName): \(message)", after))
-            case .unavailable(let message, let after)?:
-                tracked.record.volumes[index].lastError = Self.adapterError(.transient, message)
-                waiting.append((.unavailable, "\(volume.pvName): \(message)", after))
-            case .unimplemented(let message)?, .permanent(let message)?:
-                tracked.record.volumes[index].lastError = Self.adapterError(.permanent, message)
-                permanent.append("\(volume.pvName): \(message)")
+            }
+            for await (index, failure) in group {
+                let volume = tracked.record.volumes[index].volume
+                tracked.record.volumes[index].attempts += 1
+                switch failure {
+                case nil, .notFound?:
+                    // NOT_FOUND: the array knows no such volume or host mapping, so nothing is left to detach.
+                    tracked.record.volumes[index].fenced = true
+                    tracked.record.volumes[index].fencedAt = Google_Protobuf_Timestamp(date: Date())
+                    tracked.record.volumes[index].clearLastError()
+                    // Recorded at once, so a crash before the other volumes answer does not unpublish this one again.
+                    if recordFailure == nil {
+                        do { try await tracked.write() } catch { recordFailure = error }
+                    }
+                case .pending(let message, let after)?:
+                    tracked.record.volumes[index].lastError = Self.adapterError(.pending, message)
+                    waiting.append((.pending, "\(volume.pvName): \(message)", after))
+                case .unavailable(let message, let after)?:
+                    tracked.record.volumes[index].lastError = Self.adapterError(.transient, message)
+                    waiting.append((.unavailable, "\(volume.pvName): \(message)", after))
+                case .unimplemented(let message)?, .permanent(let message)?:
+                    tracked.record.volumes[index].lastError = Self.adapterError(.permanent, message)
+                    permanent.append("\(volume.pvName): \(message)")
+                }
             }
         }
+        if let recordFailure {
+            return .transient(.unavailable, "recording a fenced volume: \(recordFailure)", after: nil)
+        }
+        // Answers arrive in any order; the messages are stable.
+        permanent.sort()
+        waiting.sort { $0.message < $1.message }
         if !permanent.isEmpty {
             return .failed(.fenceFailed, "There were \(permanent.count) errors calling ControllerUnpublishVolume to fence the node: "
                 + permanent.joined(separator: "; "))
@@ -133,7 +151,7 @@ struct RemediationExecutor: Sendable {
         return .succeeded(note: "\(tracked.record.volumes.count) volume(s) unpublished from the node")
     }
 
-    private func taint(_ request: Podguard_V1_FenceRequest, tracked: inout TrackedRecord) async -> StepOutcome {
+    private func taint(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?, tracked: inout TrackedRecord) async -> StepOutcome {
         var taints = request.taints
         if taints.isEmpty {
             // An older request without taints: podmon's taint per driver of the pod's volumes.
@@ -147,7 +165,9 @@ struct RemediationExecutor: Sendable {
         do {
             var notes: [String] = []
             for taint in taints {
-                let added = try await kube.addTaint(taint, to: request.nodeName)
+                // The node was read a moment ago by the safety check of this same delivery.
+                let present = liveNode?.taints.contains { $0.key == taint.key && $0.effect == FencingKube.effect(taint.effect) } ?? false
+                let added = present ? false : try await kube.addTaint(taint, to: request.nodeName)
                 if !tracked.record.taintsApplied.contains(where: { $0.key == taint.key && $0.effect == taint.effect }) {
                     tracked.record.taintsApplied.append(taint)
                 }
@@ -161,8 +181,13 @@ struct RemediationExecutor: Sendable {
 
     private func deleteAttachments(_ request: Podguard_V1_FenceRequest, tracked: inout TrackedRecord) async -> StepOutcome {
         do {
-            var names = Set(try await kube.attachments(node: request.nodeName, persistentVolumes: Set(request.volumes.map(\.pvName))))
-            names.formUnion(request.volumes.map(\.volumeAttachmentName).filter { !$0.isEmpty })
+            // A VolumeAttachment's name is fixed by (volume handle, driver, node), so the names the
+            // watcher saw are the ones to delete. Only when one is unknown are all of them listed,
+            // as podmon does for every pod — a list that is megabytes in a large cluster.
+            var names = Set(request.volumes.map(\.volumeAttachmentName).filter { !$0.isEmpty })
+            if names.count < Set(request.volumes.map(\.pvName)).count {
+                names.formUnion(try await kube.attachments(node: request.nodeName, persistentVolumes: Set(request.volumes.map(\.pvName))))
+            }
             var deleted = 0
             for name in names.sorted() where try await kube.deleteAttachment(name) { deleted += 1 }
             for index in tracked.record.volumes.indices { tracked.record.volumes[index].attachmentDeleted = true }
