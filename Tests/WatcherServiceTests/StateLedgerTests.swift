@@ -70,6 +70,25 @@ struct StateLedgerTests {
         #expect(ledger.reconcile(existing: desired.mapValues { $0 }, desired: desired).isEmpty)
     }
 
+    @Test("reconcile in chunks: the same writes as at once; a failed put is not believed written; deletes come last")
+    func reconcileInChunks() {
+        var ledger = StateLedger<Podguard_V1_PodState>()
+        _ = ledger.update("db.deleted", to: Self.pod("deleted"))
+        _ = ledger.remove("db.deleted", uid: nil)
+        let existing: [String: Podguard_V1_PodState?] = ["db.a": Self.pod("a"), "db.gone": Self.pod("gone"), "db.c": nil]
+        var run = ledger.beginReconcile(existing: existing.mapValues { $0.map { StateLedger<Podguard_V1_PodState>.Entry($0) } })
+        let first = ledger.reconcile([(key: "db.a", state: Self.pod("a", observed: 7)), (key: "db.b", state: Self.pod("b"))], in: &run)
+        #expect(first == [.put(key: "db.b", Self.pod("b"))])
+        ledger.reconcileFailed("db.b", in: &run)
+        // A snapshot of a uid whose deletion was observed is not written, in a chunk either.
+        let second = ledger.reconcile([(key: "db.c", state: Self.pod("c")), (key: "db.deleted", state: Self.pod("deleted"))], in: &run)
+        #expect(second == [.put(key: "db.c", Self.pod("c"))])
+        #expect(ledger.finishReconcile(run) == [.delete(key: "db.gone")])
+        #expect(Set(ledger.written.keys) == ["db.a", "db.c"])
+        // The failed key is written again by the next update.
+        #expect(ledger.update("db.b", to: Self.pod("b")) != nil)
+    }
+
     @Test("tombstones are bounded; the oldest are forgotten first")
     func boundedTombstones() {
         var ledger = StateLedger<Podguard_V1_PodState>(maximumTombstones: 3)

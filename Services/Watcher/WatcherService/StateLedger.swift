@@ -11,7 +11,7 @@ public struct StateLedger<State: MirroredState>: Sendable {
         public var uid: String
         public var digest: ContentDigest
 
-        init(_ state: State) {
+        public init(_ state: State) {
             uid = state.objectUID
             digest = ContentDigest(state.content)
         }
@@ -63,26 +63,55 @@ public struct StateLedger<State: MirroredState>: Sendable {
         written = [:]
     }
 
+    /// One reconciliation in progress: what the bucket held when it started, and what the ledger
+    /// will believe it holds once the desired snapshots fed so far are written.
+    public struct Reconciliation: Sendable {
+        var existing: [String: Entry?]
+        var believed: [String: Entry] = [:]
+        var failed: Set<String> = []
+    }
+
+    /// Starts reconciling a bucket that holds `existing` (per key, the entry of its value; nil: a
+    /// value that does not decode).
+    public func beginReconcile(existing: [String: Entry?]) -> Reconciliation {
+        Reconciliation(existing: existing)
+    }
+
+    /// The puts that make the bucket hold these desired snapshots (what differs from what it
+    /// held). Fed in chunks, so the whole desired state never has to be in memory at once.
+    public func reconcile(_ desired: some Sequence<(key: String, state: State)>, in run: inout Reconciliation) -> [StateWrite<State>] {
+        var writes: [StateWrite<State>] = []
+        for (key, state) in desired {
+            if !state.objectUID.isEmpty, deletedUIDs.contains(state.objectUID) { continue }
+            let entry = Entry(state)
+            run.believed[key] = entry
+            if let current = run.existing[key], let current, current == entry { continue }
+            writes.append(.put(key: key, state))
+        }
+        return writes
+    }
+
+    /// A write of the reconciliation failed: the key is not believed written when it finishes.
+    public func reconcileFailed(_ key: String, in run: inout Reconciliation) {
+        run.failed.insert(key)
+    }
+
+    /// Ends the reconciliation: the deletes of keys no desired snapshot was fed for. Afterwards
+    /// the ledger believes the bucket holds what was fed (less the failed writes).
+    public mutating func finishReconcile(_ run: Reconciliation) -> [StateWrite<State>] {
+        var believed = run.believed
+        for key in run.failed { believed[key] = nil }
+        written = believed
+        return run.existing.keys.sorted().filter { run.believed[$0] == nil }.map { .delete(key: $0) }
+    }
+
     /// The writes that make the bucket, holding `existing` (nil: a value that does not decode),
     /// hold exactly `desired`: puts of what differs, deletes of keys whose objects no longer exist.
     /// Afterwards the ledger believes the bucket holds `desired`.
     public mutating func reconcile(existing: [String: State?], desired: [String: State]) -> [StateWrite<State>] {
-        var writes: [StateWrite<State>] = []
-        var believed: [String: Entry] = [:]
-        believed.reserveCapacity(desired.count)
-        for key in desired.keys.sorted() {
-            let state = desired[key]!
-            if !state.objectUID.isEmpty, deletedUIDs.contains(state.objectUID) { continue }
-            let entry = Entry(state)
-            believed[key] = entry
-            if let current = existing[key], let current, Entry(current) == entry { continue }
-            writes.append(.put(key: key, state))
-        }
-        for key in existing.keys.sorted() where believed[key] == nil {
-            writes.append(.delete(key: key))
-        }
-        written = believed
-        return writes
+        var run = beginReconcile(existing: existing.mapValues { $0.map(Entry.init) })
+        let puts = reconcile(desired.keys.sorted().map { (key: $0, state: desired[$0]!) }, in: &run)
+        return puts + finishReconcile(run)
     }
 
     private mutating func remember(_ uid: String) {

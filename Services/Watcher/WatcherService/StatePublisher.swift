@@ -48,15 +48,47 @@ struct StatePublisher {
     /// Makes both buckets hold exactly the desired snapshots. Returns the number of writes.
     mutating func reconcile(nodes desiredNodes: [String: Podguard_V1_NodeState],
                             pods desiredPods: [String: Podguard_V1_PodState]) async throws -> Int {
+        try await reconcile(nodeSources: desiredNodes.keys.sorted(), node: { (key: $0, state: desiredNodes[$0]!) },
+                            podSources: desiredPods.keys.sorted(), pod: { (key: $0, state: desiredPods[$0]!) })
+    }
+
+    /// Makes both buckets hold exactly the snapshots projected from the sources, projecting and
+    /// writing `chunkSize` at a time: at 30,000 pods, building every snapshot first would hold
+    /// them all (and their writes) in memory at once. Returns the number of writes.
+    mutating func reconcile<NodeSource, PodSource>(
+        nodeSources: [NodeSource], node: (NodeSource) -> (key: String, state: Podguard_V1_NodeState)?,
+        podSources: [PodSource], pod: (PodSource) -> (key: String, state: Podguard_V1_PodState)?,
+        chunkSize: Int = 1_000
+    ) async throws -> Int {
         needsRepair = true  // until the buckets were read; a failed write below sets it again
-        let existingNodes = try await nodeWriter.contents()
-        let existingPods = try await podWriter.contents()
+        let existingNodes = try await nodeWriter.entries()
+        let existingPods = try await podWriter.entries()
         needsRepair = false
-        let nodeWrites = nodes.reconcile(existing: existingNodes, desired: desiredNodes)
-        let podWrites = pods.reconcile(existing: existingPods, desired: desiredPods)
-        for key in await nodeWriter.write(all: nodeWrites, maximumInFlight: reconcileConcurrency) { failed(nodeKey: key) }
-        for key in await podWriter.write(all: podWrites, maximumInFlight: reconcileConcurrency) { failed(podKey: key) }
-        return nodeWrites.count + podWrites.count
+        var writes = 0
+        var nodeRun = nodes.beginReconcile(existing: existingNodes)
+        for start in stride(from: 0, to: nodeSources.count, by: chunkSize) {
+            let chunk = nodes.reconcile(nodeSources[start..<min(start + chunkSize, nodeSources.count)].compactMap(node), in: &nodeRun)
+            writes += chunk.count
+            for key in await nodeWriter.write(all: chunk, maximumInFlight: reconcileConcurrency) {
+                nodes.reconcileFailed(key, in: &nodeRun)
+                needsRepair = true
+            }
+        }
+        var podRun = pods.beginReconcile(existing: existingPods)
+        for start in stride(from: 0, to: podSources.count, by: chunkSize) {
+            let chunk = pods.reconcile(podSources[start..<min(start + chunkSize, podSources.count)].compactMap(pod), in: &podRun)
+            writes += chunk.count
+            for key in await podWriter.write(all: chunk, maximumInFlight: reconcileConcurrency) {
+                pods.reconcileFailed(key, in: &podRun)
+                needsRepair = true
+            }
+        }
+        let nodeDeletes = nodes.finishReconcile(nodeRun)
+        let podDeletes = pods.finishReconcile(podRun)
+        writes += nodeDeletes.count + podDeletes.count
+        for key in await nodeWriter.write(all: nodeDeletes, maximumInFlight: reconcileConcurrency) { failed(nodeKey: key) }
+        for key in await podWriter.write(all: podDeletes, maximumInFlight: reconcileConcurrency) { failed(podKey: key) }
+        return writes
     }
 
     mutating func stopPublishing() {

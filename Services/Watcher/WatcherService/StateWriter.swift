@@ -62,6 +62,23 @@ struct StateWriter<State: MirroredState>: Sendable {
         }
     }
 
+    /// What the bucket holds now, as ledger entries (nil: a value that does not decode as
+    /// `State`): each value is decoded and digested as it arrives, never all kept at once.
+    func entries() async throws -> [String: StateLedger<State>.Entry?] {
+        var entries: [String: StateLedger<State>.Entry?] = [:]
+        for try await update in try await bucket.watch() {
+            switch update {
+            case .caughtUp:
+                return entries
+            case .entry(let entry) where entry.operation == .put:
+                entries.updateValue((try? State(serializedBytes: entry.value)).map(StateLedger<State>.Entry.init), forKey: entry.key)
+            case .entry(let entry):
+                entries.removeValue(forKey: entry.key)
+            }
+        }
+        return entries
+    }
+
     /// What the bucket holds now (nil: a value that does not decode as `State`).
     func contents() async throws -> [String: State?] {
         var contents: [String: State?] = [:]

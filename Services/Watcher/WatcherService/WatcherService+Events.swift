@@ -80,16 +80,14 @@ extension WatcherService {
         case .reconcile:
             let started = ContinuousClock.now
             let now = Date()
-            var nodes: [String: Podguard_V1_NodeState] = [:]
-            for node in informers.nodes.list() {
-                nodes[PodguardKeys.node(node.name)] = projector.nodeState(node, in: informers, now: now)
-            }
-            var pods: [String: Podguard_V1_PodState] = [:]
-            for pod in informers.pods.list() {
-                pods[PodguardKeys.pod(namespace: pod.namespace ?? "", name: pod.name)] = projector.podState(pod, in: informers, now: now)
-            }
+            // Projected chunk by chunk inside the reconcile, never all at once.
+            let nodes = informers.nodes.list().sorted { $0.name < $1.name }
+            let pods = informers.pods.list().map { (key: PodguardKeys.pod(namespace: $0.namespace ?? "", name: $0.name), pod: $0) }
+                .sorted { $0.key < $1.key }
             do {
-                let writes = try await publisher.reconcile(nodes: nodes, pods: pods)
+                let writes = try await publisher.reconcile(
+                    nodeSources: nodes, node: { (key: PodguardKeys.node($0.name), state: projector.nodeState($0, in: informers, now: now)) },
+                    podSources: pods, pod: { (key: $0.key, state: projector.podState($0.pod, in: informers, now: now)) })
                 let duration = ContinuousClock.now - started
                 metrics.reconciled(duration: duration, writes: writes)
                 logger.info("reconciled the state buckets", metadata: [
