@@ -47,6 +47,9 @@ struct FailoverBenchmark: AsyncParsableCommand {
     @Option(help: "fencing.concurrency of the fencing replica (requests worked on at once); default: the service's default.")
     var fencingConcurrency: Int?
 
+    @Option(help: "kube.qps of the fencing replica (burst twice that); default: the service's default.")
+    var fencingKubeQps: Int?
+
     @Option(help: "Give up waiting for a phase after this many seconds.")
     var timeout: Int = 900
 
@@ -77,7 +80,10 @@ struct FailoverBenchmark: AsyncParsableCommand {
 
     private func stackConfiguration(nodes: Int, families: [ArrayFamilyID], prefix: String) -> PodguardStackConfiguration {
         var configuration = PodguardStackConfiguration(nodes: nodes, families: families, namePrefix: prefix)
-        if let fencingConcurrency { configuration.extraFlags[.fencing] = ["--fencing.concurrency", "\(fencingConcurrency)"] }
+        var fencingFlags: [String] = []
+        if let fencingConcurrency { fencingFlags += ["--fencing.concurrency", "\(fencingConcurrency)"] }
+        if let fencingKubeQps { fencingFlags += ["--kube.qps", "\(fencingKubeQps)", "--kube.burst", "\(2 * fencingKubeQps)"] }
+        if !fencingFlags.isEmpty { configuration.extraFlags[.fencing] = fencingFlags }
         return configuration
     }
 
@@ -257,6 +263,19 @@ struct FailoverBenchmark: AsyncParsableCommand {
                 results.stormAllDeleted = deletions.map(\.observed).max().map { $0 - first }
                 results.stormReplaced = replacements.count
                 results.stormAllRunning = replacements.values.map(\.observed).max().map { $0 - first }
+                // podguard acts on a pod only once it is not Ready, which the node controller marks
+                // one pod at a time at its own API rate: apart from that, podguard's share.
+                var notReadyAt: [String: ContinuousClock.Instant] = [:]
+                for event in events {
+                    if case .podNotReady(let pod) = event.kind, uids.contains(pod.uid), notReadyAt[pod.uid] == nil { notReadyAt[pod.uid] = event.observed }
+                }
+                let lastNotReady = notReadyAt.values.max()
+                results.stormAllNotReady = lastNotReady.map { $0 - first }
+                results.stormNotReadyToDeleted = deletions.compactMap { event -> Duration? in
+                    guard case .podDeleted(let pod, _) = event.kind, let notReady = notReadyAt[pod.uid] else { return nil }
+                    return event.observed - notReady
+                }.sorted()
+                if let lastNotReady, let lastDeleted = deletions.map(\.observed).max() { results.stormLastNotReadyToAllDeleted = lastDeleted - lastNotReady }
                 results.stormWithheld = events.filter {
                     if case .decision(let record) = $0.kind { return record.outcome == .withheldStormLimit }
                     return false
@@ -331,6 +350,9 @@ struct FailoverResults {
     var stormReplaced = 0
     var stormAllRunning: Duration?
     var stormWithheld = 0
+    var stormAllNotReady: Duration?
+    var stormNotReadyToDeleted: [Duration] = []
+    var stormLastNotReadyToAllDeleted: Duration?
     var stormCleanup: [CleanupSample] = []
     var stormViolations: [String] = []
 
@@ -370,6 +392,11 @@ struct FailoverResults {
             table.add("  force-deleted (grace 0) / deleted", value: "\(stormForced) / \(stormDeleted)")
             table.add("  → all replacements Running", value: stormReplaced == stormPods ? seconds(stormAllRunning) : "\(stormReplaced)/\(stormPods) in \(seconds(stormAllRunning))")
             table.add("  spread of the \(stormPlacement.count) triggers", value: seconds(stormTriggerSpread))
+            table.add("  first trigger → last pod marked not Ready (node controller)", value: seconds(stormAllNotReady))
+            table.add("  last pod not Ready → all force-deleted (podguard's tail)", value: seconds(stormLastNotReadyToAllDeleted))
+            let perPod = stormNotReadyToDeleted
+            table.add("  per pod, not Ready → force-deleted: p50 / p99 / max",
+                      value: perPod.isEmpty ? "–" : "\(seconds(Percentile.of(perPod, 0.5))) / \(seconds(Percentile.of(perPod, 0.99))) / \(seconds(perPod.last))")
             table.add("  DecisionRecords withheld by the storm limit", value: "\(stormWithheld)")
             for sample in stormCleanup {
                 table.add("  cleanup \(sample.node) (\(sample.movedPods) moved pods)", value: seconds(sample.readyToUntainted), target: "≤ 30 s",
@@ -395,6 +422,7 @@ struct FailoverResults {
             "  Figures include the simulators' own cost: \(options.csiLatencyMs) ms per CSI call on the simulated arrays, simulated kubelets in this",
             "    process, and every service, nats-server, etcd and the apiserver sharing \(ProcessInfo.processInfo.activeProcessorCount) cores. Services run as debug or release as built beside this binary.",
         ]
+        lines.append("  fencing: one replica, fencing.concurrency \(options.fencingConcurrency.map(String.init) ?? "(service default)"), kube.qps \(options.fencingKubeQps.map { "\($0), burst \(2 * $0)" } ?? "(service default)").")
         for violation in reactionViolations + stormViolations { lines.append("  invariant: \(violation)") }
         return lines.joined(separator: "\n")
     }
