@@ -48,33 +48,31 @@ struct CleanupAttempt: Sendable {
         var zombies: [Podguard_V1_ContainerInfo] = []
         var containersUnknown = false
 
-        for entry in entries {
-            let name = "\(entry.record.pod.namespace)/\(entry.record.pod.name)"
-            var pod = Podguard_V1_PodCleanup()
-            pod.pod = entry.record.pod
-            pod.fenceID = entry.record.fenceID
-            let status: CleanupPolicy.PodStatus
-            if entry.role == .fenceInProgress {
-                status = .skippedFenceInProgress
-            } else {
-                let podContainers: CleanupPolicy.Containers
-                switch containers {
-                case .success(let list):
-                    let executing = CleanupPolicy.executingContainers(of: entry.record.pod.uid, in: list)
-                    zombies += executing
-                    podContainers = executing.isEmpty ? .noneExecuting : .executing(executing.map(CleanupPolicy.describe))
-                case .failure(let failure):
-                    containersUnknown = true
-                    podContainers = .unknown(CleanupMessageFactory.describe(failure.error))
-                }
-                status = await clean(entry, containers: podContainers, into: &pod)
+        // Pods are cleaned `concurrency` at a time (a returning node may have hundreds, each CSI
+        // call taking the driver's time); results are gathered back in entry order.
+        var results = [(pod: Podguard_V1_PodCleanup, status: CleanupPolicy.PodStatus, zombies: [Podguard_V1_ContainerInfo], unknown: Bool)?](
+            repeating: nil, count: entries.count)
+        await withTaskGroup(of: (Int, Podguard_V1_PodCleanup, CleanupPolicy.PodStatus, [Podguard_V1_ContainerInfo], Bool).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < entries.count else { return }
+                let index = next
+                next += 1
+                group.addTask { await self.process(entries[index], containers: containers, index: index) }
             }
-            let (outcome, message) = CleanupMessageFactory.outcome(status)
-            pod.outcome = outcome
-            pod.message = message
-            NodeCleanupMetrics.pod(CleanupMessageFactory.label(outcome))
-            pods.append(pod)
-            statuses.append((name, status))
+            for _ in 0..<settings.concurrency { startNext() }
+            for await (index, pod, status, podZombies, unknown) in group {
+                results[index] = (pod, status, podZombies, unknown)
+                startNext()
+            }
+        }
+        for (entry, result) in zip(entries, results) {
+            guard let result else { continue }
+            zombies += result.zombies
+            if result.unknown { containersUnknown = true }
+            NodeCleanupMetrics.pod(CleanupMessageFactory.label(result.pod.outcome))
+            pods.append(result.pod)
+            statuses.append(("\(entry.record.pod.namespace)/\(entry.record.pod.name)", result.status))
         }
         NodeCleanupMetrics.zombies(zombies.count)
         if containersUnknown { NodeCleanupMetrics.containerCheckUnavailable() }
@@ -144,6 +142,37 @@ struct CleanupAttempt: Sendable {
     }
 
     // MARK: Pods
+
+    /// One entry of the attempt: skipped while its fence is in progress, else classified and
+    /// cleaned. Returns its report, its status, the executing containers seen for it and whether
+    /// the container check was unavailable.
+    private func process(_ entry: FenceLedger.Entry, containers: Result<[Podguard_V1_ContainerInfo], AdapterCallError>,
+                         index: Int) async -> (Int, Podguard_V1_PodCleanup, CleanupPolicy.PodStatus, [Podguard_V1_ContainerInfo], Bool) {
+        var pod = Podguard_V1_PodCleanup()
+        pod.pod = entry.record.pod
+        pod.fenceID = entry.record.fenceID
+        var executing: [Podguard_V1_ContainerInfo] = []
+        var unknown = false
+        let status: CleanupPolicy.PodStatus
+        if entry.role == .fenceInProgress {
+            status = .skippedFenceInProgress
+        } else {
+            let podContainers: CleanupPolicy.Containers
+            switch containers {
+            case .success(let list):
+                executing = CleanupPolicy.executingContainers(of: entry.record.pod.uid, in: list)
+                podContainers = executing.isEmpty ? .noneExecuting : .executing(executing.map(CleanupPolicy.describe))
+            case .failure(let failure):
+                unknown = true
+                podContainers = .unknown(CleanupMessageFactory.describe(failure.error))
+            }
+            status = await clean(entry, containers: podContainers, into: &pod)
+        }
+        let (outcome, message) = CleanupMessageFactory.outcome(status)
+        pod.outcome = outcome
+        pod.message = message
+        return (index, pod, status, executing, unknown)
+    }
 
     /// Classifies a moved pod and, if it is to be cleaned, cleans its volumes.
     private func clean(_ entry: FenceLedger.Entry, containers: CleanupPolicy.Containers,

@@ -23,12 +23,14 @@ public struct NodeCleanupSettings: Sendable {
     public var privateMountDirectory: String?
     /// CSI drivers served by the generic adapter: their podguard taints are node-cleanup's too.
     public var genericDrivers: [String]
+    /// Moved pods cleaned at once (each pod's volumes in order).
+    public var concurrency: Int
 
     public init(nodeName: String, instance: String, timing: CleanupCycleTiming = CleanupCycleTiming(),
                 apiCheckInterval: Duration = .seconds(5), ignoreVolumelessPods: Bool = false,
                 requireBootIDChangeAfterZombies: Bool = false, adapterCallTimeout: Duration = .seconds(30),
                 adapterReplyTimeout: Duration = .seconds(180), containerCheckTimeout: Duration = .seconds(10),
-                privateMountDirectory: String? = nil, genericDrivers: [String] = []) {
+                privateMountDirectory: String? = nil, genericDrivers: [String] = [], concurrency: Int = 8) {
         self.nodeName = nodeName
         self.instance = instance
         self.timing = timing
@@ -40,6 +42,7 @@ public struct NodeCleanupSettings: Sendable {
         self.containerCheckTimeout = containerCheckTimeout
         self.privateMountDirectory = privateMountDirectory
         self.genericDrivers = genericDrivers
+        self.concurrency = max(1, concurrency)
     }
 
     public var producerID: String { "node-cleanup/\(instance)" }
@@ -61,6 +64,8 @@ public struct NodeCleanupSettings: Sendable {
         ConfigKey("cleanup.adapterCallTimeout", .duration, default: "30s", help: "deadline the node adapter gives each CSI call"),
         ConfigKey("cleanup.adapterReplyTimeout", .duration, default: "3m",
                   help: "wait for a node adapter reply (covers its 'pending' retries)"),
+        ConfigKey("cleanup.concurrency", .int, default: "8", range: 1...256,
+                  help: "moved pods cleaned at once (a returning node may have hundreds, each CSI call taking the driver's time)"),
         ConfigKey("cleanup.containerCheckTimeout", .duration, default: "10s", help: "deadline of the zombie check (list-containers)"),
         ConfigKey("cleanup.privateMountDir", .string, default: nil,
                   help: "the CSI drivers' X_CSI_PRIVATE_MOUNT_DIR, for the families' node paths (unset: each family's default)"),
@@ -101,6 +106,7 @@ public struct NodeCleanupSettings: Sendable {
             adapterReplyTimeout: configuration.duration("cleanup.adapterReplyTimeout") ?? .seconds(180),
             containerCheckTimeout: configuration.duration("cleanup.containerCheckTimeout") ?? .seconds(10),
             privateMountDirectory: privateDir,
-            genericDrivers: configuration.stringList("cleanup.genericDrivers") ?? [])
+            genericDrivers: configuration.stringList("cleanup.genericDrivers") ?? [],
+            concurrency: configuration.int("cleanup.concurrency") ?? 8)
     }
 }
