@@ -68,7 +68,7 @@ public struct StateLedger<State: MirroredState>: Sendable {
     public struct Reconciliation: Sendable {
         var existing: [String: Entry?]
         var believed: [String: Entry] = [:]
-        var failed: Set<String> = []
+        public internal(set) var failed: Set<String> = []
     }
 
     /// Starts reconciling a bucket that holds `existing` (per key, the entry of its value; nil: a

@@ -64,31 +64,34 @@ struct StatePublisher {
         let existingNodes = try await nodeWriter.entries()
         let existingPods = try await podWriter.entries()
         needsRepair = false
-        var writes = 0
         var nodeRun = nodes.beginReconcile(existing: existingNodes)
-        for start in stride(from: 0, to: nodeSources.count, by: chunkSize) {
-            let chunk = nodes.reconcile(nodeSources[start..<min(start + chunkSize, nodeSources.count)].compactMap(node), in: &nodeRun)
-            writes += chunk.count
-            for key in await nodeWriter.write(all: chunk, maximumInFlight: reconcileConcurrency) {
-                nodes.reconcileFailed(key, in: &nodeRun)
-                needsRepair = true
-            }
-        }
         var podRun = pods.beginReconcile(existing: existingPods)
-        for start in stride(from: 0, to: podSources.count, by: chunkSize) {
-            let chunk = pods.reconcile(podSources[start..<min(start + chunkSize, podSources.count)].compactMap(pod), in: &podRun)
-            writes += chunk.count
-            for key in await podWriter.write(all: chunk, maximumInFlight: reconcileConcurrency) {
-                pods.reconcileFailed(key, in: &podRun)
-                needsRepair = true
-            }
-        }
+        var writes = await Self.put(nodeSources, projected: node, ledger: nodes, run: &nodeRun, writer: nodeWriter,
+                                    chunkSize: chunkSize, concurrency: reconcileConcurrency)
+        writes += await Self.put(podSources, projected: pod, ledger: pods, run: &podRun, writer: podWriter,
+                                 chunkSize: chunkSize, concurrency: reconcileConcurrency)
+        if !nodeRun.failed.isEmpty || !podRun.failed.isEmpty { needsRepair = true }
         let nodeDeletes = nodes.finishReconcile(nodeRun)
         let podDeletes = pods.finishReconcile(podRun)
         writes += nodeDeletes.count + podDeletes.count
         for key in await nodeWriter.write(all: nodeDeletes, maximumInFlight: reconcileConcurrency) { failed(nodeKey: key) }
         for key in await podWriter.write(all: podDeletes, maximumInFlight: reconcileConcurrency) { failed(podKey: key) }
         return writes
+    }
+
+    /// Projects, compares and writes the sources' snapshots a chunk at a time; returns the number
+    /// of puts. Failed keys are noted in `run`.
+    private static func put<Source, State: MirroredState>(
+        _ sources: [Source], projected: (Source) -> (key: String, state: State)?, ledger: StateLedger<State>,
+        run: inout StateLedger<State>.Reconciliation, writer: StateWriter<State>, chunkSize: Int, concurrency: Int
+    ) async -> Int {
+        var puts = 0
+        for start in stride(from: 0, to: sources.count, by: chunkSize) {
+            let chunk = ledger.reconcile(sources[start..<min(start + chunkSize, sources.count)].compactMap(projected), in: &run)
+            puts += chunk.count
+            for key in await writer.write(all: chunk, maximumInFlight: concurrency) { ledger.reconcileFailed(key, in: &run) }
+        }
+        return puts
     }
 
     mutating func stopPublishing() {
