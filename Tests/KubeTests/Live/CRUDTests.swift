@@ -78,10 +78,10 @@ struct CRUDTests {
         let (client, _) = try await TestCluster.client()
         let ns = try await TestCluster.namespace(client, "stale", waitForServiceAccount: true)
         _ = try await client.create(TestCluster.pod("p", namespace: ns))
-        var first = try await client.get(Pod.self, name: "p", namespace: ns)
-        var second = first
-        first.metadata.labels = ["writer": "first"]
-        _ = try await client.update(first)
+        var second = try await client.get(Pod.self, name: "p", namespace: ns)
+        // The first writer retries on conflict: the scheduler may bind the pod meanwhile (nodes of
+        // other tests share the control plane), which changes its resourceVersion too.
+        try await client.update(Pod.self, name: "p", namespace: ns) { $0.metadata.labels = ["writer": "first"] }
         second.metadata.labels = ["writer": "second"]
         await #expect { try await client.update(second) } throws: { ($0 as? KubeError)?.isConflict == true }
     }
