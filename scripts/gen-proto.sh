@@ -5,7 +5,8 @@
 #   1. protoc-gen-swift      built once (release) from swift-protobuf 1.39.0 in a throwaway package
 #                            under $PODGUARD_CACHE_DIR/tools/, cached at $PODGUARD_CACHE_DIR/bin/
 #                            (about 2 minutes the first time, nothing afterwards)
-#   2. Swift messages        Debian's protoc + that plugin -> Libraries/Contracts/Generated/ (committed)
+#   2. Swift messages        Debian's protoc + that plugin -> Libraries/Contracts/Generated/ (committed);
+#                            each `@unchecked Sendable` the plugin writes gets its reason as a comment
 #   3. CSI + podmon gRPC     protoc-gen-grpc-swift-2 built once (release) from grpc-swift-protobuf, cached
 #                            the same way (under a minute the first time); messages and gRPC client and
 #                            server stubs of proto/csi/v1 and proto/podmon/v1 -> Libraries/CSI/Generated/
@@ -166,6 +167,11 @@ generate_swift() {
         --swift_opt=FileNaming=FullPath \
         --swift_out="$TMP_OUT" \
         "${protos[@]}"
+
+    # protoc-gen-swift declares messages with heap storage `@unchecked Sendable`; every such use in
+    # this repository carries the reason it is safe, so the generated ones get it on the same line.
+    find "$TMP_OUT" -type f -name '*.swift' -print0 | xargs -0 sed -i -E \
+        's|^(public nonisolated struct [A-Za-z0-9_]+: @unchecked Sendable \{)$|\1  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place|'
 
     sync_generated "$TMP_OUT" "$GENERATED_DIR"
 }

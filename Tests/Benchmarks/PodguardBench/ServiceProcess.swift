@@ -7,9 +7,10 @@ import Glibc
 /// A podguard service executable started as a separate process (the release build product next
 /// to `podguard-bench`), its output in a log file; plus what the benchmark samples from outside:
 /// `/proc/<pid>/status` (resident memory) and `/proc/<pid>/stat` (CPU time), and `/readyz`.
+// @unchecked: every stored property is a `let` set in `init`. The one mutable object, Foundation's
+// Process, is configured and started in `init`; afterwards only its `processIdentifier` is read,
+// which no longer changes (liveness and signals go through the pid, not the Process).
 final class ServiceProcess: @unchecked Sendable {
-    // @unchecked: `process` is set once in `init` and only read afterwards; Foundation's Process
-    // is thread-safe for `processIdentifier`, `isRunning` and `terminate()`.
     let process: Process
     let logFile: URL
     let started: ContinuousClock.Instant

@@ -82,7 +82,7 @@ public nonisolated enum Podguard_V1_Severity: SwiftProtobuf.Enum, Swift.CaseIter
 /// One alert. Subject <prefix>.v1.alert.<severity>.<reason>, stream PODGUARD_ALERTS. Written by
 /// decision (e.g. StormLimitReached), fencing (FenceCompleted, FenceAborted, TaintAdded) and
 /// node-cleanup (CleanupBlocked, TaintRemoved); read by anyone.
-public nonisolated struct Podguard_V1_Alert: @unchecked Sendable {
+public nonisolated struct Podguard_V1_Alert: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.

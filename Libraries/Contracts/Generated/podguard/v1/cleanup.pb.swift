@@ -31,7 +31,7 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 
 /// Result of one node-cleanup attempt on one node. Subject <prefix>.v1.cleanup.<node>. Written by
 /// node-cleanup; read by operators, the tap and tests (decision may use it for storm accounting).
-public nonisolated struct Podguard_V1_CleanupReport: @unchecked Sendable {
+public nonisolated struct Podguard_V1_CleanupReport: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.

@@ -80,7 +80,7 @@ public nonisolated enum Podguard_V1_ConnectivityVerdict: SwiftProtobuf.Enum, Swi
 /// <prefix>.v1.connectivity.<family>.<node>, published after every probe cycle of that node; the
 /// latest value also in KeyValue bucket podguard-connectivity, key "<family>.<node>". Written by
 /// array-prober; read by decision (rule ARRAY_CONNECTIVITY_LOSS, and as an input of every rule).
-public nonisolated struct Podguard_V1_ArrayConnectivity: @unchecked Sendable {
+public nonisolated struct Podguard_V1_ArrayConnectivity: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.

@@ -30,7 +30,7 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 }
 
 /// What decision saw when it decided. Part of DecisionRecord.
-public nonisolated struct Podguard_V1_DecisionInputs: @unchecked Sendable {
+public nonisolated struct Podguard_V1_DecisionInputs: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -188,7 +188,7 @@ public nonisolated struct Podguard_V1_DecisionInputs: @unchecked Sendable {
 
 /// One evaluation of one pod. Subject <prefix>.v1.decision.<namespace>.<pod> (stream
 /// PODGUARD_EVENTS). Written by decision; read by operators, the tap, tests and dashboards.
-public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {
+public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.

@@ -336,7 +336,7 @@ public nonisolated struct Podguard_V1_FenceVolume: Sendable {
 /// Ask fencing to remediate one pod. Subject <prefix>.v1.fence.request.<node> on the work-queue
 /// stream PODGUARD_WORK (Nats-Msg-Id = fence_id). Written by decision; consumed by exactly one
 /// fencing replica (durable pull consumer), acknowledged once the FenceRecord is terminal.
-public nonisolated struct Podguard_V1_FenceRequest: @unchecked Sendable {
+public nonisolated struct Podguard_V1_FenceRequest: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -492,7 +492,7 @@ public nonisolated struct Podguard_V1_FenceRequest: @unchecked Sendable {
 }
 
 /// Result of fencing one volume. Part of FenceRecord.
-public nonisolated struct Podguard_V1_FenceVolumeStatus: @unchecked Sendable {
+public nonisolated struct Podguard_V1_FenceVolumeStatus: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -625,7 +625,7 @@ public nonisolated struct Podguard_V1_NodeCleanupStatus: Sendable {
 /// every update is a compare-and-set on the key's last revision. Written by decision (creates it
 /// in REQUESTED, which claims the pod uid), fencing (phases) and node-cleanup (node_cleanup); read by
 /// decision (ALREADY_IN_PROGRESS, storm limits), node-cleanup (pods that left its node) and the tap.
-public nonisolated struct Podguard_V1_FenceRecord: @unchecked Sendable {
+public nonisolated struct Podguard_V1_FenceRecord: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -828,7 +828,7 @@ public nonisolated struct Podguard_V1_FenceRecord: @unchecked Sendable {
 /// work-queue stream PODGUARD_WORK (Nats-Msg-Id = request_id). Written by decision (driver pod
 /// offline taint on and off; podguard taint on array connectivity loss); consumed by one fencing
 /// replica. Adding an existing taint or removing a missing one succeeds (idempotent).
-public nonisolated struct Podguard_V1_NodeTaintRequest: @unchecked Sendable {
+public nonisolated struct Podguard_V1_NodeTaintRequest: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.

@@ -41,7 +41,7 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 /// Snapshot of one Kubernetes node. Subject <prefix>.v1.state.node.<node>; KeyValue bucket
 /// podguard-nodes, key <node>. Written by watcher; read by array-prober (which nodes to probe and
 /// their CSI node ids), decision (taints, readiness, driver pods) and node-cleanup (its own node).
-public nonisolated struct Podguard_V1_NodeState: @unchecked Sendable {
+public nonisolated struct Podguard_V1_NodeState: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -210,7 +210,7 @@ public nonisolated struct Podguard_V1_DriverPodState: Sendable {
 /// <prefix>.v1.state.pod.<namespace>.<name>; KeyValue bucket podguard-pods, key
 /// "<namespace>.<name>". Written by watcher; read by array-prober (which nodes and arrays carry
 /// protected volumes), decision (every rule) and node-cleanup (pods that ran on its node).
-public nonisolated struct Podguard_V1_PodState: @unchecked Sendable {
+public nonisolated struct Podguard_V1_PodState: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
