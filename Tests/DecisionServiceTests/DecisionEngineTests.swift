@@ -153,7 +153,7 @@ struct DecisionEngineTests {
         #expect(request.map(\.pod.name) == ["pg-0"])
         #expect(engine.reevaluateAll(now: Self.now).isEmpty)
 
-        engine.requestFailed(podKey: Fixture.podKey("pg-0"))
+        engine.claimLost(podKey: Fixture.podKey("pg-0"))
         let again = Self.requests(engine.reevaluateAll(now: Self.now))
         #expect(again.map(\.pod.name) == ["pg-0"])
         #expect(again.first?.fenceID != request.first?.fenceID)

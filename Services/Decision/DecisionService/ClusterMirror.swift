@@ -85,7 +85,6 @@ public struct ClusterMirror: Sendable {
         record.phase != .podDeleted && record.phase != .aborted && record.phase != .unspecified
     }
 
-    public var liveFences: [Podguard_V1_FenceRecord] { fences.values.filter(Self.isLive) }
 
     private mutating func countLive(_ node: String, by delta: Int) {
         liveFenceCount += delta

@@ -70,16 +70,11 @@ public struct DecisionEngine: Sendable {
         return effects + evaluate(Set(mirror.pods.keys), now: now)
     }
 
-    /// Told by the service when a claim lost (another replica holds a live record for the uid).
+    /// Told by the service when a claim was not taken (another replica holds a live record for the
+    /// uid, or the bus failed): the pod is decided afresh on the next change or tick.
     public mutating func claimLost(podKey: String) {
         lastOutcome[podKey] = nil
         if let uid = mirror.pods[podKey]?.uid { unconfirmedRequests[uid] = nil }
-    }
-
-    /// Told by the service when a request could not be claimed or queued (the bus failed): the
-    /// pod is decided afresh on the next change or tick.
-    public mutating func requestFailed(podKey: String) {
-        claimLost(podKey: podKey)
     }
 
     /// The storm counts as they are now: live records in the bucket plus this engine's requests

@@ -89,11 +89,7 @@ public struct DecisionService: Service {
                 }
                 for effect in effects {
                     // Work not done at shutdown is not lost: the next replica decides again from the buckets.
-                    switch await executor.execute(effect) {
-                    case .lost(let podKey): engine.claimLost(podKey: podKey)
-                    case .unclaimed(let podKey): engine.requestFailed(podKey: podKey)
-                    case .done, .failed: break
-                    }
+                    if case .unclaimed(let podKey) = await executor.execute(effect) { engine.claimLost(podKey: podKey) }
                 }
             }
             readiness.set(Self.readinessComponent, ready: false, reason: "shutting down")

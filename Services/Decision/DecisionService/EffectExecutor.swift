@@ -13,9 +13,8 @@ struct EffectExecutor: Sendable {
 
     enum Result: Sendable {
         case done
-        /// Another replica holds a live FenceRecord for the pod (key "<namespace>.<name>").
-        case lost(podKey: String)
-        /// The pod's claim was not taken (the bus failed): decide it again.
+        /// The pod's claim was not taken (key "<namespace>.<name>"): another replica holds a live
+        /// FenceRecord, or the bus failed. Either way the pod is decided afresh.
         case unclaimed(podKey: String)
         case failed
     }
@@ -34,7 +33,7 @@ struct EffectExecutor: Sendable {
                 }
                 guard claimed else {
                     logger.info("another replica acts on this pod", metadata: ["pod": "\(podKey)", "uid": "\(request.pod.uid)"])
-                    return .lost(podKey: podKey)
+                    return .unclaimed(podKey: podKey)
                 }
                 // Exactly one decision replica wins the claim: it alone observes the first phase.
                 DecisionMetrics.claimed(request)

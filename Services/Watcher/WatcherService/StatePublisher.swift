@@ -45,13 +45,6 @@ struct StatePublisher {
         if await !podWriter.write(write) { failed(podKey: write.key) }
     }
 
-    /// Makes both buckets hold exactly the desired snapshots. Returns the number of writes.
-    mutating func reconcile(nodes desiredNodes: [String: Podguard_V1_NodeState],
-                            pods desiredPods: [String: Podguard_V1_PodState]) async throws -> Int {
-        try await reconcile(nodeSources: desiredNodes.keys.sorted(), node: { (key: $0, state: desiredNodes[$0]!) },
-                            podSources: desiredPods.keys.sorted(), pod: { (key: $0, state: desiredPods[$0]!) })
-    }
-
     /// Makes both buckets hold exactly the snapshots projected from the sources, projecting and
     /// writing `chunkSize` at a time: at 30,000 pods, building every snapshot first would hold
     /// them all (and their writes) in memory at once. Returns the number of writes.

@@ -78,20 +78,4 @@ struct StateWriter<State: MirroredState>: Sendable {
         }
         return entries
     }
-
-    /// What the bucket holds now (nil: a value that does not decode as `State`).
-    func contents() async throws -> [String: State?] {
-        var contents: [String: State?] = [:]
-        for try await update in try await bucket.watch() {
-            switch update {
-            case .caughtUp:
-                return contents
-            case .entry(let entry) where entry.operation == .put:
-                contents.updateValue(try? State(serializedBytes: entry.value), forKey: entry.key)
-            case .entry(let entry):
-                contents.removeValue(forKey: entry.key)
-            }
-        }
-        return contents
-    }
 }
