@@ -50,26 +50,25 @@ struct CleanupAttempt: Sendable {
 
         // Pods are cleaned `concurrency` at a time (a returning node may have hundreds, each CSI
         // call taking the driver's time); results are gathered back in entry order.
-        var results = [(pod: Podguard_V1_PodCleanup, status: CleanupPolicy.PodStatus, zombies: [Podguard_V1_ContainerInfo], unknown: Bool)?](
-            repeating: nil, count: entries.count)
-        await withTaskGroup(of: (Int, Podguard_V1_PodCleanup, CleanupPolicy.PodStatus, [Podguard_V1_ContainerInfo], Bool).self) { group in
+        var results = [PodResult?](repeating: nil, count: entries.count)
+        await withTaskGroup(of: (Int, PodResult).self) { group in
             var next = 0
             func startNext() {
                 guard next < entries.count else { return }
                 let index = next
                 next += 1
-                group.addTask { await self.process(entries[index], containers: containers, index: index) }
+                group.addTask { (index, await self.process(entries[index], containers: containers)) }
             }
             for _ in 0..<settings.concurrency { startNext() }
-            for await (index, pod, status, podZombies, unknown) in group {
-                results[index] = (pod, status, podZombies, unknown)
+            for await (index, result) in group {
+                results[index] = result
                 startNext()
             }
         }
         for (entry, result) in zip(entries, results) {
             guard let result else { continue }
-            zombies += result.zombies
-            if result.unknown { containersUnknown = true }
+            zombies += result.executing
+            if result.containersUnknown { containersUnknown = true }
             NodeCleanupMetrics.pod(CleanupMessageFactory.label(result.pod.outcome))
             pods.append(result.pod)
             statuses.append(("\(entry.record.pod.namespace)/\(entry.record.pod.name)", result.status))
@@ -143,11 +142,18 @@ struct CleanupAttempt: Sendable {
 
     // MARK: Pods
 
-    /// One entry of the attempt: skipped while its fence is in progress, else classified and
-    /// cleaned. Returns its report, its status, the executing containers seen for it and whether
-    /// the container check was unavailable.
-    private func process(_ entry: FenceLedger.Entry, containers: Result<[Podguard_V1_ContainerInfo], AdapterCallError>,
-                         index: Int) async -> (Int, Podguard_V1_PodCleanup, CleanupPolicy.PodStatus, [Podguard_V1_ContainerInfo], Bool) {
+    /// What one entry of the attempt came to.
+    struct PodResult: Sendable {
+        var pod: Podguard_V1_PodCleanup
+        var status: CleanupPolicy.PodStatus
+        /// Containers of the pod still executing on the node (zombies).
+        var executing: [Podguard_V1_ContainerInfo]
+        /// The container check was unavailable.
+        var containersUnknown: Bool
+    }
+
+    /// One entry of the attempt: skipped while its fence is in progress, else classified and cleaned.
+    private func process(_ entry: FenceLedger.Entry, containers: Result<[Podguard_V1_ContainerInfo], AdapterCallError>) async -> PodResult {
         var pod = Podguard_V1_PodCleanup()
         pod.pod = entry.record.pod
         pod.fenceID = entry.record.fenceID
@@ -171,7 +177,7 @@ struct CleanupAttempt: Sendable {
         let (outcome, message) = CleanupMessageFactory.outcome(status)
         pod.outcome = outcome
         pod.message = message
-        return (index, pod, status, executing, unknown)
+        return PodResult(pod: pod, status: status, executing: executing, containersUnknown: unknown)
     }
 
     /// Classifies a moved pod and, if it is to be cleaned, cleans its volumes.
