@@ -228,6 +228,19 @@ final class CleanupBed: Sendable {
         try await kube.addTaint(Self.foreignTaint, toNode: nodeName)
     }
 
+    /// Plays the array-prober: puts its PowerFlex verdict for this node, produced at `producedAt`.
+    func putConnectivity(_ verdict: Podguard_V1_ConnectivityVerdict, producedAt: Date = Date(),
+                         pollInterval: Int64 = 60) async throws {
+        var message = Podguard_V1_ArrayConnectivity()
+        message.nodeName = nodeName
+        message.family = .powerflex
+        message.verdict = verdict
+        message.header.producedAt = Google_Protobuf_Timestamp(date: producedAt)
+        message.pollInterval = Google_Protobuf_Duration(seconds: pollInterval)
+        let connectivity = try await jetStream.keyValue(BusTopology.standard.connectivityBucket)
+        _ = try await connectivity.put(PodguardKeys.connectivity(family: .powerflex, node: nodeName), value: try message.serializedBytes())
+    }
+
     func taints() async throws -> [Taint] { try await kube.get(Node.self, name: nodeName).taints }
 
     func isPodguardTainted() async throws -> Bool { try await taints().contains { $0.key == Self.taintKey } }

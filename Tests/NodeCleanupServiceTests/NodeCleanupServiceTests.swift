@@ -217,15 +217,7 @@ struct NodeCleanupServiceTests {
     @Test("a family's taint stays while the array-prober declares its arrays lost from the node")
     func lostConnectivityKeepsTheTaint() async throws {
         try await CleanupBed.with { bed in
-            let connectivity = try await bed.jetStream.keyValue(BusTopology.standard.connectivityBucket)
-            var verdict = Podguard_V1_ArrayConnectivity()
-            verdict.nodeName = bed.nodeName
-            verdict.family = .powerflex
-            verdict.verdict = .lost
-            verdict.header.producedAt = Google_Protobuf_Timestamp(date: Date())
-            verdict.pollInterval = Google_Protobuf_Duration(seconds: 60)
-            let key = PodguardKeys.connectivity(family: .powerflex, node: bed.nodeName)
-            _ = try await connectivity.put(key, value: try verdict.serializedBytes())
+            try await bed.putConnectivity(.lost)
             try await bed.taint()
             try await bed.startCleanup()
             try await eventually("a report keeping the taint for lost connectivity") {
@@ -234,8 +226,7 @@ struct NodeCleanupServiceTests {
             #expect(try await bed.isPodguardTainted())
             // The arrays are reachable again: the next attempt removes the taint. (A LOST that is
             // no longer refreshed — the prober stopped probing the node — ages out the same way.)
-            verdict.verdict = .connected
-            _ = try await connectivity.put(key, value: try verdict.serializedBytes())
+            try await bed.putConnectivity(.connected)
             try await eventually("the taint is removed") { try await !bed.isPodguardTainted() }
         }
     }
@@ -243,15 +234,7 @@ struct NodeCleanupServiceTests {
     @Test("a LOST verdict the array-prober no longer refreshes (its pods moved away) does not hold the taint")
     func staleLostVerdictDoesNotHoldTheTaint() async throws {
         try await CleanupBed.with { bed in
-            let connectivity = try await bed.jetStream.keyValue(BusTopology.standard.connectivityBucket)
-            var verdict = Podguard_V1_ArrayConnectivity()
-            verdict.nodeName = bed.nodeName
-            verdict.family = .powerflex
-            verdict.verdict = .lost
-            verdict.header.producedAt = Google_Protobuf_Timestamp(date: Date().addingTimeInterval(-600))
-            verdict.pollInterval = Google_Protobuf_Duration(seconds: 15)
-            _ = try await connectivity.put(PodguardKeys.connectivity(family: .powerflex, node: bed.nodeName),
-                                           value: try verdict.serializedBytes())
+            try await bed.putConnectivity(.lost, producedAt: Date().addingTimeInterval(-600), pollInterval: 15)
             try await bed.taint()
             try await bed.startCleanup()
             try await eventually("the taint is removed") { try await !bed.isPodguardTainted() }

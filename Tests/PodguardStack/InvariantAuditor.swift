@@ -98,15 +98,7 @@ public final class InvariantAuditor: Sendable {
             Task { await nodes.run() },
             Task { for await event in pods.events { await self.podEvent(event) } },
             Task { for await event in nodes.events { await self.nodeEvent(event) } },
-            Task {
-                do {
-                    for try await update in fenceUpdates {
-                        guard case .entry(let entry) = update, entry.operation == .put,
-                              let record = try? Podguard_V1_FenceRecord(serializedBytes: entry.value) else { continue }
-                        self.fenceRecord(record)
-                    }
-                } catch {}
-            },
+            Task { await forEachFenceRecord(in: fenceUpdates) { self.fenceRecord($0) } },
             Task { for await message in alerts { self.note(alert: message.payload) } },
             Task { for await message in reports { self.note(report: message.payload) } },
             Task { for await message in decisions { self.state.withLock { $0.decisions.append(message.payload) } } },

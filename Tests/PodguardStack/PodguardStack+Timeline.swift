@@ -68,15 +68,7 @@ public final class FailoverTimeline: Sendable {
             Task { for await event in nodes.events { self.nodeEvent(event) } },
             Task { for await event in pods.events { self.podEvent(event) } },
             Task { for await event in attachments.events { self.attachmentEvent(event) } },
-            Task {
-                do {
-                    for try await update in fenceUpdates {
-                        guard case .entry(let entry) = update, entry.operation == .put,
-                              let record = try? Podguard_V1_FenceRecord(serializedBytes: entry.value) else { continue }
-                        self.fenceRecord(record)
-                    }
-                } catch {}
-            },
+            Task { await forEachFenceRecord(in: fenceUpdates) { self.fenceRecord($0) } },
             Task {
                 for await message in decisions {
                     let record = message.payload
