@@ -235,6 +235,27 @@ struct DecisionEngineTests {
         #expect(Self.requests(lost).isEmpty)
     }
 
+    @Test("a LOST verdict the array-prober stopped refreshing neither fences a new pod nor taints the node")
+    func staleLossIsNoEvidence() {
+        var engine = Fixture.engine()
+        _ = engine.handle(.node(name: "w2", Fixture.node("w2")), now: Self.now)
+        // The prober's last verdict, from when the node's earlier pods of the family were there.
+        var stale = Fixture.connectivity(node: "w2", .lost)
+        stale.header.producedAt = Google_Protobuf_Timestamp(date: Self.now.addingTimeInterval(-600))
+        stale.pollInterval = Google_Protobuf_Duration(seconds: 15)
+        _ = engine.handle(.connectivity(key: "powerflex.w2", stale), now: Self.now)
+        // A new pod of the family arrives, not Ready yet while it starts.
+        let arrived = engine.handle(.pod(key: Fixture.podKey("pg-9"), Fixture.pod("pg-9", node: "w2")), now: Self.now)
+        #expect(Self.requests(arrived).isEmpty)
+        #expect(Self.taints(engine.handle(.node(name: "w2", Fixture.node("w2", rv: "2")), now: Self.now)).isEmpty)
+        // The same verdict, refreshed by the prober, is acted on.
+        var fresh = stale
+        fresh.header.producedAt = Google_Protobuf_Timestamp(date: Self.now)
+        let lost = engine.handle(.connectivity(key: "powerflex.w2", fresh), now: Self.now)
+        #expect(Self.requests(lost).map(\.pod.name) == ["pg-9"])
+        #expect(Self.taints(lost).map { "\($0.action) \($0.taint.key)" } == ["add vxflexos.podmon.storage.dell.com"])
+    }
+
     @Test("a pod whose fence was aborted is requested again only after the retry delay")
     func retryAfterAbort() throws {
         var engine = Fixture.engine()

@@ -3,6 +3,7 @@ import DecisionService
 import FamilyCatalog
 import Foundation
 import Policy
+import SwiftProtobuf
 import Synchronization
 
 /// Builders of the states watcher and array-prober would publish.
@@ -64,6 +65,8 @@ enum Fixture {
         message.nodeUid = "uid-\(node)"
         message.family = .powerflex
         message.verdict = verdict
+        // Produced when the engine tests decide (DecisionEngineTests.now): a current verdict.
+        message.header.producedAt = Google_Protobuf_Timestamp(date: Date(timeIntervalSince1970: 1_800_000_000))
         return message
     }
 

@@ -89,6 +89,12 @@ public struct DecisionEngine: Sendable {
         return DecisionInputsBuilder.FenceCounts(inProgress: count, nodes: nodes, nodesTotal: mirror.nodes.count)
     }
 
+    /// The node's connectivity verdicts that still stand: a verdict the prober stopped refreshing
+    /// (no protected pod of the family left on the node) is no evidence of anything.
+    private func currentConnectivity(ofNode node: String, at now: Date) -> [Podguard_V1_ArrayConnectivity] {
+        mirror.connectivity(ofNode: node).filter { ConnectivityFreshness.isCurrent($0, at: now) }
+    }
+
     // MARK: Pods
 
     private mutating func evaluate(_ keys: Set<String>, now: Date) -> [DecisionEffect] {
@@ -123,7 +129,7 @@ public struct DecisionEngine: Sendable {
             return []
         }
         let counts = fenceCounts()
-        let inputs = builder.inputs(pod: pod, node: node, connectivity: mirror.connectivity(ofNode: pod.nodeName),
+        let inputs = builder.inputs(pod: pod, node: node, connectivity: currentConnectivity(ofNode: pod.nodeName, at: now),
                                     crashLoopDeletesSoFar: crashLoopDeletes[key] ?? 0, fences: counts)
         if pod.ready == .true { crashLoopDeletes[key] = nil }
         let decision = DecisionPolicy.decide(inputs, configuration: configuration, fenceInProgress: inProgress)
@@ -151,7 +157,7 @@ public struct DecisionEngine: Sendable {
                 id: fenceID, decisionID: decisionID, pod: pod, node: node, reason: reason, inputs: inputs, taints: taints,
                 affinityGroup: group, skipValidation: configuration.skipArrayConnectionValidation, crashLoopRetry: retry, now: now)
             let detection = DetectionTime.detection(rule: decision.rule, pod: pod, node: node,
-                                                    connectivity: mirror.connectivity(ofNode: pod.nodeName), taintKeys: taintKeys, now: now)
+                                                    connectivity: currentConnectivity(ofNode: pod.nodeName, at: now), taintKeys: taintKeys, now: now)
             request.detectedAt = Google_Protobuf_Timestamp(date: detection.at)
             request.detectedBy = detection.by
             let record = messages.decisionRecord(
@@ -213,7 +219,7 @@ public struct DecisionEngine: Sendable {
         }
 
         let protectedPods = mirror.podKeys(onNode: name).compactMap { mirror.pods[$0] }
-        for sample in mirror.connectivity(ofNode: name) where sample.verdict == .lost && (sample.nodeUid.isEmpty || sample.nodeUid == node.uid) {
+        for sample in currentConnectivity(ofNode: name, at: now) where sample.verdict == .lost && (sample.nodeUid.isEmpty || sample.nodeUid == node.uid) {
             let drivers = Set(protectedPods.flatMap { $0.volumes.filter { $0.family == sample.family }.map(\.driver) })
             for driver in drivers.sorted() {
                 guard let key = taintKeys.podguard[driver] else { continue }

@@ -386,7 +386,7 @@ struct CleanupAttempt: Sendable {
     }
 
     /// Whether the array-prober currently declares `family`'s arrays LOST from `node`: the latest
-    /// ArrayConnectivity says LOST and is fresh (produced within three poll intervals). The prober
+    /// ArrayConnectivity says LOST and is current (`ConnectivityFreshness`). The prober
     /// publishes after every cycle, but only for nodes with protected pods of the family; once the
     /// pods have moved away it stops, and its last LOST must not hold the taint forever. No entry
     /// or an undecodable one is not a loss; an unreadable bucket is an error, so the taint stays.
@@ -395,9 +395,7 @@ struct CleanupAttempt: Sendable {
         guard let entry = try await connectivity.get(PodguardKeys.connectivity(family: family, node: node)),
               let message = try? Podguard_V1_ArrayConnectivity(serializedBytes: entry.value),
               message.verdict == .lost else { return false }
-        let pollInterval = message.hasPollInterval ? message.pollInterval.timeInterval : 15
-        let age = Date().timeIntervalSince(message.header.producedAt.date)
-        return age < max(3 * pollInterval, 10)
+        return ConnectivityFreshness.isCurrent(message, at: Date())
     }
 
     /// Why the taint removal stopped before every taint was gone.

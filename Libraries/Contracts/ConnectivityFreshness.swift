@@ -1,0 +1,16 @@
+import Foundation
+import SwiftProtobuf
+
+/// How long an ArrayConnectivity verdict stands. The array-prober republishes it after every poll
+/// while the node has protected pods of the family, and stops once they have moved away, so its
+/// last verdict stays in the bucket. A verdict not refreshed within three poll intervals (at least
+/// 10 s) says nothing any more: a stale LOST must neither fence nor taint nor hold a taint.
+public enum ConnectivityFreshness {
+    /// The poll interval assumed when a verdict does not carry one.
+    public static let defaultPollInterval: TimeInterval = 15
+
+    public static func isCurrent(_ verdict: Podguard_V1_ArrayConnectivity, at now: Date) -> Bool {
+        let pollInterval = verdict.hasPollInterval ? verdict.pollInterval.timeInterval : defaultPollInterval
+        return now.timeIntervalSince(verdict.header.producedAt.date) < max(3 * pollInterval, 10)
+    }
+}
