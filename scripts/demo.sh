@@ -17,11 +17,19 @@ if [ -t 1 ]; then say() { printf '\033[1;32m[demo]\033[0m %s\n' "$*"; }; else sa
 # What is missing on a fresh machine: Debian packages (nats-server, libnats-dev, protoc, ...).
 bash scripts/setup.sh
 
-# The control plane's binaries: cached after the first time; the first time builds Kubernetes
-# v1.20 from Debian's source package (~5 min on 2 cores) and prints a line per step and a
-# heartbeat every 20 s.
-say "Kubernetes control plane binaries (the first time: built from Debian's source, ~5 min, progress below; then cached)"
-bash scripts/control-plane/build.sh 2>&1
+# The control plane's binaries (PODGUARD_KUBE_VERSION, default the newest here: 1.28 from
+# ../shared, decompressed in seconds; 1.20 is built once from Debian's source, ~5 min with
+# progress). Cached after the first time.
+kube_version="${PODGUARD_KUBE_VERSION:-newest}"
+previous=""
+for arg in "$@"; do
+    case "$arg" in --kube-version=*) kube_version="${arg#*=}" ;; esac
+    [ "$previous" = --kube-version ] && kube_version="$arg"
+    previous="$arg"
+done
+say "Kubernetes control plane binaries ($kube_version)"
+bash scripts/control-plane/binaries.sh obtain "$kube_version" 2>&1
+export PODGUARD_KUBE_VERSION="$kube_version"
 
 # The demo and every service it starts. The same flags as `make build` (--build-tests), so after it
 # this is a no-op: a build without them would recompile everything.

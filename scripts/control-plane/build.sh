@@ -14,8 +14,10 @@
 # it does nothing. Safe to interrupt: everything is built in a work dir and moved into place
 # at the end; a rerun resumes with Go's build cache.
 #
-# Usage: build.sh [--force] [--print-bin-dir] [--keep-work]
-#   --print-bin-dir  print only the bin dir on stdout (all progress goes to stderr); up.sh uses it
+# Usage: build.sh [--force] [--print-bin-dir] [--print-cached-bin-dir] [--keep-work]
+#   --print-bin-dir  print only the bin dir on stdout (all progress goes to stderr)
+#   --print-cached-bin-dir  print the bin dir when cached, else fail at once: never builds
+#                    (binaries.sh locate uses it; up.sh never builds)
 #   --force          rebuild even when cached
 #   --keep-work      keep the source tree and Go build cache after a successful build
 # Environment:
@@ -32,11 +34,12 @@ SCRIPT_PATH="$(readlink -f "${BASH_SOURCE[0]}")"
 SCRIPT_SHA="$(sha256sum "$SCRIPT_PATH" | cut -c1-16)"
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$SCRIPT_PATH"; }
-FORCE=0 PRINT_BIN_DIR=0 KEEP_WORK=0
+FORCE=0 PRINT_BIN_DIR=0 KEEP_WORK=0 CACHED_ONLY=0
 for arg in "$@"; do
     case "$arg" in
         --force) FORCE=1 ;;
         --print-bin-dir) PRINT_BIN_DIR=1 ;;
+        --print-cached-bin-dir) PRINT_BIN_DIR=1 CACHED_ONLY=1 ;;
         --keep-work) KEEP_WORK=1 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "build.sh: unknown argument: $arg" >&2; exit 2 ;;
@@ -79,6 +82,7 @@ if [ "$FORCE" = 0 ] && dir="$(find_cached)"; then
     report_cached "$dir"
     exit 0
 fi
+[ "$CACHED_ONLY" = 0 ] || exit 1
 
 mkdir -p "$CACHE_ROOT"
 # One build at a time (two test runs may start together): wait for the lock, then look again.

@@ -10,18 +10,21 @@
 #   pki/                CA, serving cert, client certs, service-account key pair (kept across restarts)
 #   etcd/               etcd data (kept across restarts; down.sh --purge removes everything)
 #   logs/*.log          one log per process
-# Stop it with down.sh <state-dir>. Binaries come from build.sh (run automatically; cached).
+# Stop it with down.sh <state-dir>. Binaries come from the cache that `binaries.sh obtain` (a make
+# prerequisite) fills; up.sh never builds or fetches them, and fails at once naming that command.
+# It reads the version it starts from `kube-apiserver --version` and passes that version's flags.
 #
 # Knobs (environment, all optional):
 #   PODGUARD_NODE_MONITOR_GRACE_PERIOD  (8s)   node considered unreachable after this without heartbeat
 #   PODGUARD_NODE_MONITOR_PERIOD        (1s)   how often the node lifecycle controller checks
 #   PODGUARD_NODE_STARTUP_GRACE_PERIOD  (10s)  grace for a node that never posted a status
-#   PODGUARD_POD_EVICTION_TIMEOUT       (5m0s) upstream default, see docs/test-control-plane.md
+#   PODGUARD_POD_EVICTION_TIMEOUT       (5m0s) upstream default, see docs/test-control-plane.md (< 1.24 only)
 #   PODGUARD_PV_SYNC_PERIOD             (2s)   PV/PVC binder resync (upstream 15s)
 #   PODGUARD_KCM_CONTROLLERS            (list below)  --controllers of kube-controller-manager
 #   PODGUARD_WATCH_CACHE                (true) false: every watch/list goes to etcd (deterministic 410s)
 #   PODGUARD_EXTRA_APISERVER_FLAGS / PODGUARD_EXTRA_KCM_FLAGS / PODGUARD_EXTRA_SCHEDULER_FLAGS
-#   PODGUARD_KUBE_BIN_DIR               use these binaries instead of build.sh's cache
+#   PODGUARD_KUBE_VERSION               (newest) 1.28 | 1.20 | newest | oldest: which cached binaries
+#   PODGUARD_KUBE_BIN_DIR               use these binaries instead of the cache (any version)
 #   PODGUARD_UP_TIMEOUT                 (90) seconds to wait for everything to be ready
 set -euo pipefail
 
@@ -58,14 +61,22 @@ done
 rm -f "$S/env"   # rewritten only once everything is ready
 
 # ------------------------------------------------------------------ binaries
-if [ -n "${PODGUARD_KUBE_BIN_DIR:-}" ]; then
-    BIN="$PODGUARD_KUBE_BIN_DIR"
-else
-    BIN="$(bash "$HERE/build.sh" --print-bin-dir)" || die "build.sh failed"
-fi
+BIN="$(bash "$HERE/binaries.sh" locate "${PODGUARD_KUBE_VERSION:-newest}")" || exit 3
 for b in kube-apiserver kube-controller-manager kube-scheduler; do
-    [ -x "$BIN/$b" ] || die "missing $BIN/$b (run $HERE/build.sh)"
+    [ -x "$BIN/$b" ] || die "missing $BIN/$b (run: make control-plane)"
 done
+KUBE_VERSION="$("$BIN/kube-apiserver" --version | awk '{print $2}')"   # e.g. v1.28.7
+KUBE_MINOR="$(sed -E 's/^v?[0-9]+\.([0-9]+).*/\1/' <<<"$KUBE_VERSION")"
+[[ "$KUBE_MINOR" =~ ^[0-9]+$ ]] || die "cannot read the minor version of '$KUBE_VERSION' ($BIN/kube-apiserver --version)"
+# Flags that 1.24 removed: the insecure ports of the apiserver, controller-manager and scheduler,
+# and --pod-eviction-timeout (taint-based eviction has been the only kind since then). Before 1.24
+# the insecure ports are switched off explicitly.
+APISERVER_VERSION_FLAGS=() KCM_VERSION_FLAGS=() SCHEDULER_VERSION_FLAGS=()
+if [ "$KUBE_MINOR" -lt 24 ]; then
+    APISERVER_VERSION_FLAGS=(--insecure-port=0)
+    KCM_VERSION_FLAGS=(--port=0 --pod-eviction-timeout="$POD_EVICTION_TIMEOUT")
+    SCHEDULER_VERSION_FLAGS=(--port=0)
+fi
 ETCD="$(command -v etcd || true)"
 [ -n "$ETCD" ] || die "etcd not found (apt-get install etcd-server; build.sh installs it)"
 command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
@@ -208,7 +219,7 @@ wait_for etcd "$PID_etcd" bash -c "curl -sf --max-time 1 $ETCD_URL/health | grep
 log "etcd ready on $ETCD_URL ($(ms_since "$T0") ms)"
 
 start kube-apiserver "$BIN/kube-apiserver" \
-    --advertise-address=127.0.0.1 --bind-address=127.0.0.1 --secure-port="$APISERVER_PORT" --insecure-port=0 \
+    --advertise-address=127.0.0.1 --bind-address=127.0.0.1 --secure-port="$APISERVER_PORT" "${APISERVER_VERSION_FLAGS[@]}" \
     --etcd-servers="$ETCD_URL" --watch-cache="$WATCH_CACHE" \
     --tls-cert-file="$P/apiserver.crt" --tls-private-key-file="$P/apiserver.key" \
     --client-ca-file="$P/ca.crt" \
@@ -227,13 +238,13 @@ start kube-controller-manager "$BIN/kube-controller-manager" \
     --kubeconfig="$S/controller-manager.kubeconfig" \
     --authentication-kubeconfig="$S/controller-manager.kubeconfig" \
     --authorization-kubeconfig="$S/controller-manager.kubeconfig" \
-    --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --port=0 --cert-dir="$S/kcm-certs" \
+    --bind-address=127.0.0.1 --secure-port="$KCM_PORT" "${KCM_VERSION_FLAGS[@]}" --cert-dir="$S/kcm-certs" \
     --leader-elect=false --use-service-account-credentials=true \
     --controllers="$KCM_CONTROLLERS" \
     --service-account-private-key-file="$P/sa.key" --root-ca-file="$P/ca.crt" \
     --cluster-signing-cert-file="$P/ca.crt" --cluster-signing-key-file="$P/ca.key" \
     --node-monitor-period="$NODE_MONITOR_PERIOD" --node-monitor-grace-period="$NODE_MONITOR_GRACE_PERIOD" \
-    --node-startup-grace-period="$NODE_STARTUP_GRACE_PERIOD" --pod-eviction-timeout="$POD_EVICTION_TIMEOUT" \
+    --node-startup-grace-period="$NODE_STARTUP_GRACE_PERIOD" \
     --pvclaimbinder-sync-period="$PV_SYNC_PERIOD" \
     --v=2 ${PODGUARD_EXTRA_KCM_FLAGS:-}
 
@@ -241,15 +252,17 @@ start kube-scheduler "$BIN/kube-scheduler" \
     --kubeconfig="$S/scheduler.kubeconfig" \
     --authentication-kubeconfig="$S/scheduler.kubeconfig" \
     --authorization-kubeconfig="$S/scheduler.kubeconfig" \
-    --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" --port=0 --cert-dir="$S/scheduler-certs" \
+    --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" "${SCHEDULER_VERSION_FLAGS[@]}" --cert-dir="$S/scheduler-certs" \
     --leader-elect=false --v=1 ${PODGUARD_EXTRA_SCHEDULER_FLAGS:-}
 
 wait_for kube-controller-manager "$PID_kube_controller_manager" curl -sfk --max-time 1 "https://127.0.0.1:$KCM_PORT/healthz"
 wait_for kube-scheduler "$PID_kube_scheduler" curl -sfk --max-time 1 "https://127.0.0.1:$SCHEDULER_PORT/healthz"
 # The controllers work once the service-account controllers have populated "default" (pods
-# cannot be created before: the ServiceAccount admission plugin needs the account and its token).
+# cannot be created before: the ServiceAccount admission plugin needs the account and, before
+# 1.24, its token Secret; 1.24+ creates no token Secrets, pods get projected tokens).
+if [ "$KUBE_MINOR" -lt 24 ]; then SA_READY="grep -q '\"secrets\"'"; else SA_READY="grep -q '\"name\": *\"default\"'"; fi
 wait_for kube-controller-manager "$PID_kube_controller_manager" bash -c \
-    "$(printf '%q ' "${ADMIN_CURL[@]}") $APISERVER_URL/api/v1/namespaces/default/serviceaccounts/default | grep -q '\"secrets\"'"
+    "$(printf '%q ' "${ADMIN_CURL[@]}") $APISERVER_URL/api/v1/namespaces/default/serviceaccounts/default | $SA_READY"
 log "controller-manager and scheduler ready ($(ms_since "$T0") ms)"
 
 # ------------------------------------------------------------------ env file
@@ -273,8 +286,8 @@ log "controller-manager and scheduler ready ($(ms_since "$T0") ms)"
     q PODGUARD_CP_KCM_PID "$PID_kube_controller_manager"
     q PODGUARD_CP_SCHEDULER_PID "$PID_kube_scheduler"
     q PODGUARD_CP_BIN_DIR "$BIN"
-    q PODGUARD_CP_KUBE_VERSION "$("$BIN/kube-apiserver" --version | awk '{print $2}')"
+    q PODGUARD_CP_KUBE_VERSION "$KUBE_VERSION"
 } > "$S/env.tmp"
 mv "$S/env.tmp" "$S/env"
 trap - EXIT
-echo "[control-plane] up in $(ms_since "$T0") ms: apiserver $APISERVER_URL (Kubernetes $("$BIN/kube-apiserver" --version | awk '{print $2}')), etcd $ETCD_URL, pids etcd=$PID_etcd apiserver=$PID_kube_apiserver kcm=$PID_kube_controller_manager scheduler=$PID_kube_scheduler; source $S/env (KUBECONFIG=$S/admin.kubeconfig); logs $S/logs/"
+echo "[control-plane] up in $(ms_since "$T0") ms: apiserver $APISERVER_URL (Kubernetes $KUBE_VERSION), etcd $ETCD_URL, pids etcd=$PID_etcd apiserver=$PID_kube_apiserver kcm=$PID_kube_controller_manager scheduler=$PID_kube_scheduler; source $S/env (KUBECONFIG=$S/admin.kubeconfig); logs $S/logs/"
