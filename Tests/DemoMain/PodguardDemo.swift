@@ -35,6 +35,9 @@ struct PodguardDemo: AsyncParsableCommand {
     @Option(help: "The fault: interface-down (network gone, array paths drop), kubelet-down or reboot.")
     var fault: String = "interface-down"
 
+    @Option(help: "Kubernetes of the control plane: 1.28, 1.20, newest or oldest (default: $PODGUARD_KUBE_VERSION, else the newest; binaries from `make control-plane`).")
+    var kubeVersion: String?
+
     @Option(help: "Colors: auto (only when stdout is a terminal), always, never.")
     var color: String = "auto"
 
@@ -65,6 +68,7 @@ struct PodguardDemo: AsyncParsableCommand {
             }
         }
         guard nodes >= 2 else { throw ValidationError("--nodes must be at least 2") }
+        if let kubeVersion { KubeControlPlane.selectVersion(kubeVersion) }
         let familyIDs = try families.map { name -> ArrayFamilyID in
             guard let id = ArrayFamilyID(rawValue: name) else { throw ValidationError("unknown family \(name)") }
             return id

@@ -346,24 +346,11 @@ enum TestKube {
     static func namespace(_ client: KubeClient, _ prefix: String) async throws -> String {
         let name = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
         _ = try await client.create(Namespace(name: name))
-        try await eventually("default ServiceAccount in \(name)") {
-            try await client.getIfPresent(ServiceAccount.self, name: "default", namespace: name)?.secrets?.isEmpty == false
-        }
+        try await client.waitForDefaultServiceAccount(namespace: name)
         return name
     }
 }
 
-/// core/v1 ServiceAccount (only the tests need it).
-struct ServiceAccount: KubeResource, Hashable {
-    static let resource = ResourceDescriptor(group: "", version: "v1", plural: "serviceaccounts", kind: "ServiceAccount", namespaced: true)
-    var metadata = ObjectMeta()
-    var secrets: [ObjectReference]?
-    var preserved: PreservedJSON?
-
-    enum CodingKeys: String, CodingKey { case metadata, secrets }
-
-    init() {}
-}
 
 /// Polls `condition` until it holds; fails after `timeout` (a bound on a broken test, not a speed assertion).
 func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {

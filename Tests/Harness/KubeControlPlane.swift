@@ -5,8 +5,10 @@ import Synchronization
 import Glibc
 #endif
 
-/// A real Kubernetes control plane (etcd, kube-apiserver v1.20, controller-manager, scheduler) on
-/// free loopback ports, started by `scripts/control-plane/up.sh` in a fresh temporary directory.
+/// A real Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler) on free
+/// loopback ports, started by `scripts/control-plane/up.sh` in a fresh temporary directory. The
+/// version is `PODGUARD_KUBE_VERSION` (`make test` runs the suites on 1.28 and the end-to-end
+/// suite on 1.20 too); its binaries must already be in the cache (`make control-plane`).
 ///
 /// Startup costs ~10 s, so tests share one per test process (``shared()``), each test in its own
 /// namespace; a test that needs special settings (watch cache off, for deterministic 410s) starts
@@ -27,6 +29,8 @@ public final class KubeControlPlane: Sendable {
     public var clientKeyFile: String { environment["PODGUARD_CP_CLIENT_KEY_FILE"] ?? "" }
     public var apiserverPort: Int { Int(environment["PODGUARD_CP_APISERVER_PORT"] ?? "") ?? 0 }
     public var kubectlPath: String { (environment["PODGUARD_CP_BIN_DIR"] ?? "") + "/kubectl" }
+    /// The apiserver's version as `kube-apiserver --version` prints it, e.g. `v1.28.7`.
+    public var kubeVersion: String { environment["PODGUARD_CP_KUBE_VERSION"] ?? "" }
 
     private init(stateDirectory: URL, environment: [String: String], repositoryRoot: URL) {
         self.stateDirectory = stateDirectory
@@ -37,14 +41,21 @@ public final class KubeControlPlane: Sendable {
     /// Starts a control plane of its own (stop it with ``stop()``).
     /// - Parameter watchCache: `false` sends every watch to etcd, so a watch from a compacted
     ///   resourceVersion deterministically gets 410 Gone.
-    public static func start(watchCache: Bool = true, extraEnvironment: [String: String] = [:], file: String = #filePath) async throws -> KubeControlPlane {
+    ///   - kubeVersion: `1.28`, `1.20`, `newest` or `oldest`; `nil` keeps `PODGUARD_KUBE_VERSION`
+    ///     (default: the newest in the cache).
+    public static func start(watchCache: Bool = true, kubeVersion: String? = nil, extraEnvironment: [String: String] = [:], file: String = #filePath) async throws -> KubeControlPlane {
         let root = try findRepositoryRoot(file: file)
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("podguard-cp-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         var environment = ProcessInfo.processInfo.environment
         environment["PODGUARD_WATCH_CACHE"] = watchCache ? "true" : "false"
+        if let kubeVersion { environment["PODGUARD_KUBE_VERSION"] = kubeVersion }
         environment.merge(extraEnvironment) { _, new in new }
         let (status, output) = try await run(root.appendingPathComponent("scripts/control-plane/up.sh").path, [state.path], environment: environment)
+        if status == Self.binariesMissingStatus {
+            try? FileManager.default.removeItem(at: state)
+            throw HarnessError.controlPlaneBinariesMissing(output.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         guard status == 0 else {
             _ = try? await run(root.appendingPathComponent("scripts/control-plane/down.sh").path, [state.path, "--purge"], environment: environment)
             throw HarnessError.didNotStart("control plane (up.sh exit \(status))", log: output)
@@ -52,6 +63,9 @@ public final class KubeControlPlane: Sendable {
         let envText = try String(contentsOf: state.appendingPathComponent("env"), encoding: .utf8)
         return KubeControlPlane(stateDirectory: state, environment: parseEnvFile(envText), repositoryRoot: root)
     }
+
+    /// up.sh's exit status when the cache holds no binaries for the version asked for.
+    static let binariesMissingStatus: Int32 = 3
 
     /// Compacts etcd to its current revision (`compact.sh`) and returns that revision.
     @discardableResult
@@ -157,5 +171,14 @@ public final class KubeControlPlane: Sendable {
 
     deinit {
         stop()
+    }
+}
+
+extension KubeControlPlane {
+    /// Chooses the Kubernetes version of every later start in this process that names none (the
+    /// `--kube-version` of podguard-demo and podguard-bench): `1.28`, `1.20`, `newest` or `oldest`.
+    /// It sets `PODGUARD_KUBE_VERSION`, the variable `up.sh` reads; call it before starting anything.
+    public static func selectVersion(_ version: String) {
+        setenv("PODGUARD_KUBE_VERSION", version, 1)
     }
 }

@@ -100,7 +100,7 @@ public enum NodeSimulatorControlAPI {
             switch error {
             case .unknownNode, .notFamily: throw HTTPError(.notFound, message: error.description)
             case .invalidTransition: throw HTTPError(.conflict, message: error.description)
-            case .notStarted, .namespaceNotReady: throw HTTPError(.serviceUnavailable, message: error.description)
+            case .notStarted: throw HTTPError(.serviceUnavailable, message: error.description)
             }
         } catch let error as KubeError {
             throw HTTPError(.badGateway, message: error.description)

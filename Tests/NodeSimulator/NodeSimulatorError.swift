@@ -5,8 +5,6 @@ public enum NodeSimulatorError: Error, Sendable, CustomStringConvertible, Equata
     case invalidTransition(node: String, state: NodeLifecycle, fault: NodeFault, recovering: Bool)
     case notFamily(String)
     case notStarted
-    /// The namespace's default ServiceAccount has no token yet, so it cannot take pods.
-    case namespaceNotReady(String)
 
     public var description: String {
         switch self {
@@ -15,7 +13,6 @@ public enum NodeSimulatorError: Error, Sendable, CustomStringConvertible, Equata
             "node \(node) is \(state.rawValue): cannot \(recovering ? "recover from" : "inject") \(fault.rawValue)"
         case .notFamily(let name): "family \(name) is not simulated"
         case .notStarted: "the simulated cluster is not started"
-        case .namespaceNotReady(let name): "namespace \(name) has no default ServiceAccount token yet"
         }
     }
 }

@@ -106,7 +106,7 @@ public final class SimulatedCluster: Sendable {
 
     private static func ensureNamespace(client: KubeClient, _ name: String) async throws {
         do { _ = try await client.create(Namespace(name: name)) } catch let error as KubeError where error.isAlreadyExists {}
-        try await ServiceAccountObject.waitForDefaultToken(client: client, namespace: name)
+        try await client.waitForDefaultServiceAccount(namespace: name)
     }
 
     /// The StorageClass of a family's static PVs (claims name it to bind to them).

@@ -48,7 +48,7 @@ extension PodguardStack {
         let name = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
         _ = try await kube.create(Namespace(name: name))
         namespacesMade.withLock { $0.append(name) }
-        try await ServiceAccountObject.waitForDefaultToken(client: kube, namespace: name)
+        try await kube.waitForDefaultServiceAccount(namespace: name)
         return name
     }
 

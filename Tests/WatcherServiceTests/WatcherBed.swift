@@ -57,10 +57,7 @@ final class WatcherBed: Sendable {
         try await TopologyInstaller.ensure(.standard, on: js, logger: logger)
         let id = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
         _ = try await client.create(Namespace(name: id))
-        // The ServiceAccount admission plugin rejects pods until the namespace's default account has its token.
-        try await eventually("default ServiceAccount in \(id)") {
-            try await client.getIfPresent(ServiceAccountProbe.self, name: "default", namespace: id)?.secrets?.isEmpty == false
-        }
+        try await client.waitForDefaultServiceAccount(namespace: id)
         return WatcherBed(server: server, client: client, admin: admin, namespace: id, id: id,
                           nodesBucket: try await js.keyValue(BusTopology.standard.nodesBucket),
                           podsBucket: try await js.keyValue(BusTopology.standard.podsBucket))
@@ -238,15 +235,6 @@ final class WatcherBed: Sendable {
     }
 }
 
-/// A ServiceAccount, only to see whether its token secret exists yet.
-struct ServiceAccountProbe: KubeResource, Hashable {
-    static let resource = ResourceDescriptor(group: "", version: "v1", plural: "serviceaccounts", kind: "ServiceAccount", namespaced: true)
-    var metadata = ObjectMeta()
-    var secrets: [ObjectReference]?
-    var preserved: PreservedJSON?
-
-    enum CodingKeys: String, CodingKey { case metadata, secrets }
-}
 
 /// Polls `condition` until it holds; fails after `timeout` (a bound on waiting for the control
 /// plane and the watcher, not an assertion on speed).

@@ -67,6 +67,15 @@ extension KubeClient {
         return try decodeObject(T.self, from: response)
     }
 
+    /// POST `object` to a subresource of an existing object, e.g. a TokenRequest to
+    /// `serviceaccounts/<name>/token`; returns what the server answered.
+    public func create<T: KubeResource, Parent: KubeResource>(_ object: T, subresource: String, of parent: Parent.Type, name: String, namespace: String? = nil, timeout: Duration? = nil) async throws -> T {
+        let request = KubeHTTPRequest(method: .POST, path: Parent.resource.objectPath(name: name, namespace: namespace, subresource: subresource),
+                                      headers: [("Content-Type", "application/json")], body: try encodeBody(object.wireJSON()))
+        let response = try await send(request, verb: "create", resource: "\(Parent.resource.description)/\(subresource)", idempotent: false, timeout: timeout)
+        return try decodeObject(T.self, from: response)
+    }
+
     /// PUT an object back. Carries its `resourceVersion`, so a concurrent change since it was
     /// read fails with ``KubeError/conflict(_:)``; fields not modelled by `T` are preserved.
     public func update<T: KubeResource>(_ object: T, timeout: Duration? = nil) async throws -> T {

@@ -24,6 +24,9 @@ public final class EventRecorder: Sendable {
         self.aggregator = Mutex(EventAggregator(window: window))
     }
 
+    /// Whether events.k8s.io/v1 was not served and Events go through core/v1 instead.
+    public var usesCoreEvents: Bool { useCoreEvents.withLock { $0 } }
+
     /// Records an Event about `regarding`. Returns whether it reached the apiserver.
     @discardableResult
     public func record(regarding: ObjectReference, type: String = "Warning", reason: String, note: String, action: String? = nil) async -> Bool {

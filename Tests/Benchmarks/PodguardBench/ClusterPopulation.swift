@@ -71,7 +71,7 @@ struct ClusterPopulation {
             _ = try await client.create(Namespace(name: namespace))
         }
         for namespace in [Self.podNamespace, Self.driverNamespace] {
-            try await BenchServiceAccount.waitForDefaultToken(client: client, namespace: namespace)
+            try await client.waitForDefaultServiceAccount(namespace: namespace)
         }
 
         try await forEach(0..<nodes, what: "nodes", tally: tally, progress: progress) { index in
@@ -250,25 +250,6 @@ struct ClusterPopulation {
                 try await Task.sleep(for: .milliseconds(200 * attempt))
             }
         }
-    }
-}
-
-/// A ServiceAccount, only to wait until a namespace takes pods: in Kubernetes 1.20 the
-/// ServiceAccount admission plugin refuses pods until `default` exists with its token Secret.
-struct BenchServiceAccount: KubeResource, Hashable {
-    static let resource = ResourceDescriptor(group: "", version: "v1", plural: "serviceaccounts", kind: "ServiceAccount", namespaced: true)
-    var metadata = ObjectMeta()
-    var secrets: [ObjectReference]?
-    var preserved: PreservedJSON?
-
-    enum CodingKeys: String, CodingKey { case metadata, secrets }
-
-    static func waitForDefaultToken(client: KubeClient, namespace: String) async throws {
-        for _ in 0..<600 {
-            if try await client.getIfPresent(Self.self, name: "default", namespace: namespace)?.secrets?.isEmpty == false { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw BenchError("namespace \(namespace): no default ServiceAccount token after 60 s")
     }
 }
 

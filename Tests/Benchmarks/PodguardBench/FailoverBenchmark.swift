@@ -59,7 +59,10 @@ struct FailoverBenchmark: AsyncParsableCommand {
     @Flag(help: "Skip the storm.")
     var skipStorm = false
 
+    @OptionGroup var kube: KubeVersionOption
+
     func run() async throws {
+        kube.select()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .error

@@ -23,11 +23,13 @@ struct AllBenchmarks: AsyncParsableCommand {
         abstract: "Runs every benchmark with its defaults: bus, watcher, failover."
     )
 
+    @OptionGroup var kube: KubeVersionOption
+
     func run() async throws {
         try await BusBenchmark.parse([]).run()
         print()
-        try await WatcherBenchmark.parse([]).run()
+        try await WatcherBenchmark.parse(kube.arguments).run()
         print()
-        try await FailoverBenchmark.parse([]).run()
+        try await FailoverBenchmark.parse(kube.arguments).run()
     }
 }

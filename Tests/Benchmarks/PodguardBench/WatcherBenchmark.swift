@@ -37,7 +37,10 @@ struct WatcherBenchmark: AsyncParsableCommand {
     /// list in a dozen arenas (measured: peak RSS 381 MB without, 335 MB with, at 1,000 / 30,000).
     static let deploymentEnvironment = ["MALLOC_ARENA_MAX": "2"]
 
+    @OptionGroup var kube: KubeVersionOption
+
     func run() async throws {
+        kube.select()
         var logger = Logger(label: "podguard-bench")
         logger.logLevel = .warning
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("podguard-bench-watcher-\(UUID().uuidString.prefix(8))")

@@ -82,20 +82,14 @@ struct AuthConfigTests {
         let (admin, plane) = try await TestCluster.client()
         let ns = try await TestCluster.namespace(admin, "token", waitForServiceAccount: true)
         // Two service accounts; only "reader" may list pods in the namespace.
-        for name in ["reader", "nobody"] { _ = try await admin.create(TestServiceAccount(name: name, namespace: ns)) }
+        for name in ["reader", "nobody"] { _ = try await admin.create(ServiceAccount(name: name, namespace: ns)) }
         var binding = TestRoleBinding(name: "reader-view", namespace: ns)
         binding.roleRef = .object(["apiGroup": .string("rbac.authorization.k8s.io"), "kind": .string("ClusterRole"), "name": .string("view")])
         binding.subjects = [.object(["kind": .string("ServiceAccount"), "name": .string("reader"), "namespace": .string(ns)])]
         _ = try await admin.create(binding)
+        // TokenRequest (GA since 1.20): the same on every version, with or without token Secrets.
         func token(of account: String) async throws -> String {
-            var secretName: String?
-            try await eventually("token secret of \(account)") {
-                secretName = try await admin.get(TestServiceAccount.self, name: account, namespace: ns).secrets?.first?.name
-                return secretName != nil
-            }
-            let secret = try await admin.get(TestSecret.self, name: secretName!, namespace: ns)
-            let encoded = try #require(secret.data?["token"])
-            return String(decoding: try #require(Data(base64Encoded: encoded)), as: UTF8.self)
+            try await TestTokenRequest.token(admin, account: account, namespace: ns)
         }
         let readerToken = try await token(of: "reader")
         let nobodyToken = try await token(of: "nobody")
@@ -149,6 +143,67 @@ struct AuthConfigTests {
                 if case .unauthorized = error as? KubeError { return true }
                 return false
             }
+        }
+    }
+
+    /// Kubernetes 1.24+ creates no token Secret for a ServiceAccount: a service runs with the
+    /// projected token its kubelet writes and rotates. When the old token is revoked, the next
+    /// request is refused (401) and the client must read the file again and go on with the new one.
+    @Test func withoutTokenSecretsABoundTokenIsRotatedAfterRevocation() async throws {
+        let (admin, plane) = try await TestCluster.client()
+        guard try await admin.serverVersion().isAtLeast(1, 24) else { return }  // 1.20 makes token Secrets
+        let ns = try await TestCluster.namespace(admin, "bound", waitForServiceAccount: true)
+        for name in ["first", "second"] {
+            _ = try await admin.create(ServiceAccount(name: name, namespace: ns))
+            var binding = TestRoleBinding(name: "\(name)-view", namespace: ns)
+            binding.roleRef = .object(["apiGroup": .string("rbac.authorization.k8s.io"), "kind": .string("ClusterRole"), "name": .string("view")])
+            binding.subjects = [.object(["kind": .string("ServiceAccount"), "name": .string(name), "namespace": .string(ns)])]
+            _ = try await admin.create(binding)
+            var anchor = TestSecret(name: "anchor-\(name)", namespace: ns)
+            anchor.type = "Opaque"
+            _ = try await admin.create(anchor)
+        }
+        // The token controller had its chance: still no Secret for either account.
+        try await Task.sleep(for: .seconds(2))
+        for name in ["first", "second", "default"] {
+            #expect(try await admin.get(ServiceAccount.self, name: name, namespace: ns).secrets?.isEmpty ?? true)
+        }
+        #expect(try await admin.list(TestSecret.self, namespace: ns).items.allSatisfy { $0.type != "kubernetes.io/service-account-token" })
+
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: plane.caFile, toPath: directory.appendingPathComponent("ca.crt").path)
+        try ns.write(to: directory.appendingPathComponent("namespace"), atomically: true, encoding: .utf8)
+        let tokenFile = directory.appendingPathComponent("token")
+        try await TestTokenRequest.token(admin, account: "first", namespace: ns, boundTo: "anchor-first")
+            .write(to: tokenFile, atomically: true, encoding: .utf8)
+        let environment = ["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(plane.apiserverPort)]
+        // An hour between periodic re-reads: only a 401 can make the client read the file again.
+        let configuration = try KubeClientConfiguration.inCluster(environment: environment, serviceAccountDirectory: directory.path, tokenReReadInterval: .seconds(3600))
+        func identityRefused(_ client: KubeClient) async -> String? {
+            // Listing pods of another namespace is forbidden to both accounts; the refusal names who asked.
+            do {
+                _ = try await client.list(Pod.self, namespace: "default")
+                return nil
+            } catch let error as KubeError {
+                if case .forbidden(let status) = error { return status.message }
+                return "\(error)"
+            } catch {
+                return "\(error)"
+            }
+        }
+        try await withClient(configuration) { client in
+            _ = try await client.list(Pod.self, namespace: ns)
+            #expect(await identityRefused(client)?.contains("system:serviceaccount:\(ns):first") == true)
+            // The kubelet writes the next token, and the old one is revoked with its bound object.
+            try await TestTokenRequest.token(admin, account: "second", namespace: ns, boundTo: "anchor-second")
+                .write(to: tokenFile, atomically: true, encoding: .utf8)
+            try await admin.delete(TestSecret.self, name: "anchor-first", namespace: ns)
+            // The apiserver caches a good token for up to 10 s; after that the old one is refused.
+            try await eventually("requests made with the rotated token") {
+                await identityRefused(client)?.contains("system:serviceaccount:\(ns):second") == true
+            }
+            _ = try await client.list(Pod.self, namespace: ns)
         }
     }
 

@@ -14,6 +14,8 @@ struct EventsLeaderTests {
         #expect(await recorder.record(regarding: ObjectReference(to: pod), reason: "NodeFailure", note: message))
         #expect(await recorder.record(regarding: ObjectReference(to: pod), reason: "NodeFailure", note: message))
         #expect(await recorder.record(regarding: ObjectReference(to: pod), reason: "OtherReason", note: message))
+        // events.k8s.io/v1 is served on every version tested (GA since 1.19): no core/v1 fallback.
+        #expect(!recorder.usesCoreEvents)
 
         let events = try await client.list(Event.self, namespace: ns).items
         let failures = events.filter { $0.reason == "NodeFailure" }

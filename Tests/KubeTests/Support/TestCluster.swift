@@ -40,12 +40,7 @@ enum TestCluster {
     static func namespace(_ client: KubeClient, _ prefix: String, waitForServiceAccount: Bool = false) async throws -> String {
         let name = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
         _ = try await client.create(Namespace(name: name))
-        if waitForServiceAccount {
-            try await eventually("default ServiceAccount in \(name)") {
-                // The account and its token secret: admission wants both before it admits a pod.
-                try await client.getIfPresent(TestServiceAccount.self, name: "default", namespace: name)?.secrets?.isEmpty == false
-            }
-        }
+        if waitForServiceAccount { try await client.waitForDefaultServiceAccount(namespace: name) }
         return name
     }
 

@@ -34,7 +34,7 @@ enum SimTestCluster {
     static func namespace(_ client: KubeClient, _ prefix: String) async throws -> String {
         let name = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
         _ = try await client.create(Namespace(name: name))
-        try await ServiceAccountObject.waitForDefaultToken(client: client, namespace: name)
+        try await client.waitForDefaultServiceAccount(namespace: name)
         return name
     }
 
