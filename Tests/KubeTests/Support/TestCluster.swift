@@ -49,6 +49,10 @@ enum TestCluster {
         var pod = Pod(name: name, namespace: namespace)
         pod.metadata.labels = labels.isEmpty ? nil : labels
         pod.spec = PodSpec(containers: [Container(name: "main", image: "registry.invalid/app:1")], nodeName: nodeName)
+        // No scheduler serves this name: the node simulator's suites share the control plane, and
+        // the scheduler would otherwise bind these pods to their simulated nodes, whose kubelets
+        // then write the pods' status under the test's feet (409 on an update).
+        if nodeName == nil { pod.spec?.schedulerName = "podguard-tests-unscheduled" }
         return pod
     }
 
