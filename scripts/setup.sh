@@ -10,8 +10,9 @@ as_root() {
 }
 
 # Debian packages: the nats.c client library, the NATS server (tests, demo), protoc (make proto),
+# libprotobuf-dev (the well-known types google/protobuf/*.proto that make proto imports),
 # pkg-config (SwiftPM finds libnats through it), python3 (doc generation).
-apt_packages=(libnats-dev nats-server protobuf-compiler pkg-config python3 ca-certificates)
+apt_packages=(libnats-dev nats-server protobuf-compiler libprotobuf-dev pkg-config python3 ca-certificates)
 
 missing=()
 for pkg in "${apt_packages[@]}"; do
