@@ -395,9 +395,9 @@ final class DemoRun: Sendable {
                 return "\(taint.key):\(effect.prefix(1).uppercased())\(effect.dropFirst())"
             }
             return "TAINTED — \(record.nodeName) tainted \(taints.isEmpty ? "(already there)" : taints.joined(separator: ", "))"
-        case .attachmentsDeleted: return "ATTACHMENTS_DELETED — the pod's VolumeAttachments to \(record.nodeName) deleted"
+        case .attachmentsDeleted: return "ATTACHMENTS_DELETED — pod gone, its VolumeAttachments to \(record.nodeName) deleted"
         case .eventRecorded: return "EVENT_RECORDED — Warning Event on the pod (podmon's text)"
-        case .podDeleted: return "POD_DELETED — force delete issued (grace 0, uid precondition)"
+        case .podDeleted: return "POD_DELETED — force-deleted (grace 0, uid precondition), volumes unpublished once more: the fence holds"
         case .aborted: return "ABORTED — \(record.abortReason): \(record.abortMessage)"
         default: return "\(transition.phase)"
         }
@@ -411,7 +411,7 @@ final class DemoRun: Sendable {
         c.line()
         c.line(c.paint("Summary", .bold) + c.paint(" — seconds after the Kubernetes trigger (\(target) Ready → Unknown or its unreachable taint, whichever a watch showed first)", .dim))
         let phases = old.map { timeline.phases(of: PodReference(namespace: $0.namespace, name: $0.name, uid: $0.uid, node: $0.node), since: failClock) }
-        let header = ["pod", "moved to", "decision", "validated", "fenced", "tainted", "VA deleted", "force-deleted", "Running again"]
+        let header = ["pod", "moved to", "decision", "validated", "fenced", "tainted", "force-deleted", "VA deleted", "Running again"]
         var rows: [[String]] = []
         for phase in phases {
             rows.append([
@@ -420,8 +420,8 @@ final class DemoRun: Sendable {
                 Seconds.text(phase.sinceTrigger(phase.phases[.validated])),
                 Seconds.text(phase.sinceTrigger(phase.phases[.fenced])),
                 Seconds.text(phase.sinceTrigger(phase.phases[.tainted])),
-                Seconds.text(phase.sinceTrigger(phase.phases[.attachmentsDeleted])),
                 Seconds.text(phase.sinceTrigger(phase.deleted)),
+                Seconds.text(phase.sinceTrigger(phase.phases[.attachmentsDeleted])),
                 Seconds.text(phase.sinceTrigger(phase.replacement)),
             ])
         }

@@ -10,7 +10,7 @@ import Testing
 extension EndToEndTests {
     /// The phases at which the services are killed, one pod each.
     static let killPhases: [Podguard_V1_FencePhase] = [
-        .requested, .validated, .fenced, .tainted, .attachmentsDeleted, .eventRecorded, .podDeleted,
+        .requested, .validated, .fenced, .tainted, .eventRecorded, .attachmentsDeleted, .podDeleted,
     ]
 
     /// (k) Every service SIGKILLed at every phase of a remediation, and restarted: no remediation
@@ -47,7 +47,7 @@ extension EndToEndTests {
                 var seen = Podguard_V1_FencePhase.unspecified
                 try await Wait.until("fence of \(pod.name) at \(phase) or later", timeout: .seconds(90), every: .milliseconds(5)) {
                     guard let last = stack.auditor.fenceRecords(podUID: pod.uid).last, last.phase != .aborted,
-                          last.phase.rawValue >= phase.rawValue else { return false }
+                          last.phase.progress >= phase.progress else { return false }
                     seen = last.phase
                     return true
                 }

@@ -26,28 +26,28 @@ struct FencingPolicyTests {
 
     enum Expect: Equatable { case safe, gone, unsafe }
 
-    static let safetyTable: [(String, Podguard_V1_FenceReason, LivePod?, LiveNode?, SafetyCheck.Scope, Expect)] = [
-        ("pod gone", .nodeFailure, nil, unreachable, .full, .gone),
-        ("other uid", .nodeFailure, LivePod(uid: "uid-2", nodeName: "w1", ready: false), unreachable, .full, .gone),
-        ("other node", .nodeFailure, LivePod(uid: "uid-1", nodeName: "w2", ready: false), unreachable, .full, .gone),
-        ("Ready again", .nodeFailure, LivePod(uid: "uid-1", nodeName: "w1", ready: true), unreachable, .full, .unsafe),
-        ("Ready, after fencing: identity only", .nodeFailure, LivePod(uid: "uid-1", nodeName: "w1", ready: true), nil, .identity, .safe),
-        ("unreachable", .nodeFailure, notReady, unreachable, .full, .safe),
-        ("podguard taint", .nodeFailure, notReady, podguardTainted, .full, .safe),
-        ("not-ready is no trigger", .nodeFailure, notReady, healthy, .full, .unsafe),
-        ("node gone", .nodeFailure, notReady, nil, .full, .unsafe),
-        ("node re-registered", .nodeFailure, notReady, LiveNode(uid: "new", taints: unreachable.taints), .full, .unsafe),
+    static let safetyTable: [(String, Podguard_V1_FenceReason, LivePod?, LiveNode?, Expect)] = [
+        ("pod gone", .nodeFailure, nil, unreachable, .gone),
+        ("other uid", .nodeFailure, LivePod(uid: "uid-2", nodeName: "w1", ready: false), unreachable, .gone),
+        ("other node", .nodeFailure, LivePod(uid: "uid-1", nodeName: "w2", ready: false), unreachable, .gone),
+        ("Ready again", .nodeFailure, LivePod(uid: "uid-1", nodeName: "w1", ready: true), unreachable, .unsafe),
+        ("Ready again after fencing: never deleted", .nodeFailure, LivePod(uid: "uid-1", nodeName: "w1", ready: true), podguardTainted, .unsafe),
+        ("unreachable", .nodeFailure, notReady, unreachable, .safe),
+        ("podguard taint", .nodeFailure, notReady, podguardTainted, .safe),
+        ("not-ready is no trigger", .nodeFailure, notReady, healthy, .unsafe),
+        ("node gone", .nodeFailure, notReady, nil, .unsafe),
+        ("node re-registered", .nodeFailure, notReady, LiveNode(uid: "new", taints: unreachable.taints), .unsafe),
         ("driver offline", .driverPodOffline, notReady,
-         LiveNode(uid: "node-uid", taints: [.init(key: "offline.vxflexos.storage.dell.com", effect: "NoSchedule")]), .full, .safe),
-        ("connectivity loss: the array decides", .arrayConnectivityLoss, notReady, healthy, .full, .safe),
-        ("crash loop", .crashLoopBackOff, LivePod(uid: "uid-1", nodeName: "w1", ready: false, crashLoopBackOff: true), healthy, .full, .safe),
-        ("crash loop over", .crashLoopBackOff, notReady, healthy, .full, .unsafe),
+         LiveNode(uid: "node-uid", taints: [.init(key: "offline.vxflexos.storage.dell.com", effect: "NoSchedule")]), .safe),
+        ("connectivity loss: the array decides", .arrayConnectivityLoss, notReady, healthy, .safe),
+        ("crash loop", .crashLoopBackOff, LivePod(uid: "uid-1", nodeName: "w1", ready: false, crashLoopBackOff: true), healthy, .safe),
+        ("crash loop over", .crashLoopBackOff, notReady, healthy, .unsafe),
     ]
 
     @Test("safety re-check", arguments: safetyTable)
     func safety(_ name: String, _ reason: Podguard_V1_FenceReason, _ pod: LivePod?, _ node: LiveNode?,
-                _ scope: SafetyCheck.Scope, _ expected: Expect) {
-        let got: Expect = switch SafetyCheck.evaluate(Self.request(reason), pod: pod, node: node, scope: scope,
+                _ expected: Expect) {
+        let got: Expect = switch SafetyCheck.evaluate(Self.request(reason), pod: pod, node: node,
                                                       taintKeys: ArrayFamilyCatalog.dellTaintKeys) {
         case .safe: .safe
         case .podGone: .gone

@@ -32,12 +32,13 @@ struct FencingServiceTests {
 
             let record = try await bed.terminalRecord(pod.metadata.uid!)
             #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
-            #expect(record.transitions.map(\.phase) == [.requested, .validated, .fenced, .tainted, .attachmentsDeleted, .eventRecorded, .podDeleted])
+            #expect(record.transitions.map(\.phase) == [.requested, .validated, .fenced, .tainted, .eventRecorded, .attachmentsDeleted, .podDeleted])
             #expect(record.owner.isEmpty)
             #expect(record.volumes.allSatisfy { $0.fenced && $0.attachmentDeleted })
             let sim = bed.sims[.powerflex]!
             #expect(sim.mappings(of: volumes[0].handle).isEmpty)
-            #expect(sim.callCount("ControllerUnpublishVolume") == 1)
+            // Once before the delete, once more after the pod and its attachments are gone.
+            #expect(sim.callCount("ControllerUnpublishVolume") == 2)
             #expect(sim.violations.isEmpty)
             #expect(try await bed.node(node.metadata.name!).taints.contains { $0.key == "vxflexos.podmon.storage.dell.com" && $0.effect == "NoSchedule" })
             #expect(try await bed.attachmentExists(volumes[0].attachment) == false)
@@ -71,7 +72,7 @@ struct FencingServiceTests {
             }
             let taints = try await bed.node(node.metadata.name!).taints.filter { $0.key == "vxflexos.podmon.storage.dell.com" }
             #expect(taints.count == 1)
-            #expect(bed.sims[.powerflex]!.callCount("ControllerUnpublishVolume") == 6)
+            #expect(bed.sims[.powerflex]!.callCount("ControllerUnpublishVolume") == 12)
             #expect(bed.sims[.powerflex]!.violations.isEmpty)
             try? await bed.kube.delete(Node.self, name: node.metadata.name!)
         }
@@ -138,8 +139,8 @@ struct FencingServiceTests {
             let record = try await bed.terminalRecord(pod.metadata.uid!)
             #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
             #expect(record.retries == 2)
-            #expect(record.volumes.first?.attempts == 3)
-            #expect(sim.callCount("ControllerUnpublishVolume") == 3)
+            #expect(record.volumes.first?.attempts == 4)
+            #expect(sim.callCount("ControllerUnpublishVolume") == 4)
             #expect(sim.mappings(of: volumes[0].handle).isEmpty)
             try? await bed.kube.delete(Node.self, name: node.metadata.name!)
         }
@@ -214,7 +215,7 @@ struct FencingServiceTests {
             #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
             for volume in volumes {
                 #expect(bed.sims[volume.family]!.mappings(of: volume.handle).isEmpty)
-                #expect(bed.sims[volume.family]!.callCount("ControllerUnpublishVolume") == 1)
+                #expect(bed.sims[volume.family]!.callCount("ControllerUnpublishVolume") == 2)
                 #expect(try await bed.attachmentExists(volume.attachment) == false)
             }
             let keys = try await bed.node(node.metadata.name!).taints.map(\.key)
@@ -241,14 +242,14 @@ struct FencingServiceTests {
                 #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
                 #expect(record.attempts == 1)
             }
-            #expect(bed.sims[.powerflex]!.callCount("ControllerUnpublishVolume") == 4)
+            #expect(bed.sims[.powerflex]!.callCount("ControllerUnpublishVolume") == 8)
             try? await bed.kube.delete(Node.self, name: node.metadata.name!)
         }
     }
 
-    static let crashPhases: [Podguard_V1_FencePhase] = [.validated, .fenced, .tainted, .attachmentsDeleted, .eventRecorded]
+    static let crashPhases: [Podguard_V1_FencePhase] = [.validated, .fenced, .tainted, .eventRecorded]
 
-    @Test("redelivery after a crash at each phase resumes there and repeats nothing", arguments: crashPhases)
+    @Test("redelivery after a crash at each phase re-checks live (validation, unpublish) and repeats no recorded write", arguments: crashPhases)
     func resumeAfterCrash(_ phase: Podguard_V1_FencePhase) async throws {
         try await FencingBed.with { bed in
             try await bed.startFencing(FencingBed.settings("fencing-b"))
@@ -256,7 +257,7 @@ struct FencingServiceTests {
             let (pod, volumes) = try await bed.makePod("pg-0", on: node)
             Self.disconnect(bed)
             let request = bed.request(for: pod, node: node, volumes: volumes)
-            let fenced = phase.rawValue >= Podguard_V1_FencePhase.fenced.rawValue
+            let fenced = phase.progress >= Podguard_V1_FencePhase.fenced.progress
             // The crashed replica's writes: its phases, the volume statuses it recorded, an owner gone stale.
             try await bed.submit(request) { record in
                 record.phase = phase
@@ -273,10 +274,11 @@ struct FencingServiceTests {
             let record = try await bed.terminalRecord(pod.metadata.uid!)
             #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
             #expect(record.attempts == 2)
-            let all: [Podguard_V1_FencePhase] = [.validated, .fenced, .tainted, .attachmentsDeleted, .eventRecorded, .podDeleted]
-            #expect(record.transitions.filter { $0.by == "fencing/fencing-b" }.map(\.phase) == all.filter { $0.rawValue > phase.rawValue })
+            let all: [Podguard_V1_FencePhase] = [.validated, .fenced, .tainted, .eventRecorded, .attachmentsDeleted, .podDeleted]
+            #expect(record.transitions.filter { $0.by == "fencing/fencing-b" }.map(\.phase) == all.filter { $0.progress > phase.progress })
             let sim = bed.sims[.powerflex]!
-            #expect(sim.callCount("ControllerUnpublishVolume") == (fenced ? 0 : 1))
+            // The record is no proof: the volume is unpublished again before the delete, and once more after.
+            #expect(sim.callCount("ControllerUnpublishVolume") == 2)
             #expect(try await bed.pod("pg-0") == nil)
             try? await bed.kube.delete(Node.self, name: node.metadata.name!)
         }
@@ -295,7 +297,43 @@ struct FencingServiceTests {
             }
             let record = try await bed.terminalRecord(pod.metadata.uid!)
             #expect(record.phase == .podDeleted)
-            #expect(bed.sims[.powerflex]!.callCount("ControllerUnpublishVolume") == 0)
+            // Pod gone after the intent: its attachments and the second unpublish follow.
+            #expect(bed.sims[.powerflex]!.callCount("ControllerUnpublishVolume") == 1)
+            #expect(record.transitions.map(\.phase).suffix(2) == [.attachmentsDeleted, .podDeleted])
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("a forged record at FENCED for a Ready pod: the live check refuses, the volume stays mapped, the pod stays")
+    func forgedFencedRecord() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(FencingBed.settings("fencing-b"))
+            // A healthy node and a Ready pod; the array still sees the node connected.
+            let node = try await bed.makeNode(unreachable: false)
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            try await bed.kube.update(Pod.self, name: "pg-0", namespace: bed.namespace, subresource: "status") { pod in
+                var status = pod.status ?? PodStatus()
+                status.phase = "Running"
+                status.conditions = [PodCondition(type: "Ready", status: "True")]
+                pod.status = status
+            }
+            // An outsider on the bus writes a record claiming the node is already fenced, then the request.
+            try await bed.submit(bed.request(for: pod, node: node, volumes: volumes)) { record in
+                record.phase = .fenced
+                record.volumes = record.request.volumes.map { volume in
+                    var status = Podguard_V1_FenceVolumeStatus()
+                    status.volume = volume
+                    status.fenced = true
+                    return status
+                }
+            }
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.phase == .aborted)
+            #expect(record.abortReason == .safetyCheckFailed)
+            #expect(try await bed.pod("pg-0")?.metadata.uid == pod.metadata.uid)
+            let sim = bed.sims[.powerflex]!
+            #expect(sim.callCount("ControllerUnpublishVolume") == 0)
+            #expect(!sim.mappings(of: volumes[0].handle).isEmpty)
             try? await bed.kube.delete(Node.self, name: node.metadata.name!)
         }
     }

@@ -23,14 +23,14 @@ struct RemediationStateMachineTests {
         return actions
     }
 
-    @Test("a fence runs podmon's order, recording each phase before the next step, the delete intent before the delete")
+    @Test("a fence: checks, fence, taint, Event, the delete intent, the delete, then the attachments and a second unpublish")
     func happyPath() {
         var machine = RemediationStateMachine(phase: .requested, plan: .fence)
         #expect(Self.drive(&machine) == [
             .perform(.checkSafety), .perform(.validate), .record(.validated), .perform(.fence), .record(.fenced),
-            .perform(.taint), .record(.tainted), .perform(.deleteAttachments), .record(.attachmentsDeleted),
-            .perform(.recordEvent), .record(.eventRecorded), .recordDeleteIntent, .perform(.deletePod),
-            .record(.podDeleted), .complete,
+            .perform(.taint), .record(.tainted), .perform(.recordEvent), .record(.eventRecorded),
+            .recordDeleteIntent, .perform(.deletePod), .perform(.deleteAttachments), .record(.attachmentsDeleted),
+            .perform(.confirmFenced), .record(.podDeleted), .complete,
         ])
         #expect(machine.state == .finished)
         #expect(machine.phase == .podDeleted)
@@ -45,28 +45,56 @@ struct RemediationStateMachineTests {
         ])
     }
 
-    static let resumes: [(Podguard_V1_FencePhase, Bool, RemediationStep, SafetyCheck.Scope)] = [
-        (.requested, false, .validate, .full),
-        (.validated, false, .fence, .full),
-        (.fenced, false, .taint, .identity),
-        (.tainted, false, .deleteAttachments, .identity),
-        (.attachmentsDeleted, false, .recordEvent, .identity),
-        (.eventRecorded, true, .deletePod, .identity),
+    /// Phase, delete issued, and the whole rest of the delivery: the live checks always come first.
+    static let resumes: [(Podguard_V1_FencePhase, Bool, [RemediationAction])] = [
+        (.requested, false, [.perform(.validate), .record(.validated), .perform(.fence), .record(.fenced), .perform(.taint)]),
+        (.validated, false, [.perform(.validate), .perform(.fence), .record(.fenced), .perform(.taint)]),
+        (.fenced, false, [.perform(.validate), .perform(.fence), .perform(.taint), .record(.tainted)]),
+        (.tainted, false, [.perform(.validate), .perform(.fence), .perform(.recordEvent), .record(.eventRecorded)]),
+        (.eventRecorded, false, [.perform(.validate), .perform(.fence), .recordDeleteIntent, .perform(.deletePod)]),
+        (.eventRecorded, true, [.perform(.validate), .perform(.fence), .perform(.deletePod), .perform(.deleteAttachments)]),
+        (.attachmentsDeleted, true, [.perform(.validate), .perform(.fence), .perform(.deletePod), .perform(.deleteAttachments),
+                                     .perform(.confirmFenced), .record(.podDeleted)]),
     ]
 
-    @Test("a redelivered request resumes after the recorded phase: the safety check, then the first step not done",
+    @Test("a redelivered request re-checks live whatever its record shows, then skips only the writes already recorded",
           arguments: resumes)
-    func resume(_ phase: Podguard_V1_FencePhase, _ deleteIssued: Bool, _ first: RemediationStep, _ scope: SafetyCheck.Scope) {
+    func resume(_ phase: Podguard_V1_FencePhase, _ deleteIssued: Bool, _ rest: [RemediationAction]) {
         var machine = RemediationStateMachine(phase: phase, plan: .fence, deleteIssued: deleteIssued)
-        #expect(machine.safetyScope == scope)
         #expect(machine.start() == .perform(.checkSafety))
-        #expect(machine.stepCompleted(.succeeded(note: "")) == .perform(first))
+        var actions: [RemediationAction] = []
+        var action = machine.stepCompleted(.succeeded(note: ""))
+        while actions.count < rest.count {
+            actions.append(action)
+            switch action {
+            case .perform: action = machine.stepCompleted(.succeeded(note: ""))
+            case .record, .recordDeleteIntent: action = machine.persisted()
+            default: break
+            }
+        }
+        #expect(actions == rest)
+    }
+
+    @Test("a forged or stale record at FENCED cannot spare the checks: a Ready pod or a connected array aborts")
+    func forgedRecord() {
+        var ready = RemediationStateMachine(phase: .fenced, plan: .fence)
+        #expect(ready.start() == .perform(.checkSafety))
+        #expect(ready.stepCompleted(.failed(.safetyCheckFailed, "pod is Ready"))
+                == .abort(.safetyCheckFailed, message: "pod is Ready", recordEvent: true))
+
+        var connected = RemediationStateMachine(phase: .fenced, plan: .fence)
+        _ = connected.start()
+        #expect(connected.stepCompleted(.succeeded(note: "")) == .perform(.validate))
+        #expect(connected.stepCompleted(.failed(.arrayConnectedOrIo, "connected"))
+                == .abort(.arrayConnectedOrIo, message: "connected", recordEvent: true))
     }
 
     @Test("EVENT_RECORDED without the intent records the intent first")
     func intentFirst() {
         var machine = RemediationStateMachine(phase: .eventRecorded, plan: .fence)
         _ = machine.start()
+        #expect(machine.stepCompleted(.succeeded(note: "")) == .perform(.validate))
+        #expect(machine.stepCompleted(.succeeded(note: "")) == .perform(.fence))
         #expect(machine.stepCompleted(.succeeded(note: "")) == .recordDeleteIntent)
         #expect(machine.persisted() == .perform(.deletePod))
         #expect(machine.deleteIssued)
@@ -79,7 +107,7 @@ struct RemediationStateMachineTests {
         #expect(machine.state == .finished)
     }
 
-    @Test("a pod gone before the delete intent is POD_REPLACED (no Event); after it, POD_DELETED")
+    @Test("a pod gone before the delete intent is POD_REPLACED (no Event); after it, the steps after the delete follow")
     func podGone() {
         var before = RemediationStateMachine(phase: .tainted, plan: .fence)
         _ = before.start()
@@ -87,9 +115,33 @@ struct RemediationStateMachineTests {
 
         var after = RemediationStateMachine(phase: .eventRecorded, plan: .fence, deleteIssued: true)
         _ = after.start()
-        #expect(after.stepCompleted(.succeeded(note: "")) == .perform(.deletePod))
-        #expect(after.stepCompleted(.podGone("replaced")) == .record(.podDeleted))
+        #expect(after.stepCompleted(.podGone("replaced")) == .perform(.deleteAttachments))
+        #expect(after.stepCompleted(.succeeded(note: "")) == .record(.attachmentsDeleted))
+        #expect(after.persisted() == .perform(.confirmFenced))
+        #expect(after.stepCompleted(.succeeded(note: "")) == .record(.podDeleted))
         #expect(after.persisted() == .complete)
+
+        var crashLoop = RemediationStateMachine(phase: .eventRecorded, plan: .crashLoopDelete, deleteIssued: true)
+        _ = crashLoop.start()
+        #expect(crashLoop.stepCompleted(.podGone("deleted")) == .record(.podDeleted))
+    }
+
+    @Test("after the delete nothing aborts: failures go on to POD_DELETED, transient ones retry past the limit")
+    func afterTheDelete() {
+        var failing = RemediationStateMachine(phase: .eventRecorded, plan: .fence, deleteIssued: true)
+        _ = failing.start()
+        #expect(failing.stepCompleted(.podGone("deleted")) == .perform(.deleteAttachments))
+        #expect(failing.stepCompleted(.failed(.attachmentDeleteFailed, "forbidden")) == .perform(.confirmFenced))
+        #expect(failing.stepCompleted(.failed(.fenceFailed, "permanent")) == .record(.podDeleted))
+
+        var retrying = RemediationStateMachine(phase: .attachmentsDeleted, plan: .fence, deleteIssued: true, retries: 10, maxRetries: 10)
+        _ = retrying.start()
+        #expect(retrying.stepCompleted(.podGone("deleted")) == .perform(.deleteAttachments))
+        #expect(retrying.stepCompleted(.succeeded(note: "")) == .perform(.confirmFenced))
+        guard case .retry = retrying.stepCompleted(.transient(.unavailable, "adapter down", after: nil)) else {
+            Issue.record("expected a retry after the delete, whatever the count")
+            return
+        }
     }
 
     @Test("a failed step aborts with its reason and podmon's Event")
@@ -107,6 +159,7 @@ struct RemediationStateMachineTests {
         var first = RemediationStateMachine(phase: .validated, plan: .fence, maxRetries: 3, backoff: backoff)
         _ = first.start()
         _ = first.stepCompleted(.succeeded(note: ""))
+        _ = first.stepCompleted(.succeeded(note: ""))
         #expect(first.stepCompleted(.transient(.pending, "pending", after: nil)) == .retry(after: .seconds(1), reason: "pending"))
         #expect(first.retries == 1)
         #expect(first.state == .suspended)
@@ -114,30 +167,41 @@ struct RemediationStateMachineTests {
         var third = RemediationStateMachine(phase: .validated, plan: .fence, retries: 2, maxRetries: 3, backoff: backoff)
         _ = third.start()
         _ = third.stepCompleted(.succeeded(note: ""))
+        _ = third.stepCompleted(.succeeded(note: ""))
         #expect(third.stepCompleted(.transient(.pending, "p", after: .seconds(30))) == .retry(after: .seconds(30), reason: "p"))
 
         var used = RemediationStateMachine(phase: .validated, plan: .fence, retries: 3, maxRetries: 3, backoff: backoff)
         _ = used.start()
         _ = used.stepCompleted(.succeeded(note: ""))
+        _ = used.stepCompleted(.succeeded(note: ""))
         #expect(used.stepCompleted(.transient(.pending, "p", after: nil))
                 == .abort(.fenceFailed, message: "gave up after 3 retries: p", recordEvent: true))
     }
 
-    static let exhausted: [(Podguard_V1_FencePhase, TransientCause, Podguard_V1_AbortReason)] = [
-        (.requested, .unavailable, .csiUnavailable),      // validate
-        (.requested, .pending, .validationError),
-        (.validated, .unavailable, .csiUnavailable),      // fence
-        (.validated, .pending, .fenceFailed),
-        (.fenced, .unavailable, .taintFailed),
-        (.tainted, .unavailable, .attachmentDeleteFailed),
+    /// Phase, how many successful steps lead to the failing one, the cause, the abort reason.
+    static let exhausted: [(Podguard_V1_FencePhase, Int, TransientCause, Podguard_V1_AbortReason)] = [
+        (.requested, 1, .unavailable, .csiUnavailable),      // validate
+        (.requested, 1, .pending, .validationError),
+        (.validated, 2, .unavailable, .csiUnavailable),      // fence
+        (.validated, 2, .pending, .fenceFailed),
+        (.fenced, 3, .unavailable, .taintFailed),
+        (.eventRecorded, 3, .unavailable, .podDeleteFailed),   // the intent is recorded first, then the delete
     ]
 
     @Test("the abort reason when retries are used up depends on the step and the cause", arguments: exhausted)
-    func exhaustedReason(_ phase: Podguard_V1_FencePhase, _ cause: TransientCause, _ reason: Podguard_V1_AbortReason) {
+    func exhaustedReason(_ phase: Podguard_V1_FencePhase, _ before: Int, _ cause: TransientCause, _ reason: Podguard_V1_AbortReason) {
         var machine = RemediationStateMachine(phase: phase, plan: .fence, maxRetries: 0)
-        _ = machine.start()
-        _ = machine.stepCompleted(.succeeded(note: ""))
-        guard case .abort(let got, _, true) = machine.stepCompleted(.transient(cause, "x", after: nil)) else {
+        var action = machine.start()
+        var succeeded = 0
+        while succeeded < before {
+            switch action {
+            case .perform: action = machine.stepCompleted(.succeeded(note: "")); succeeded += 1
+            case .record, .recordDeleteIntent: action = machine.persisted()
+            default: Issue.record("unexpected \(action)"); return
+            }
+        }
+        if case .recordDeleteIntent = action { action = machine.persisted() }
+        guard case .perform = action, case .abort(let got, _, true) = machine.stepCompleted(.transient(cause, "x", after: nil)) else {
             Issue.record("expected an abort")
             return
         }
@@ -154,8 +218,10 @@ struct RemediationStateMachineTests {
 
     @Test("an Event that cannot be written never blocks the remediation")
     func eventFailure() {
-        var machine = RemediationStateMachine(phase: .attachmentsDeleted, plan: .fence)
+        var machine = RemediationStateMachine(phase: .tainted, plan: .fence)
         _ = machine.start()
+        _ = machine.stepCompleted(.succeeded(note: ""))
+        _ = machine.stepCompleted(.succeeded(note: ""))
         #expect(machine.stepCompleted(.succeeded(note: "")) == .perform(.recordEvent))
         #expect(machine.stepCompleted(.transient(.unavailable, "429", after: nil)) == .record(.eventRecorded))
     }

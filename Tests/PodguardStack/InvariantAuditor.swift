@@ -360,8 +360,7 @@ public final class InvariantAuditor: Sendable {
         }
 
         // 3. At most one remediation executed per pod uid, phases in order and each once, none left hanging.
-        let order: [Podguard_V1_FencePhase] = [.requested, .validated, .fenced, .tainted, .attachmentsDeleted, .eventRecorded, .podDeleted]
-        func rank(_ phase: Podguard_V1_FencePhase) -> Int { phase == .aborted ? 100 : (order.firstIndex(of: phase) ?? -1) }
+        func rank(_ phase: Podguard_V1_FencePhase) -> Int { phase.progress }
         for (uid, revisions) in snapshot.fenceRevisions {
             let deleted = Set(revisions.filter { $0.phase == .podDeleted }.map(\.fenceID))
             if deleted.count > 1 { problems.append("invariant 3: pod \(uid) remediated \(deleted.count) times: \(deleted.sorted())") }

@@ -140,7 +140,7 @@ struct FenceRequestHandler: Sendable {
                 currentStep = step
                 stepStarted = ContinuousClock.now
                 logger.debug("performing step", metadata: ["step": "\(step)"])
-                let outcome = await executor.perform(step, scope: machine.safetyScope, tracked: &tracked, scratch: &scratch)
+                let outcome = await executor.perform(step, tracked: &tracked, scratch: &scratch)
                 if case .succeeded(let stepNote) = outcome { note = stepNote }
                 if case .podGone(let stepNote) = outcome { note = stepNote }
                 action = machine.stepCompleted(outcome)

@@ -19,13 +19,19 @@ struct RemediationExecutor: Sendable {
         var liveNode: LiveNode?
     }
 
-    func perform(_ step: RemediationStep, scope: SafetyCheck.Scope, tracked: inout TrackedRecord,
-                 scratch: inout Scratch) async -> StepOutcome {
+    func perform(_ step: RemediationStep, tracked: inout TrackedRecord, scratch: inout Scratch) async -> StepOutcome {
         let request = tracked.record.request
         switch step {
-        case .checkSafety: return await checkSafety(request, scope: scope, scratch: &scratch)
+        case .checkSafety: return await checkSafety(request, scratch: &scratch)
         case .validate: return await validate(request, liveNode: scratch.liveNode)
         case .fence: return await fence(request, liveNode: scratch.liveNode, tracked: &tracked)
+        case .confirmFenced:
+            let outcome = await fence(request, liveNode: scratch.liveNode, tracked: &tracked)
+            if case .failed(_, let message) = outcome {
+                logger.error("the pod is deleted but a volume could not be unpublished from its node again; node-cleanup unpublishes it node-side",
+                             metadata: ["pod": "\(request.pod.namespace)/\(request.pod.name)", "node": "\(request.nodeName)", "error": "\(message)"])
+            }
+            return outcome
         case .taint: return await taint(request, liveNode: scratch.liveNode, tracked: &tracked)
         case .deleteAttachments: return await deleteAttachments(request, tracked: &tracked)
         case .recordEvent:
@@ -38,12 +44,12 @@ struct RemediationExecutor: Sendable {
 
     // MARK: Steps
 
-    private func checkSafety(_ request: Podguard_V1_FenceRequest, scope: SafetyCheck.Scope, scratch: inout Scratch) async -> StepOutcome {
+    private func checkSafety(_ request: Podguard_V1_FenceRequest, scratch: inout Scratch) async -> StepOutcome {
         do {
             let pod = try await kube.livePod(namespace: request.pod.namespace, name: request.pod.name)
-            let node = scope == .full ? try await kube.liveNode(request.nodeName) : nil
+            let node = try await kube.liveNode(request.nodeName)
             scratch.liveNode = node
-            switch SafetyCheck.evaluate(request, pod: pod, node: node, scope: scope, taintKeys: taintKeys) {
+            switch SafetyCheck.evaluate(request, pod: pod, node: node, taintKeys: taintKeys) {
             case .safe(let note): return .succeeded(note: note)
             case .podGone(let message): return .podGone(message)
             case .unsafe(let message): return .failed(.safetyCheckFailed, message)
@@ -91,7 +97,9 @@ struct RemediationExecutor: Sendable {
         var permanent: [String] = []
         var waiting: [(cause: TransientCause, message: String, after: Duration?)] = []
         var calls: [(index: Int, volume: Podguard_V1_FenceVolume, nodeID: String)] = []
-        for index in tracked.record.volumes.indices where !tracked.record.volumes[index].fenced {
+        // Every volume, also those the record shows fenced: the record is no proof, the array's
+        // answer now is (and an unpublish of an unpublished volume is a cheap success).
+        for index in tracked.record.volumes.indices {
             let volume = tracked.record.volumes[index].volume
             guard let nodeID = csiNodeID(volume.driver, request, liveNode) else {
                 permanent.append("\(volume.pvName): csiNodeID is not set")
@@ -115,11 +123,12 @@ struct RemediationExecutor: Sendable {
                 switch failure {
                 case nil, .notFound?:
                     // NOT_FOUND: the array knows no such volume or host mapping, so nothing is left to detach.
+                    let first = !tracked.record.volumes[index].fenced
                     tracked.record.volumes[index].fenced = true
-                    tracked.record.volumes[index].fencedAt = Google_Protobuf_Timestamp(date: Date())
+                    if first { tracked.record.volumes[index].fencedAt = Google_Protobuf_Timestamp(date: Date()) }
                     tracked.record.volumes[index].clearLastError()
-                    // Recorded at once, so a crash before the other volumes answer does not unpublish this one again.
-                    if recordFailure == nil {
+                    // The first success of each volume is recorded at once (when it was cut off).
+                    if first, recordFailure == nil {
                         do { try await tracked.write() } catch { recordFailure = error }
                     }
                 case .pending(let message, let after)?:

@@ -3,22 +3,24 @@ import Contracts
 /// The remediation of one pod as an explicit state machine, swift-nio style: the machine decides,
 /// the executor acts and reports back. Pure: no I/O, no clock.
 ///
-/// The FenceRecord's phase is the durable part of the state. A machine is made from the record at
-/// every delivery of the request and resumes after the last completed phase; a step's effect is
-/// recorded (compare-and-set) before the next step starts, so no completed step runs again.
+/// The FenceRecord's phase is the durable part of the state, but it is never trusted as proof: every
+/// delivery starts with live checks (the pod not Ready and the trigger holding, the array's
+/// validation, the volumes unpublished again) and only then skips the effectful steps the record
+/// says are done. A forged or stale record can therefore spare a write, never a check. A step's
+/// effect is recorded (compare-and-set) before the next step starts.
 ///
 /// ```
-/// idle ─start─▶ running(checkSafety) ─ok─▶ running(step) ─ok─▶ recording(phase) ─persisted─▶ running(next step) …
-///                      │                     │  transient (retries left)            recording(POD_DELETED) ─persisted─▶ finished (complete)
-///                      │                     └─────────────▶ suspended (retry: nak with delay)
-///                      └── pod gone / unsafe / failed / retries used up ─▶ finished (abort)
-/// running(deletePod) is preceded by recordingDeleteIntent once, so a pod found gone afterwards
-/// counts as deleted by this remediation instead of replaced.
+/// idle ─start─▶ running(checkSafety) ─ok─▶ running(validate) ─ok─▶ running(fence) ─ok─▶ [taint] ─▶ [recordEvent]
+///   ─▶ recordingDeleteIntent ─▶ running(deletePod) ─▶ running(deleteAttachments) ─▶ running(confirmFenced)
+///   ─▶ recording(POD_DELETED) ─persisted─▶ finished (complete)
+/// a step whose phase is not yet recorded is followed by recording(phase) ─persisted─▶ the next step;
+/// transient (retries left) ─▶ suspended (retry: nak with delay);
+/// pod gone before this remediation deleted it / unsafe / failed / retries used up ─▶ finished (abort)
 /// ```
-/// Plans: `fence` (podmon's controllerCleanupPod) is validate → fence → taint → delete
-/// VolumeAttachments → Event → force delete; `crashLoopDelete` is Event → delete with the normal
-/// grace period. A dry run performs only the read-only steps (safety check, validation) and ends
-/// ABORTED/DRY_RUN with what it would have done.
+/// Plans: `fence` is validate → fence → taint → Event → force delete → delete VolumeAttachments →
+/// unpublish again; `crashLoopDelete` is Event → delete with the normal grace period. A dry run
+/// performs only the read-only steps (safety check, validation) and ends ABORTED/DRY_RUN with what
+/// it would have done.
 public struct RemediationStateMachine: Sendable, Hashable {
     public enum Plan: Sendable, Hashable {
         case fence
@@ -29,7 +31,8 @@ public struct RemediationStateMachine: Sendable, Hashable {
         /// Made from the record; nothing started in this delivery.
         case idle
         case running(RemediationStep)
-        case recording(Podguard_V1_FencePhase)
+        /// Writing the phase `step` completed; then the step after it.
+        case recording(Podguard_V1_FencePhase, after: RemediationStep)
         case recordingDeleteIntent
         /// Waiting for redelivery after a transient failure.
         case suspended
@@ -69,12 +72,6 @@ public struct RemediationStateMachine: Sendable, Hashable {
 
     public var isTerminalPhase: Bool { phase == .podDeleted || phase == .aborted }
 
-    /// What the safety check covers now: the whole invariant until the node is fenced; afterwards
-    /// only the pod's identity (stopping half-way would leave a fenced pod undeleted).
-    public var safetyScope: SafetyCheck.Scope {
-        plan == .fence && phase.rawValue >= Podguard_V1_FencePhase.fenced.rawValue ? .identity : .full
-    }
-
     // MARK: Inputs
 
     public mutating func start() -> RemediationAction {
@@ -93,18 +90,24 @@ public struct RemediationStateMachine: Sendable, Hashable {
         case .succeeded(let note):
             return succeeded(step, note: note)
         case .podGone(let message):
-            if deleteIssued {
-                state = .recording(.podDeleted)
-                return .record(.podDeleted)
-            }
-            return abort(.podReplaced, message, recordEvent: false)
+            // Gone after this remediation issued the delete: the pod left by that delete, so the
+            // steps after it follow. Gone before: someone else deleted or replaced it.
+            guard deleteIssued else { return abort(.podReplaced, message, recordEvent: false) }
+            return next(after: .deletePod)
         case .failed(let reason, let message):
+            if deleteIssued, step.followsTheDelete {
+                // The pod is gone: an ABORTED record would hide it from node-cleanup, whose taint
+                // must wait for it. Go on to POD_DELETED; the executor logged and alerted the failure.
+                return next(after: step)
+            }
             return abort(dryRun ? .dryRun : reason, dryRun ? "would abort (\(Self.name(reason))): \(message)" : message,
                          recordEvent: !dryRun)
         case .transient(let cause, let message, let hint):
             // An Event never blocks a remediation (podmon logs a failed Event and goes on).
             if step == .recordEvent { return succeeded(step, note: "event not recorded: \(message)") }
-            guard retries < maxRetries else {
+            // After the delete, the remaining steps are retried for as long as it takes: the
+            // remediation must reach POD_DELETED for node-cleanup to clean the node.
+            guard retries < maxRetries || (deleteIssued && step.followsTheDelete) else {
                 let reason = Self.reasonWhenRetriesUsedUp(step, cause)
                 return abort(dryRun ? .dryRun : reason, "gave up after \(retries) retries: \(message)", recordEvent: !dryRun)
             }
@@ -117,13 +120,13 @@ public struct RemediationStateMachine: Sendable, Hashable {
     /// The write asked for by `.record` or `.recordDeleteIntent` succeeded.
     public mutating func persisted() -> RemediationAction {
         switch state {
-        case .recording(let recorded):
+        case .recording(let recorded, let step):
             phase = recorded
             if recorded == .podDeleted {
                 state = .finished
                 return .complete
             }
-            return next()
+            return next(after: step)
         case .recordingDeleteIntent:
             deleteIssued = true
             state = .running(.deletePod)
@@ -142,34 +145,53 @@ public struct RemediationStateMachine: Sendable, Hashable {
                 state = .running(.validate)
                 return .perform(.validate)
             }
-            let would = plan == .fence ? "checks passed; would fence, taint, delete VolumeAttachments and force-delete the pod"
+            let would = plan == .fence ? "checks passed; would fence, taint, force-delete the pod and delete its VolumeAttachments"
                                        : "checks passed; would delete the pod (normal grace period)"
             return abort(.dryRun, note.isEmpty ? would : "\(would) (\(note))", recordEvent: false)
         }
-        guard let completed = step.completedPhase else { return next() }
-        state = .recording(completed)
-        return .record(completed)
+        if let completed = phaseCompleted(by: step), completed.progress > phase.progress {
+            state = .recording(completed, after: step)
+            return .record(completed)
+        }
+        return next(after: step)
     }
 
-    /// The step after the last completed phase.
-    private mutating func next() -> RemediationAction {
-        let step: RemediationStep
-        switch (plan, phase) {
-        case (_, .eventRecorded):
-            guard deleteIssued else {
+    /// The phase a step completes in this plan: a CrashLoopBackOff delete ends with the delete.
+    private func phaseCompleted(by step: RemediationStep) -> Podguard_V1_FencePhase? {
+        plan == .crashLoopDelete && step == .deletePod ? .podDeleted : step.completedPhase
+    }
+
+    /// The step after `step` in this delivery: the live checks always; an effectful step only if
+    /// its phase is not recorded yet; the delete once its intent is recorded.
+    private mutating func next(after step: RemediationStep) -> RemediationAction {
+        let following: RemediationStep
+        switch (plan, step) {
+        case (.fence, .checkSafety): following = .validate
+        case (.fence, .validate): following = .fence
+        case (.fence, .fence), (.fence, .taint), (.crashLoopDelete, .checkSafety), (_, .recordEvent):
+            if plan == .fence, phase.progress < Podguard_V1_FencePhase.tainted.progress {
+                following = .taint
+            } else if phase.progress < Podguard_V1_FencePhase.eventRecorded.progress {
+                following = .recordEvent
+            } else if !deleteIssued {
                 state = .recordingDeleteIntent
                 return .recordDeleteIntent
+            } else {
+                following = .deletePod
             }
-            step = .deletePod
-        case (.crashLoopDelete, _): step = .recordEvent
-        case (.fence, .validated): step = .fence
-        case (.fence, .fenced): step = .taint
-        case (.fence, .tainted): step = .deleteAttachments
-        case (.fence, .attachmentsDeleted): step = .recordEvent
-        case (.fence, _): step = .validate
+        case (.fence, .deletePod):
+            // Also when ATTACHMENTS_DELETED is recorded: an attachment re-created since is deleted too.
+            following = .deleteAttachments
+        case (.fence, .deleteAttachments): following = .confirmFenced
+        case (.crashLoopDelete, .deletePod), (_, .confirmFenced):
+            // Reached only when POD_DELETED was already recorded (a record is terminal then).
+            state = .recording(.podDeleted, after: step)
+            return .record(.podDeleted)
+        case (.crashLoopDelete, _):
+            preconditionFailure("step \(step) is not part of a CrashLoopBackOff delete")
         }
-        state = .running(step)
-        return .perform(step)
+        state = .running(following)
+        return .perform(following)
     }
 
     private mutating func abort(_ reason: Podguard_V1_AbortReason, _ message: String, recordEvent: Bool) -> RemediationAction {
@@ -187,6 +209,8 @@ public struct RemediationStateMachine: Sendable, Hashable {
         case (.taint, _): .taintFailed
         case (.deleteAttachments, _): .attachmentDeleteFailed
         case (.deletePod, _), (.recordEvent, _): .podDeleteFailed
+        case (.confirmFenced, .unavailable): .csiUnavailable
+        case (.confirmFenced, .pending): .fenceFailed
         }
     }
 

@@ -1,16 +1,10 @@
 import Contracts
 import Policy
 
-/// fencing's own re-check of safety invariant 1 against the live objects, before it acts: decision
-/// only asks, so a stale or wrong request must not delete a pod. Pure.
+/// fencing's own re-check of safety invariant 1 against the live objects, at the start of every
+/// delivery of a request, whatever phase its record shows: decision only asks, and a record on the
+/// bus is no proof, so a stale, wrong or forged request or record must not delete a pod. Pure.
 public enum SafetyCheck {
-    public enum Scope: Sendable, Hashable {
-        /// Before fencing: the pod is the one requested, not Ready, and the trigger still holds.
-        case full
-        /// Once the node is fenced: only that the pod is still the one requested.
-        case identity
-    }
-
     public enum Verdict: Sendable, Hashable {
         case safe(String)
         /// The pod is gone or its name belongs to another uid or node.
@@ -19,7 +13,7 @@ public enum SafetyCheck {
         case unsafe(String)
     }
 
-    public static func evaluate(_ request: Podguard_V1_FenceRequest, pod: LivePod?, node: LiveNode?, scope: Scope,
+    public static func evaluate(_ request: Podguard_V1_FenceRequest, pod: LivePod?, node: LiveNode?,
                                 taintKeys: TaintKeys) -> Verdict {
         let name = "\(request.pod.namespace)/\(request.pod.name)"
         guard let pod else { return .podGone("pod \(name) no longer exists") }
@@ -27,7 +21,6 @@ public enum SafetyCheck {
         guard pod.nodeName == request.nodeName else {
             return .podGone("pod \(name) is now on node '\(pod.nodeName)', not \(request.nodeName)")
         }
-        if scope == .identity { return .safe("pod \(name) is still uid \(pod.uid) on \(pod.nodeName)") }
         if pod.ready { return .unsafe("pod \(name) is Ready again") }
         if let node, !request.nodeUid.isEmpty, !node.uid.isEmpty, node.uid != request.nodeUid {
             return .unsafe("node \(request.nodeName) was re-registered (uid \(node.uid), not \(request.nodeUid))")

@@ -114,6 +114,11 @@ public nonisolated enum Podguard_V1_FencePhase: SwiftProtobuf.Enum, Swift.CaseIt
   case unspecified // = 0
 
   /// The record exists: decision claimed the pod uid and asked for remediation; nothing was done yet.
+  /// A phase below says which effects were done; it is never taken as proof: every delivery checks
+  /// again, live, that the pod is not Ready, the trigger holds, the array allows fencing, and
+  /// unpublishes every volume again before it deletes the pod. The order of a remediation is
+  /// REQUESTED, VALIDATED, FENCED, TAINTED, EVENT_RECORDED, (pod_delete_issued_at, the delete),
+  /// ATTACHMENTS_DELETED, POD_DELETED: the numbers below keep their first order.
   case requested // = 1
 
   /// ValidateHostConnectivity allowed fencing: the array says not connected (or the node is
@@ -126,18 +131,23 @@ public nonisolated enum Podguard_V1_FencePhase: SwiftProtobuf.Enum, Swift.CaseIt
   /// The podguard taint(s) are on the node.
   case tainted // = 4
 
-  /// The pod's VolumeAttachments to the node are deleted (or were already gone).
+  /// The pod is deleted and, after it (so that the attach/detach controller does not re-create
+  /// them for a pod still bound to the node), its VolumeAttachments to the node are deleted (or
+  /// were already gone). Follows EVENT_RECORDED.
   case attachmentsDeleted // = 5
 
   /// The Kubernetes Event "podmon cleaning pod [<uid> <node>] with force delete" was recorded
   /// (its failure is logged and does not block the next step).
   case eventRecorded // = 6
 
-  /// The pod was deleted (grace 0, UID precondition; normal grace for CrashLoopBackOff). Terminal.
+  /// The pod was deleted (grace 0, UID precondition; normal grace for CrashLoopBackOff), its
+  /// VolumeAttachments deleted and every volume unpublished from the node once more (undoing a
+  /// publication made between the fence and the delete). Terminal.
   case podDeleted // = 7
 
   /// Remediation stopped; see abort_reason. Terminal: a new attempt for the same pod uid needs a new
-  /// decision, which replaces an ABORTED record (compare-and-set) but never a live one.
+  /// decision, which replaces an ABORTED record (compare-and-set) but never a live one. Never
+  /// recorded once the pod delete was issued: the steps after it are retried until they succeed.
   case aborted // = 8
   case UNRECOGNIZED(Int)
 

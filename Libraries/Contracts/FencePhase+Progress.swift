@@ -1,0 +1,19 @@
+/// Where a phase comes in a remediation (`proto/podguard/v1/fence.proto`), for "at least this far"
+/// comparisons. The wire numbers keep their first order; since fencing deletes the pod before its
+/// VolumeAttachments, ATTACHMENTS_DELETED (5) follows EVENT_RECORDED (6).
+extension Podguard_V1_FencePhase {
+    public var progress: Int {
+        switch self {
+        case .unspecified: 0
+        case .requested: 1
+        case .validated: 2
+        case .fenced: 3
+        case .tainted: 4
+        case .eventRecorded: 5
+        case .attachmentsDeleted: 6
+        case .podDeleted: 7
+        case .aborted: 8
+        case .UNRECOGNIZED: 9
+        }
+    }
+}
