@@ -585,13 +585,13 @@ let package = Package(
 
         // MARK: fencing
 
-        /// fencing: pulls FenceRequests and NodeTaintRequests from the work queue and carries them
-        /// out (validate, fence through the adapters, taint, VolumeAttachments, Event, pod delete),
-        /// every phase a compare-and-set on the pod's FenceRecord.
+        /// fencing: pulls FenceRequests and NodeTaintRequests from the work queue, re-checks them
+        /// live and carries them out (validate, fence through the adapters, taint, Event, pod delete,
+        /// VolumeAttachments, unpublish again), every phase a compare-and-set on the pod's FenceRecord.
         .target(
             name: "FencingService",
             dependencies: [
-                "Bus", "BusService", "Contracts", "FamilyCatalog", "Kube", "Policy", "ServiceKit",
+                "ArrayFamily", "Bus", "BusService", "Contracts", "FamilyCatalog", "Kube", "Policy", "ServiceKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import ArrayFamily
 import Bus
+import BusService
 import Contracts
 import CSISimulator
 import FencingService
@@ -361,38 +362,87 @@ struct FencingServiceTests {
         }
     }
 
-    @Test("NodeTaintRequest: add and remove keep another writer's taint; a request for another node uid is ignored")
+    @Test("NodeTaintRequest: re-checked against the driver pod and the prober's verdict; add and remove keep another writer's taint; forged ones refused")
     func taintRequests() async throws {
         try await FencingBed.with { bed in
             try await bed.startFencing(FencingBed.settings("fencing-a"))
             let node = try await bed.makeNode(unreachable: false, taints: [Kube.Taint(key: "example.com/other", effect: "NoSchedule")])
             let name = node.metadata.name!
-            func send(_ action: Podguard_V1_NodeTaintRequest.Action, uid: String? = nil) async throws -> String {
+            let offline = "offline.vxflexos.storage.dell.com"
+            let podguard = "vxflexos.podmon.storage.dell.com"
+            func send(_ action: Podguard_V1_NodeTaintRequest.Action, _ key: String, uid: String? = nil,
+                      reason: Podguard_V1_FenceReason = .driverPodOffline) async throws -> String {
                 var request = Podguard_V1_NodeTaintRequest()
                 request.requestID = UUID().uuidString.lowercased()
                 request.nodeName = name
                 request.nodeUid = uid ?? node.metadata.uid!
-                request.taint.key = "offline.vxflexos.storage.dell.com"
+                request.taint.key = key
                 request.taint.effect = .noSchedule
                 request.action = action
-                request.reason = .driverPodOffline
+                request.reason = reason
                 try await bed.jetStream.publish(request, to: PodguardSubjects.standard.taintRequest(name), messageID: request.requestID)
                 return request.requestID
             }
             func keys() async throws -> [String] { try await bed.node(name).taints.map(\.key) }
+            func alert(_ id: String, _ reason: String) async throws {
+                try await eventually("\(reason) for \(id)") { bed.alerts.withLock { $0.contains { $0.alertID == "taint.\(id)" && $0.reason == reason } } }
+            }
 
-            _ = try await send(.add)
-            try await eventually("taint added") { try await keys().contains("offline.vxflexos.storage.dell.com") }
+            // The driver's node pod on the node, not Ready, as the watcher mirrors it.
+            var driverPod = Pod(name: "vxflexos-node-\(name)", namespace: bed.namespace)
+            driverPod.spec = PodSpec(containers: [Container(name: "driver", image: "registry.invalid/csi-vxflexos:1")], nodeName: name)
+            driverPod = try await bed.kube.create(driverPod)
+            var state = Podguard_V1_NodeState()
+            state.name = name
+            state.uid = node.metadata.uid!
+            var mirrored = Podguard_V1_DriverPodState()
+            mirrored.driver = "csi-vxflexos.dellemc.com"
+            mirrored.family = .powerflex
+            mirrored.namespace = bed.namespace
+            mirrored.name = driverPod.metadata.name!
+            mirrored.uid = driverPod.metadata.uid!
+            state.driverPods = [mirrored]
+            let nodes = try await bed.jetStream.keyValue(BusTopology.standard.nodesBucket)
+            _ = try await nodes.put(PodguardKeys.node(name), message: state)
+
+            try await alert(try await send(.add, offline), "TaintAdded")
+            #expect(try await keys().contains(offline))
             #expect(try await keys().contains("example.com/other"))
-            try await eventually("TaintAdded alert") { bed.alerts.withLock { $0.contains { $0.reason == "TaintAdded" } } }
 
-            let ignored = try await send(.remove, uid: "another-uid")
-            try await eventually("ignored") { bed.alerts.withLock { $0.contains { $0.alertID == "taint.\(ignored)" } } }
-            #expect(try await keys().contains("offline.vxflexos.storage.dell.com"))
+            // Forged: the podguard taint without a LOST verdict, and its removal by request.
+            let forged = try await send(.add, podguard, reason: .arrayConnectivityLoss)
+            try await alert(forged, "TaintRequestRefused")
+            #expect(try await !keys().contains(podguard))
+            // With the prober's current LOST verdict for the node, the same request is carried out.
+            var verdict = Podguard_V1_ArrayConnectivity()
+            verdict.header.producedAt = .init(date: Date())
+            verdict.nodeName = name
+            verdict.nodeUid = node.metadata.uid!
+            verdict.family = .powerflex
+            verdict.verdict = .lost
+            let connectivity = try await bed.jetStream.keyValue(BusTopology.standard.connectivityBucket)
+            _ = try await connectivity.put(PodguardKeys.connectivity(family: .powerflex, node: name), message: verdict)
+            try await alert(try await send(.add, podguard, reason: .arrayConnectivityLoss), "TaintAdded")
+            #expect(try await keys().contains(podguard))
+            try await alert(try await send(.remove, podguard, reason: .arrayConnectivityLoss), "TaintRequestRefused")
+            #expect(try await keys().contains(podguard))
 
-            _ = try await send(.remove)
-            try await eventually("taint removed") { try await !keys().contains("offline.vxflexos.storage.dell.com") }
+            let ignored = try await send(.remove, offline, uid: "another-uid")
+            try await alert(ignored, "TaintRequestIgnored")
+            #expect(try await keys().contains(offline))
+
+            // The driver pod is Ready again: the offline taint goes, and a forged re-add is refused.
+            try await bed.kube.update(Pod.self, name: driverPod.metadata.name!, namespace: bed.namespace, subresource: "status") { pod in
+                var status = pod.status ?? PodStatus()
+                status.phase = "Running"
+                status.conditions = [PodCondition(type: "Ready", status: "True")]
+                pod.status = status
+            }
+            try await alert(try await send(.remove, offline), "TaintRemoved")
+            #expect(try await !keys().contains(offline))
             #expect(try await keys().contains("example.com/other"))
+            try await alert(try await send(.add, offline), "TaintRequestRefused")
+            #expect(try await !keys().contains(offline))
             try? await bed.kube.delete(Node.self, name: name)
         }
     }

@@ -62,6 +62,8 @@ public struct FencingService: Service {
         }
         let fences = try await js.keyValue(topology.fencesBucket)
         let pods = try await js.keyValue(topology.podsBucket)
+        let nodes = try await js.keyValue(topology.nodesBucket)
+        let connectivity = try await js.keyValue(topology.connectivityBucket)
         let fenceConsumer = try await js.pullConsumer(stream: fenceSpec.stream, durableName: fenceSpec.durableName,
                                                       filterSubject: fenceSpec.filterSubject)
         let taintConsumer = try await js.pullConsumer(stream: taintSpec.stream, durableName: taintSpec.durableName,
@@ -75,7 +77,7 @@ public struct FencingService: Service {
         let executor = RemediationExecutor(adapters: adapters, kube: fencingKube, taintKeys: taintKeys, logger: logger)
         let fenceHandler = FenceRequestHandler(fences: fences, jetStream: js, subjects: topology.subjects, executor: executor,
                                                messages: messages, settings: settings, metrics: metrics, logger: logger)
-        let taintHandler = TaintRequestHandler(kube: fencingKube, jetStream: js, subjects: topology.subjects, messages: messages,
+        let taintHandler = TaintRequestHandler(kube: fencingKube, nodes: nodes, connectivity: connectivity, taintKeys: taintKeys, jetStream: js, subjects: topology.subjects, messages: messages,
                                                settings: settings, metrics: metrics, logger: logger)
         let inFlight = InFlightCount(metrics: metrics)
         let replacements = ReplacementObserver(fences: fences, pods: pods, messages: messages, metrics: metrics,

@@ -1,14 +1,21 @@
+import ArrayFamily
 import Bus
 import Contracts
+import FamilyCatalog
 import Foundation
 import Logging
+import Policy
 
-/// Works on one delivered NodeTaintRequest: adds or removes the taint (idempotent; a concurrent
-/// writer's taint is never lost), ignores a request for a node that is gone or was re-registered
-/// with another uid, alerts, and acknowledges. A transient Kubernetes failure hands the request
-/// back with a delay, up to `fencing.maxRetries` deliveries.
+/// Works on one delivered NodeTaintRequest: re-checks the rule behind it (`TaintRequestCheck`,
+/// against the live node, the driver's node pods and the array-prober's verdict), then adds or
+/// removes the taint (idempotent; a concurrent writer's taint is never lost), ignores a request for
+/// a node that is gone or was re-registered with another uid, alerts, and acknowledges. A transient
+/// failure hands the request back with a delay, up to `fencing.maxRetries` deliveries.
 struct TaintRequestHandler: Sendable {
     let kube: FencingKube
+    let nodes: KeyValueStore
+    let connectivity: KeyValueStore
+    let taintKeys: TaintKeys
     let jetStream: JetStream
     let subjects: PodguardSubjects
     let messages: FencingMessages
@@ -44,6 +51,17 @@ struct TaintRequestHandler: Sendable {
                 return await ignore(request, message, why: "node \(request.nodeName) now has uid \(node.uid), not \(request.nodeUid)",
                                     action: action, logger: logger)
             }
+            let evidence = try await evidence(for: request, nodeUID: node.uid, now: now)
+            switch TaintRequestCheck.evaluate(request, evidence: evidence, taintKeys: taintKeys) {
+            case .refused(let why):
+                logger.warning("taint request refused: the rule behind it does not hold", metadata: ["why": "\(why)"])
+                metrics.taintRequest(action: action, result: "refused")
+                return await alertThenSettle(messages.taintAlert(request, severity: .warning, reason: "TaintRequestRefused",
+                                                                 summary: "taint request for \(request.taint.key) on \(request.nodeName) refused: \(why)",
+                                                                 now: now), message, logger: logger)
+            case .allowed(let why):
+                logger.debug("taint request checked", metadata: ["why": "\(why)"])
+            }
             let changed = request.action == .add ? try await kube.addTaint(request.taint, to: request.nodeName)
                                                  : try await kube.removeTaint(request.taint, from: request.nodeName)
             let verb = request.action == .add ? (changed ? "added to" : "already on") : (changed ? "removed from" : "already absent from")
@@ -66,6 +84,35 @@ struct TaintRequestHandler: Sendable {
                                                       now: now), message, logger: logger)
         }
     }
+
+    /// Reads what `TaintRequestCheck` needs for this request's taint: the driver's node pods named
+    /// in the node's state, each read live (one that no longer exists there proves nothing), or
+    /// the array-prober's current verdicts for the node in the families of the driver.
+    private func evidence(for request: Podguard_V1_NodeTaintRequest, nodeUID: String, now: Date) async throws -> TaintRequestCheck.Evidence {
+        var evidence = TaintRequestCheck.Evidence()
+        switch TaintRequestCheck.kind(of: request.taint.key, taintKeys: taintKeys) {
+        case .driverOffline(let driver):
+            let state = try await nodes.get(PodguardKeys.node(request.nodeName), as: Podguard_V1_NodeState.self)?.value
+            for pod in state?.driverPods ?? [] where pod.driver == driver {
+                guard let live = try await kube.livePod(namespace: pod.namespace, name: pod.name), live.nodeName == request.nodeName,
+                      pod.uid.isEmpty || live.uid == pod.uid else { continue }
+                evidence.driverPodsReady.append(live.ready)
+            }
+        case .podguard(let driver):
+            for family in Self.families where ArrayFamilyCatalog.family(family, driver: driver)?.csiDriverName == driver {
+                guard let verdict = try await connectivity.get(PodguardKeys.connectivity(family: family, node: request.nodeName),
+                                                               as: Podguard_V1_ArrayConnectivity.self)?.value,
+                      verdict.verdict == .lost, ConnectivityFreshness.isCurrent(verdict, at: now),
+                      verdict.nodeUid.isEmpty || verdict.nodeUid == nodeUID else { continue }
+                evidence.lostFamilies.append(family)
+            }
+        case .foreign:
+            break
+        }
+        return evidence
+    }
+
+    private static let families: [Podguard_V1_ArrayFamily] = [.powerflex, .powerstore, .powerscale, .powermax, .unity, .generic]
 
     static func problem(_ request: Podguard_V1_NodeTaintRequest) -> String? {
         if request.requestID.isEmpty { return "request_id is empty" }
