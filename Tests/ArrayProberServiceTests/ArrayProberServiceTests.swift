@@ -6,6 +6,7 @@ import Foundation
 import Harness
 import Logging
 import ServiceKit
+import SwiftProtobuf
 import Testing
 
 @Suite("array-prober against a real nats-server", .serialized)
@@ -131,6 +132,33 @@ struct ArrayProberServiceTests {
 
         bed.adapter.answer("w1", .connectivity(.connected, io: false))
         #expect(try await Self.eventually { try await Self.verdict(bed, "w1")?.verdict == .connected })
+        replica.cancel()
+        _ = await replica.result
+        await connection.close()
+        await bed.admin.close()
+    }
+
+    @Test("a nats-server restart (10 s down, same port and store) is ridden out: the prober keeps running and publishes again")
+    func busRestart() async throws {
+        let bed = try await Self.bed(nodes: ["w1", "w2"])
+        defer { bed.server.stop() }
+        bed.adapter.answer("w1", .connectivity(.disconnected, io: false))
+        let (replica, connection) = try await Self.startReplica(bed, id: "prober-a")
+        #expect(try await Self.eventually { try await Self.verdict(bed, "w1")?.verdict == .lost })
+
+        try await bed.server.restart(downtime: .seconds(10))
+        let back = Date()
+        // Puts and requests timed out while the server was down; the service must not have ended:
+        // it publishes again, and goes on publishing.
+        func publishedAfter(_ date: Date) async throws -> Date? {
+            guard let verdict = try await Self.verdict(bed, "w2") else { return nil }
+            let produced = verdict.header.producedAt.date
+            return produced > date ? produced : nil
+        }
+        #expect(try await Self.eventually { try await publishedAfter(back) != nil })
+        let first = try await publishedAfter(back) ?? back
+        #expect(try await Self.eventually { try await publishedAfter(first) != nil })
+        #expect(try await Self.verdict(bed, "w1")?.verdict == .lost)
         replica.cancel()
         _ = await replica.result
         await connection.close()

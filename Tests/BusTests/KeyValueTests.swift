@@ -1,5 +1,7 @@
 import Bus
+import Contracts
 import Harness
+import Logging
 import Testing
 
 @Suite("KeyValue against a real nats-server", .serialized)
@@ -96,6 +98,61 @@ struct KeyValueTests {
         guard case .entry(let deletion)? = try await iterator.next() else { Issue.record("no live delete"); return }
         #expect(deletion.key == "ns.a")
         #expect(deletion.operation == .delete)
+        await writer.close()
+        await connection.close()
+    }
+
+    @Test("follow mirrors a bucket across a nats-server restart: values, then live puts and deletes again")
+    func followAcrossRestart() async throws {
+        let bed = try await BusTestBed.start()
+        defer { bed.stop() }
+        let connection = try await bed.connect()
+        let writer = try await bed.connect(name: "writer")
+        let configuration = KeyValueConfiguration(bucket: "nodes", storage: .file)
+        let kv = try await connection.jetStream().keyValue(configuration)
+        let kvWriter = try await writer.jetStream().keyValue(configuration)
+        func node(_ name: String) -> Podguard_V1_NodeState {
+            var node = Podguard_V1_NodeState()
+            node.name = name
+            return node
+        }
+        try await kvWriter.put("a", message: node("a"))
+        try await kvWriter.put("b", message: node("b"))
+
+        // Every update in order; the mirror is what they add up to.
+        let updates = LockedArray<(key: String, name: String?)>()
+        func mirror() -> [String: String] {
+            var result: [String: String] = [:]
+            for update in updates.snapshot() { result[update.key] = update.name }
+            return result
+        }
+        var logger = Logger(label: "test.follow")
+        logger.logLevel = .critical
+        let follower = Task {
+            await kv.follow(as: Podguard_V1_NodeState.self, logger: logger, restartAfter: .milliseconds(200)) { update in
+                switch update {
+                case .put(let key, let value, _): _ = updates.append((key, value.name))
+                case .deleted(let key): _ = updates.append((key, nil))
+                case .caughtUp: break
+                }
+            }
+        }
+        func mirrored(_ expected: [String: String]) async throws -> Bool {
+            for _ in 0..<200 {
+                if mirror() == expected { return true }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return false
+        }
+        #expect(try await mirrored(["a": "a", "b": "b"]))
+
+        try await bed.server.restart(downtime: .seconds(2))
+        try await writer.flush()
+        try await kvWriter.delete("b")
+        try await kvWriter.put("c", message: node("c"))
+        #expect(try await mirrored(["a": "a", "c": "c"]), "\(mirror())")
+        follower.cancel()
+        _ = await follower.value
         await writer.close()
         await connection.close()
     }

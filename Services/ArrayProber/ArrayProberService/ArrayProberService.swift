@@ -47,27 +47,36 @@ public struct ArrayProberService: Service {
         let acquiredAt = Date()
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await Self.follow(pods, as: Podguard_V1_PodState.self) { state.setPod($0, $1) } caughtUp: { state.caughtUp("pods") } }
-            group.addTask { try await Self.follow(nodes, as: Podguard_V1_NodeState.self) { state.setNode(SubjectToken.decode($0) ?? $0, $1) } caughtUp: { state.caughtUp("nodes") } }
+            group.addTask { await Self.follow(pods, as: Podguard_V1_PodState.self, logger: logger) { state.setPod($0, $1) } caughtUp: { state.caughtUp("pods") } }
+            group.addTask { await Self.follow(nodes, as: Podguard_V1_NodeState.self, logger: logger) { state.setNode(SubjectToken.decode($0) ?? $0, $1) } caughtUp: { state.caughtUp("nodes") } }
 
             var trackers: [String: ConnectivityTracker] = [:]
             var cycle: UInt64 = 0
             let cycles = Counter(label: "podguard_prober_cycles_total")
             let probes = Counter(label: "podguard_prober_probes_total")
+            let cycleFailures = Counter(label: "podguard_prober_cycles_skipped_total")
             do {
                 while !Task.isShuttingDownGracefully {
                     let started = ContinuousClock.now
-                    try await renewLease(members, acquiredAt: acquiredAt, cycle: cycle, probed: trackers.count)
-                    if state.isCaughtUp(["pods", "nodes"]) {
-                        cycle += 1
-                        let live = try await liveReplicas(members)
-                        let (probed, published) = try await runCycle(cycle, live: live, state: state, trackers: &trackers,
-                                                                     connectivity: connectivity)
-                        probes.increment(by: probed)
-                        cycles.increment()
-                        readiness.set(Self.readinessComponent, ready: true)
-                        logger.debug("probe cycle done", metadata: ["cycle": "\(cycle)", "probed": "\(probed)", "published": "\(published)",
-                                                                    "replicas": "\(live.count)"])
+                    // A bus outage (a nats-server restart, a put or a request timing out) is weather:
+                    // this cycle is skipped, the next one tries again; the service never exits for it.
+                    do {
+                        try await renewLease(members, acquiredAt: acquiredAt, cycle: cycle, probed: trackers.count)
+                        if state.isCaughtUp(["pods", "nodes"]) {
+                            cycle += 1
+                            let live = try await liveReplicas(members)
+                            let (probed, published) = try await runCycle(cycle, live: live, state: state, trackers: &trackers,
+                                                                         connectivity: connectivity)
+                            probes.increment(by: probed)
+                            cycles.increment()
+                            readiness.set(Self.readinessComponent, ready: true)
+                            logger.debug("probe cycle done", metadata: ["cycle": "\(cycle)", "probed": "\(probed)", "published": "\(published)",
+                                                                        "replicas": "\(live.count)"])
+                        }
+                    } catch let error where !(error is CancellationError) {
+                        cycleFailures.increment()
+                        readiness.set(Self.readinessComponent, ready: false, reason: "bus unavailable: \(error)")
+                        logger.warning("probe cycle skipped: the bus did not answer; trying again next cycle", metadata: ["error": "\(error)"])
                     }
                     let elapsed = ContinuousClock.now - started
                     if elapsed < settings.pollInterval {
@@ -185,10 +194,10 @@ public struct ArrayProberService: Service {
     }
 
     static func follow<Value: SwiftProtobuf.Message & Sendable>(
-        _ store: KeyValueStore, as type: Value.Type, apply: @escaping @Sendable (String, Value?) -> Void,
+        _ store: KeyValueStore, as type: Value.Type, logger: Logger, apply: @escaping @Sendable (String, Value?) -> Void,
         caughtUp: @escaping @Sendable () -> Void
-    ) async throws {
-        for try await update in try await store.watch(as: Value.self) {
+    ) async {
+        await store.follow(as: Value.self, logger: logger) { update in
             switch update {
             case .caughtUp: caughtUp()
             case .put(let key, let value, _): apply(key, value)

@@ -56,10 +56,10 @@ public struct DecisionService: Service {
 
         let (inputs, sink) = AsyncStream<Input>.makeStream()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await Self.mirror(pods, as: Podguard_V1_PodState.self, into: sink, logger: logger) { .pod(key: $0, $1) } }
-            group.addTask { try await Self.mirror(nodes, as: Podguard_V1_NodeState.self, into: sink, logger: logger) { .node(name: SubjectToken.decode($0) ?? $0, $1) } }
-            group.addTask { try await Self.mirror(connectivity, as: Podguard_V1_ArrayConnectivity.self, into: sink, logger: logger) { .connectivity(key: $0, $1) } }
-            group.addTask { try await Self.mirror(fences, as: Podguard_V1_FenceRecord.self, into: sink, logger: logger) { .fence(podUID: SubjectToken.decode($0) ?? $0, $1) } }
+            group.addTask { await Self.mirror(pods, as: Podguard_V1_PodState.self, into: sink, logger: logger) { .pod(key: $0, $1) } }
+            group.addTask { await Self.mirror(nodes, as: Podguard_V1_NodeState.self, into: sink, logger: logger) { .node(name: SubjectToken.decode($0) ?? $0, $1) } }
+            group.addTask { await Self.mirror(connectivity, as: Podguard_V1_ArrayConnectivity.self, into: sink, logger: logger) { .connectivity(key: $0, $1) } }
+            group.addTask { await Self.mirror(fences, as: Podguard_V1_FenceRecord.self, into: sink, logger: logger) { .fence(podUID: SubjectToken.decode($0) ?? $0, $1) } }
             group.addTask { [reevaluateEvery] in
                 while !Task.isCancelled {
                     try await Task.sleep(for: reevaluateEvery)
@@ -97,13 +97,14 @@ public struct DecisionService: Service {
         }
     }
 
-    /// Forwards a bucket's values (then `.caughtUp`, then live changes) as typed changes. A value
-    /// that does not decode is counted and logged by the bus library and treated as absent.
+    /// Forwards a bucket's values (then `.caughtUp`, then live changes) as typed changes, across
+    /// bus outages (`KeyValueStore.follow`). A value that does not decode is counted and logged by
+    /// the bus library and treated as absent.
     static func mirror<Value: SwiftProtobuf.Message & Sendable>(
         _ store: KeyValueStore, as type: Value.Type, into sink: AsyncStream<Input>.Continuation, logger: Logger,
         change: @escaping @Sendable (String, Value?) -> ClusterMirror.Change
-    ) async throws {
-        for try await update in try await store.watch(as: Value.self) {
+    ) async {
+        await store.follow(as: Value.self, logger: logger) { update in
             switch update {
             case .caughtUp: sink.yield(.caughtUp(bucket: store.bucket))
             case .put(let key, let value, _): sink.yield(.change(change(key, value)))

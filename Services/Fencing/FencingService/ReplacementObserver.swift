@@ -88,25 +88,17 @@ struct ReplacementObserver: Sendable {
         throw ReplacementError.tooManyConflicts(key: match.fenceKey)
     }
 
-    /// Forwards a bucket's values and changes; a watch that fails is started again (it delivers
-    /// every value again, which the tracker absorbs).
+    /// Forwards a bucket's values and changes, across bus outages (`KeyValueStore.follow`).
     private func follow<Value: SwiftProtobuf.Message & Sendable>(
         _ store: KeyValueStore, as type: Value.Type, into sink: AsyncStream<Input>.Continuation,
         _ input: @escaping @Sendable (String, Value?) -> Input
     ) async {
-        while !Task.isCancelled {
-            do {
-                for try await update in try await store.watch(as: Value.self) {
-                    switch update {
-                    case .caughtUp: break
-                    case .put(let key, let value, _): sink.yield(input(key, value))
-                    case .deleted(let key): sink.yield(input(key, nil))
-                    }
-                }
-            } catch {
-                logger.warning("bucket watch failed; starting it again", metadata: ["bucket": "\(store.bucket)", "error": "\(error)"])
+        await store.follow(as: Value.self, logger: logger) { update in
+            switch update {
+            case .caughtUp: break
+            case .put(let key, let value, _): sink.yield(input(key, value))
+            case .deleted(let key): sink.yield(input(key, nil))
             }
-            try? await Task.sleep(for: .seconds(1))
         }
     }
 }

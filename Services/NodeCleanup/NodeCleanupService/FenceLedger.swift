@@ -1,6 +1,7 @@
 import Bus
 import Contracts
 import Foundation
+import Logging
 import Policy
 import Synchronization
 
@@ -38,10 +39,10 @@ final class FenceLedger: Sendable {
             .sorted { ($0.record.pod.namespace, $0.record.pod.name, $0.key) < ($1.record.pod.namespace, $1.record.pod.name, $1.key) }
     }
 
-    /// Follows the bucket until cancelled. A value that does not decode is counted and logged by the
-    /// bus library and reads as absent.
-    func follow(onCaughtUp: @escaping @Sendable () -> Void) async throws {
-        for try await update in try await store.watch(as: Podguard_V1_FenceRecord.self) {
+    /// Follows the bucket until cancelled, across bus outages (`KeyValueStore.follow`). A value that
+    /// does not decode is counted and logged by the bus library and reads as absent.
+    func follow(logger: Logger, onCaughtUp: @escaping @Sendable () -> Void) async {
+        await store.follow(as: Podguard_V1_FenceRecord.self, logger: logger) { update in
             switch update {
             case .caughtUp:
                 contents.withLock { $0.caughtUp = true }

@@ -90,7 +90,7 @@ public struct NodeCleanupService: Service {
             }
             group.addTask { try await readNodePeriodically(into: sink) }
             group.addTask {
-                try await ledger.follow { readiness.set(Self.ledgerReadinessComponent, ready: true) }
+                await ledger.follow(logger: logger) { readiness.set(Self.ledgerReadinessComponent, ready: true) }
             }
             group.addTask { [tickInterval] in
                 while !Task.isCancelled {
