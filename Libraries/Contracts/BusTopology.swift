@@ -121,7 +121,7 @@ public struct KeyValueBucketSpec: Sendable, Hashable {
 /// Names derive from the prefix so two installations can share a NATS account: with the default
 /// prefix "podguard" the streams are `PODGUARD_WORK`, `PODGUARD_ALERTS`, `PODGUARD_EVENTS` and the
 /// buckets `podguard-nodes`, `podguard-pods`, `podguard-connectivity`, `podguard-fences`,
-/// `podguard-prober`.
+/// `podguard-prober`, `podguard-control`.
 public struct BusTopology: Sendable, Hashable {
     /// The subjects the streams capture.
     public let subjects: PodguardSubjects
@@ -254,8 +254,16 @@ public struct BusTopology: Sendable, Hashable {
             summary: "array-prober membership leases (expire after 30 s without renewal)")
     }
 
+    /// The operator's switches (key `pause`: PauseSwitch), history 10 so every change is kept.
+    public var controlBucket: KeyValueBucketSpec {
+        KeyValueBucketSpec(
+            name: "\(bucketPrefix)-control", history: 10, ttl: nil, storage: .file, replicas: replicas,
+            keyFormat: "pause", valueMessageName: Podguard_V1_PauseSwitch.protoMessageName,
+            summary: "operator switches: the pause switch decision honours at once")
+    }
+
     /// Every bucket.
     public var buckets: [KeyValueBucketSpec] {
-        [nodesBucket, podsBucket, connectivityBucket, fencesBucket, proberBucket]
+        [nodesBucket, podsBucket, connectivityBucket, fencesBucket, proberBucket, controlBucket]
     }
 }

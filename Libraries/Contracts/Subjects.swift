@@ -424,6 +424,9 @@ public enum PodguardKeys {
     /// Bucket podguard-fences: the pod uid.
     public static func fence(podUID: String) -> String { SubjectToken.encode(podUID) }
 
+    /// Bucket podguard-control: the pause switch.
+    public static let pause = "pause"
+
     /// Bucket podguard-prober: `replica.<replica id>`.
     public static func proberLease(replicaID: String) -> String {
         "replica.\(SubjectToken.encode(replicaID))"

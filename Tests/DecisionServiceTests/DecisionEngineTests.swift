@@ -19,8 +19,74 @@ struct DecisionEngineTests {
             case .claimAndRequest(_, _, let decision, _): return decision
             case .record(let decision, _): return decision
             case .taint(_, let decision): return decision
+            case .alert: return nil
             }
         }
+    }
+
+    static func alerts(_ effects: [DecisionEffect]) -> [Podguard_V1_Alert] {
+        effects.compactMap { if case .alert(let alert) = $0 { return alert } else { return nil } }
+    }
+
+    static func pause(_ on: Bool, expires: Date? = nil, at: Date = now) -> Podguard_V1_PauseSwitch {
+        var value = Podguard_V1_PauseSwitch()
+        value.header.producedAt = Google_Protobuf_Timestamp(date: at)
+        value.paused = on
+        value.reason = "array upgrade"
+        value.by = "alice"
+        if let expires { value.expiresAt = Google_Protobuf_Timestamp(date: expires) }
+        return value
+    }
+
+    @Test("paused: nothing is requested, the records say why; switched off, what is due is requested at once")
+    func pause() throws {
+        var engine = Fixture.engine()
+        let on = engine.setPause(Self.pause(true), now: Self.now)
+        #expect(Self.alerts(on).map(\.reason) == ["PodguardPaused"])
+        #expect(Self.alerts(on).first?.summary.contains("paused by alice (array upgrade)") == true)
+        _ = engine.handle(.node(name: "w1", Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noExecute)])), now: Self.now)
+        let held = engine.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1")), now: Self.now)
+        #expect(Self.requests(held).isEmpty)
+        #expect(Self.records(held).map(\.outcome) == [.withheldPaused])
+        #expect(Self.records(held).first?.explanation.contains("would act") == true)
+        // A taint that would be requested is withheld too, and recorded once.
+        _ = engine.handle(.node(name: "w2", Fixture.node("w2")), now: Self.now)
+        _ = engine.handle(.pod(key: Fixture.podKey("pg-1"), Fixture.pod("pg-1", node: "w2", ready: .true)), now: Self.now)
+        let tainting = engine.handle(.connectivity(key: "powerflex.w2", Fixture.connectivity(node: "w2", .lost)), now: Self.now)
+        #expect(Self.taints(tainting).isEmpty)
+        #expect(Self.records(tainting).map(\.outcome) == [.withheldPaused])
+        #expect(engine.reevaluateAll(now: Self.now).allSatisfy { if case .taint = $0 { return false } else { return true } })
+
+        let off = engine.setPause(Self.pause(false), now: Self.now)
+        #expect(Self.alerts(off).map(\.reason) == ["PodguardResumed"])
+        #expect(Self.requests(off).map(\.pod.name) == ["pg-0"])
+        #expect(Self.taints(off).map(\.taint.key) == ["vxflexos.podmon.storage.dell.com"])
+    }
+
+    @Test("a pause with an expiry ends by itself: the next tick announces it and acts")
+    func pauseExpires() {
+        var engine = Fixture.engine()
+        _ = engine.setPause(Self.pause(true, expires: Self.now.addingTimeInterval(60)), now: Self.now)
+        _ = engine.handle(.node(name: "w1", Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noExecute)])), now: Self.now)
+        #expect(Self.requests(engine.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1")), now: Self.now)).isEmpty)
+        let later = Self.now.addingTimeInterval(61)
+        let tick = engine.reevaluateAll(now: later)
+        #expect(Self.alerts(tick).map(\.reason) == ["PodguardResumed"])
+        #expect(Self.alerts(tick).first?.summary.contains("expired") == true)
+        // The tick decides what the pause held back (the verdict-free unreachable rule needs no freshness).
+        #expect(Self.requests(tick).map(\.pod.name) == ["pg-0"])
+        // The same pause read again (a restart): still expired, nothing announced twice.
+        #expect(Self.alerts(engine.setPause(Self.pause(true, expires: Self.now.addingTimeInterval(60)), now: later)).isEmpty)
+    }
+
+    @Test("every replica announces the same pause with the same alert id")
+    func pauseAlertIDs() {
+        var first = Fixture.engine()
+        var second = Fixture.engine()
+        let a = Self.alerts(first.setPause(Self.pause(true), now: Self.now)).map(\.alertID)
+        let b = Self.alerts(second.setPause(Self.pause(true), now: Self.now.addingTimeInterval(3))).map(\.alertID)
+        #expect(a == b)
+        #expect(a.count == 1)
     }
 
     static func taints(_ effects: [DecisionEffect]) -> [Podguard_V1_NodeTaintRequest] {

@@ -8,6 +8,7 @@ import Harness
 import Logging
 import Policy
 import ServiceKit
+import SwiftProtobuf
 import Testing
 
 @Suite("decision service against a real nats-server", .serialized)
@@ -83,6 +84,64 @@ struct DecisionServiceTests {
                                               filterSubject: topology.subjects.decision(namespace: "db", pod: "pg-0"))
         let decisions = try await audit.fetch(batch: 20, timeout: .seconds(1)).map { try $0.decode(as: Podguard_V1_DecisionRecord.self) }
         #expect(decisions.contains { $0.outcome == .fenceRequested && $0.fenceID == request.fenceID && $0.rule == .nodeUnreachableTaint })
+
+        replicaA.cancel()
+        replicaB.cancel()
+        _ = await (replicaA.result, replicaB.result)
+        await connectionA.close()
+        await connectionB.close()
+        await admin.close()
+    }
+
+    @Test("the pause switch on the bus: two replicas hold every request at once, one PodguardPaused alert; switched off, one request")
+    func pauseSwitch() async throws {
+        let server = try await NATSServerProcess.start(jetStream: true)
+        defer { server.stop() }
+        let admin = try await Self.connect(server, name: "admin")
+        let js = try admin.jetStream()
+        let topology = BusTopology.standard
+        try await TopologyInstaller.ensure(topology, on: js, logger: Logger(label: "test"))
+        let control = try await js.keyValue(topology.controlBucket)
+        var pause = Podguard_V1_PauseSwitch()
+        pause.header.producedAt = .init(date: Date())
+        pause.paused = true
+        pause.reason = "array upgrade"
+        pause.by = "alice"
+        try await control.put(PodguardKeys.pause, message: pause)
+        let (replicaA, connectionA, readinessA) = try await Self.startReplica(server, name: "decision-a")
+        let (replicaB, connectionB, readinessB) = try await Self.startReplica(server, name: "decision-b")
+        for _ in 0..<100 where !(readinessA.isReady && readinessB.isReady) { try await Task.sleep(for: .milliseconds(50)) }
+
+        let nodes = try await js.keyValue(topology.nodesBucket)
+        let pods = try await js.keyValue(topology.podsBucket)
+        try await nodes.put(PodguardKeys.node("w1"), message: Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noExecute)]))
+        try await pods.put(Fixture.podKey("pg-0"), message: Fixture.pod("pg-0", node: "w1"))
+        let consumer = try await js.pullConsumer(stream: topology.workStream.name, durableName: topology.fenceRequestConsumer.durableName,
+                                                 filterSubject: topology.fenceRequestConsumer.filterSubject)
+        // Several re-evaluations while paused: nothing is requested.
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await consumer.fetch(batch: 10, timeout: .milliseconds(300)).isEmpty)
+
+        pause.header.producedAt = .init(date: Date())
+        pause.paused = false
+        try await control.put(PodguardKeys.pause, message: pause)
+        var requests: [Podguard_V1_FenceRequest] = []
+        for _ in 0..<20 where requests.isEmpty {
+            for message in try await consumer.fetch(batch: 10, timeout: .milliseconds(250)) {
+                requests.append(try message.decode(as: Podguard_V1_FenceRequest.self))
+                try message.ack()
+            }
+        }
+        #expect(requests.map(\.pod.name) == ["pg-0"])
+
+        try await js.createOrUpdateConsumer(stream: topology.alertStream.name, ConsumerConfiguration(
+            durableName: "test-alerts", filterSubject: "\(topology.subjects.root).alert.>"))
+        let alerts = try await js.pullConsumer(stream: topology.alertStream.name, durableName: "test-alerts",
+                                               filterSubject: "\(topology.subjects.root).alert.>")
+        let reasons = try await alerts.fetch(batch: 50, timeout: .seconds(1)).map { try $0.decode(as: Podguard_V1_Alert.self).reason }
+        // Both replicas announced the pause and the resume; the stream kept one of each.
+        #expect(reasons.filter { $0 == "PodguardPaused" }.count == 1)
+        #expect(reasons.filter { $0 == "PodguardResumed" }.count == 1)
 
         replicaA.cancel()
         replicaB.cancel()

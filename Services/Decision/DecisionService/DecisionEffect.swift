@@ -10,4 +10,7 @@ public enum DecisionEffect: Sendable {
     case record(Podguard_V1_DecisionRecord, alert: Podguard_V1_Alert?)
     /// Ask fencing to add or remove a node taint.
     case taint(Podguard_V1_NodeTaintRequest, decision: Podguard_V1_DecisionRecord)
+    /// Publish an alert about podguard itself (the pause switch, an outage); its id is the same on
+    /// every replica, so the alert stream keeps one.
+    case alert(Podguard_V1_Alert)
 }

@@ -24,6 +24,12 @@ public struct DecisionEngine: Sendable {
     /// (pod uid → node). They count as live: deciding a failed node's hundred pods is one batch,
     /// and without them the storm limits would read the same counts for every pod of the batch.
     private var unconfirmedRequests: [String: String] = [:]
+    /// The pause switch as last read from the control bucket.
+    private var pauseSwitch: Podguard_V1_PauseSwitch?
+    /// The pause the last PodguardPaused alert announced (nil: running, or resumed since).
+    private var announcedPause: PauseState?
+    /// Taint requests withheld by the pause and recorded once (node|key|verb).
+    private var withheldTaints: Set<String> = []
 
     struct Outcome: Equatable {
         var uid: String
@@ -63,12 +69,51 @@ public struct DecisionEngine: Sendable {
         return effects
     }
 
-    /// Decides again for every pod (periodically, so withheld and aborted pods are retried).
+    /// Decides again for every pod (periodically, so withheld and aborted pods are retried; a pause
+    /// that expired is announced as over).
     public mutating func reevaluateAll(now: Date) -> [DecisionEffect] {
-        var effects: [DecisionEffect] = []
+        var effects = pauseTransition(now: now)
         for node in mirror.nodes.keys.sorted() { effects += nodeTaintEffects(node: node, now: now) }
         return effects + evaluate(Set(mirror.pods.keys), now: now)
     }
+
+    /// The pause switch changed (or was deleted): honoured at once. Switched off, everything still
+    /// due is decided again now.
+    public mutating func setPause(_ value: Podguard_V1_PauseSwitch?, now: Date) -> [DecisionEffect] {
+        pauseSwitch = value
+        let wasPaused = announcedPause != nil
+        let effects = pauseTransition(now: now)
+        return wasPaused && announcedPause == nil ? effects + reevaluateAll(now: now) : effects
+    }
+
+    /// The pause switch as read before the buckets are mirrored: kept, announced by the first
+    /// `reevaluateAll` (the alert's id makes a repeat of an earlier announcement harmless).
+    public mutating func preload(pause value: Podguard_V1_PauseSwitch?) {
+        pauseSwitch = value
+    }
+
+    /// The pause in force now, if any.
+    public func pause(at now: Date) -> PauseState? { PauseState.active(pauseSwitch, at: now) }
+
+    /// PodguardPaused when a pause starts (or another pause replaces it), PodguardResumed when it
+    /// ends or expires. The ids derive from the switch's own time, so every replica sends the same.
+    private mutating func pauseTransition(now: Date) -> [DecisionEffect] {
+        let active = pause(at: now)
+        guard active != announcedPause else { return [] }
+        defer { announcedPause = active }
+        if let active {
+            return [.alert(messages.alert(id: "pause.\(Self.stamp(active.since))", severity: .warning, reason: "PodguardPaused",
+                                          summary: "podguard is \(active.summary): no fence, delete or taint is requested; node-cleanup goes on",
+                                          pod: nil, node: "", decisionID: "", now: now))]
+        }
+        guard let ended = announcedPause else { return [] }
+        let why = pauseSwitch?.paused == true ? "the pause expired" : "the pause was switched off"
+        return [.alert(messages.alert(id: "resume.\(Self.stamp(ended.since))", severity: .info, reason: "PodguardResumed",
+                                      summary: "podguard resumed (\(why)); was \(ended.summary)",
+                                      pod: nil, node: "", decisionID: "", now: now))]
+    }
+
+    private static func stamp(_ date: Date) -> String { String(Int64((date.timeIntervalSince1970 * 1e6).rounded())) }
 
     /// Told by the service when a claim was not taken (another replica holds a live record for the
     /// uid, or the bus failed): the pod is decided afresh on the next change or tick.
@@ -132,7 +177,11 @@ public struct DecisionEngine: Sendable {
         let inputs = builder.inputs(pod: pod, node: node, connectivity: currentConnectivity(ofNode: pod.nodeName, at: now),
                                     crashLoopDeletesSoFar: crashLoopDeletes[key] ?? 0, fences: counts)
         if pod.ready == .true { crashLoopDeletes[key] = nil }
-        let decision = DecisionPolicy.decide(inputs, configuration: configuration, fenceInProgress: inProgress)
+        var decision = DecisionPolicy.decide(inputs, configuration: configuration, fenceInProgress: inProgress)
+        if let pause = pause(at: now), decision.outcome == .fenceRequested || decision.outcome == .deleteRequested {
+            decision.outcome = .withheldPaused
+            decision.explanation = "podguard is \(pause.summary); would act: \(decision.explanation)"
+        }
         let outcome = Outcome(uid: pod.uid, rule: decision.rule, outcome: decision.outcome)
         let previous = lastOutcome[key]
         guard previous != outcome else { return [] }
@@ -254,6 +303,15 @@ public struct DecisionEngine: Sendable {
         decisionRecord.outcome = configuration.dryRun ? .withheldDryRun : .taintRequested
         decisionRecord.explanation = "\(why): \(verb) taint \(key):NoSchedule"
         decisionRecord.dryRun = configuration.dryRun
+        if let pause = pause(at: now) {
+            // Nothing is requested; once the pause is over the next evaluation asks again.
+            pendingTaints[pendingKey] = nil
+            decisionRecord.outcome = .withheldPaused
+            decisionRecord.explanation = "podguard is \(pause.summary); would \(verb) taint \(key):NoSchedule: \(why)"
+            guard withheldTaints.insert(pendingKey).inserted else { return [] }
+            return [.record(decisionRecord, alert: nil)]
+        }
+        withheldTaints.remove(pendingKey)
         let request = messages.taintRequest(id: makeID(), decisionID: decisionID, node: node, key: key, action: contractAction,
                                             reason: reason, message: decisionRecord.explanation, dryRun: configuration.dryRun, now: now)
         decisionRecord.taintRequestID = request.requestID

@@ -40,6 +40,7 @@ public struct DecisionService: Service {
 
     enum Input: Sendable {
         case change(ClusterMirror.Change)
+        case pause(Podguard_V1_PauseSwitch?)
         case caughtUp(bucket: String)
         case tick
     }
@@ -52,6 +53,7 @@ public struct DecisionService: Service {
         let nodes = try await js.keyValue(topology.nodesBucket)
         let connectivity = try await js.keyValue(topology.connectivityBucket)
         let fences = try await js.keyValue(topology.fencesBucket)
+        let control = try await js.keyValue(topology.controlBucket)
         let executor = EffectExecutor(jetStream: js, fences: fences, subjects: topology.subjects, logger: logger)
 
         let (inputs, sink) = AsyncStream<Input>.makeStream()
@@ -60,6 +62,15 @@ public struct DecisionService: Service {
             group.addTask { await Self.mirror(nodes, as: Podguard_V1_NodeState.self, into: sink, logger: logger) { .node(name: SubjectToken.decode($0) ?? $0, $1) } }
             group.addTask { await Self.mirror(connectivity, as: Podguard_V1_ArrayConnectivity.self, into: sink, logger: logger) { .connectivity(key: $0, $1) } }
             group.addTask { await Self.mirror(fences, as: Podguard_V1_FenceRecord.self, into: sink, logger: logger) { .fence(podUID: SubjectToken.decode($0) ?? $0, $1) } }
+            group.addTask {
+                await control.follow(PodguardKeys.pause, as: Podguard_V1_PauseSwitch.self, logger: logger) { update in
+                    switch update {
+                    case .caughtUp: sink.yield(.caughtUp(bucket: control.bucket))
+                    case .put(_, let value, _): sink.yield(.pause(value))
+                    case .deleted: sink.yield(.pause(nil))
+                    }
+                }
+            }
             group.addTask { [reevaluateEvery] in
                 while !Task.isCancelled {
                     try await Task.sleep(for: reevaluateEvery)
@@ -68,7 +79,8 @@ public struct DecisionService: Service {
             }
 
             var engine = engineSeed
-            var pendingBuckets: Set<String> = [pods.bucket, nodes.bucket, connectivity.bucket, fences.bucket]
+            // Nothing is decided before every bucket is mirrored, the pause switch included.
+            var pendingBuckets: Set<String> = [pods.bucket, nodes.bucket, connectivity.bucket, fences.bucket, control.bucket]
             for await input in inputs.cancelOnGracefulShutdown() {
                 if let livePolicy { engine.configuration = livePolicy.applied(to: engine.configuration) }
                 let now = Date()
@@ -77,6 +89,13 @@ public struct DecisionService: Service {
                 case .change(let change):
                     let produced = engine.handle(change, now: now)
                     if pendingBuckets.isEmpty { effects = produced }
+                case .pause(let value):
+                    if pendingBuckets.isEmpty { effects = engine.setPause(value, now: now) } else { engine.preload(pause: value) }
+                    if let pause = engine.pause(at: now) {
+                        logger.notice("paused: no fence, delete or taint is requested", metadata: ["pause": "\(pause.summary)"])
+                    } else {
+                        logger.notice("not paused")
+                    }
                 case .caughtUp(let bucket):
                     guard pendingBuckets.remove(bucket) != nil, pendingBuckets.isEmpty else { continue }
                     logger.info("state mirrored; deciding", metadata: [

@@ -52,6 +52,8 @@ struct EffectExecutor: Sendable {
                     try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason),
                                                 messageID: "alert/\(id)")
                 }
+            case .alert(let alert):
+                try await publish(alert)
             case .taint(let request, let decision):
                 if !request.dryRun {
                     try await jetStream.publish(request, to: subjects.taintRequest(request.nodeName), messageID: request.requestID)

@@ -291,6 +291,24 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
     set {_uniqueStorage()._dryRun = newValue}
   }
 
+  /// RULE_ARRAY_OUTAGE / RULE_DRIVER_OUTAGE: the nodes that lost the array or the driver.
+  public var outageNodes: [String] {
+    get {_storage._outageNodes}
+    set {_uniqueStorage()._outageNodes = newValue}
+  }
+
+  /// RULE_ARRAY_OUTAGE: the array family; RULE_DRIVER_OUTAGE: the family of the driver.
+  public var outageFamily: Podguard_V1_ArrayFamily {
+    get {_storage._outageFamily}
+    set {_uniqueStorage()._outageFamily = newValue}
+  }
+
+  /// RULE_DRIVER_OUTAGE: the CSI driver name.
+  public var outageDriver: String {
+    get {_storage._outageDriver}
+    set {_uniqueStorage()._outageDriver = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// The rule that fired (podmon's triggers, plus podguard's own).
@@ -320,6 +338,17 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
     /// A CSI driver node pod on the node is not Ready (or Ready again): add (or remove) the offline
     /// taint on the node.
     case driverPodDown // = 6
+
+    /// Connectivity to one array family was declared lost for more than the configured share of
+    /// that family's nodes within the window: an outage of the array, not of the nodes. No taint,
+    /// no fence for that family while it lasts (the circuit breaker is open); outage_nodes names
+    /// the nodes.
+    case arrayOutage // = 7
+
+    /// The node pods of one CSI driver are down on more than the configured share of its nodes
+    /// within the window: an outage of the driver, not of the nodes. No offline taint, no fence for
+    /// that driver's pods while it lasts; outage_nodes names the nodes.
+    case driverOutage // = 8
     case UNRECOGNIZED(Int)
 
     public init() {
@@ -335,6 +364,8 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
       case 4: self = .arrayConnectivityLoss
       case 5: self = .crashLoopBackOff
       case 6: self = .driverPodDown
+      case 7: self = .arrayOutage
+      case 8: self = .driverOutage
       default: self = .UNRECOGNIZED(rawValue)
       }
     }
@@ -348,6 +379,8 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
       case .arrayConnectivityLoss: return 4
       case .crashLoopBackOff: return 5
       case .driverPodDown: return 6
+      case .arrayOutage: return 7
+      case .driverOutage: return 8
       case .UNRECOGNIZED(let i): return i
       }
     }
@@ -361,6 +394,8 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
       .arrayConnectivityLoss,
       .crashLoopBackOff,
       .driverPodDown,
+      .arrayOutage,
+      .driverOutage,
     ]
 
   }
@@ -400,6 +435,13 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
     /// An action was due but a precondition is missing (e.g. no CSI node id, crash-loop retry limit
     /// reached); see explanation.
     case refused // = 9
+
+    /// An action was due but the pause switch (PauseSwitch) is on; it is taken once it is off.
+    case withheldPaused // = 10
+
+    /// An action was due but its array family or driver is in an outage (RULE_ARRAY_OUTAGE,
+    /// RULE_DRIVER_OUTAGE): the circuit breaker is open. Also the outcome of the outage's own record.
+    case withheldOutage // = 11
     case UNRECOGNIZED(Int)
 
     public init() {
@@ -418,6 +460,8 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
       case 7: self = .withheldApprovalPending
       case 8: self = .alreadyInProgress
       case 9: self = .refused
+      case 10: self = .withheldPaused
+      case 11: self = .withheldOutage
       default: self = .UNRECOGNIZED(rawValue)
       }
     }
@@ -434,6 +478,8 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
       case .withheldApprovalPending: return 7
       case .alreadyInProgress: return 8
       case .refused: return 9
+      case .withheldPaused: return 10
+      case .withheldOutage: return 11
       case .UNRECOGNIZED(let i): return i
       }
     }
@@ -450,6 +496,8 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
       .withheldApprovalPending,
       .alreadyInProgress,
       .refused,
+      .withheldPaused,
+      .withheldOutage,
     ]
 
   }
@@ -689,7 +737,7 @@ nonisolated extension Podguard_V1_DecisionInputs: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DecisionRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{1}inputs\0\u{1}rule\0\u{1}outcome\0\u{1}explanation\0\u{3}affinity_group\0\u{3}fence_id\0\u{3}taint_request_id\0\u{3}node_uid\0\u{1}trigger\0\u{3}dry_run\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{1}inputs\0\u{1}rule\0\u{1}outcome\0\u{1}explanation\0\u{3}affinity_group\0\u{3}fence_id\0\u{3}taint_request_id\0\u{3}node_uid\0\u{1}trigger\0\u{3}dry_run\0\u{3}outage_nodes\0\u{3}outage_family\0\u{3}outage_driver\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -706,6 +754,9 @@ nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftPr
     var _nodeUid: String = String()
     var _trigger: String = String()
     var _dryRun: Bool = false
+    var _outageNodes: [String] = []
+    var _outageFamily: Podguard_V1_ArrayFamily = .unspecified
+    var _outageDriver: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -730,6 +781,9 @@ nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftPr
       _nodeUid = source._nodeUid
       _trigger = source._trigger
       _dryRun = source._dryRun
+      _outageNodes = source._outageNodes
+      _outageFamily = source._outageFamily
+      _outageDriver = source._outageDriver
     }
   }
 
@@ -762,6 +816,9 @@ nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftPr
         case 12: try { try decoder.decodeSingularStringField(value: &_storage._nodeUid) }()
         case 13: try { try decoder.decodeSingularStringField(value: &_storage._trigger) }()
         case 14: try { try decoder.decodeSingularBoolField(value: &_storage._dryRun) }()
+        case 15: try { try decoder.decodeRepeatedStringField(value: &_storage._outageNodes) }()
+        case 16: try { try decoder.decodeSingularEnumField(value: &_storage._outageFamily) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._outageDriver) }()
         default: break
         }
       }
@@ -816,6 +873,15 @@ nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftPr
       if _storage._dryRun != false {
         try visitor.visitSingularBoolField(value: _storage._dryRun, fieldNumber: 14)
       }
+      if !_storage._outageNodes.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._outageNodes, fieldNumber: 15)
+      }
+      if _storage._outageFamily != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._outageFamily, fieldNumber: 16)
+      }
+      if !_storage._outageDriver.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._outageDriver, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -839,6 +905,9 @@ nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftPr
         if _storage._nodeUid != rhs_storage._nodeUid {return false}
         if _storage._trigger != rhs_storage._trigger {return false}
         if _storage._dryRun != rhs_storage._dryRun {return false}
+        if _storage._outageNodes != rhs_storage._outageNodes {return false}
+        if _storage._outageFamily != rhs_storage._outageFamily {return false}
+        if _storage._outageDriver != rhs_storage._outageDriver {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -849,9 +918,9 @@ nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftPr
 }
 
 nonisolated extension Podguard_V1_DecisionRecord.Rule: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RULE_NONE\0\u{1}RULE_NODE_UNREACHABLE_TAINT\0\u{1}RULE_PODGUARD_TAINT\0\u{1}RULE_DRIVER_OFFLINE_TAINT\0\u{1}RULE_ARRAY_CONNECTIVITY_LOSS\0\u{1}RULE_CRASH_LOOP_BACK_OFF\0\u{1}RULE_DRIVER_POD_DOWN\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RULE_NONE\0\u{1}RULE_NODE_UNREACHABLE_TAINT\0\u{1}RULE_PODGUARD_TAINT\0\u{1}RULE_DRIVER_OFFLINE_TAINT\0\u{1}RULE_ARRAY_CONNECTIVITY_LOSS\0\u{1}RULE_CRASH_LOOP_BACK_OFF\0\u{1}RULE_DRIVER_POD_DOWN\0\u{1}RULE_ARRAY_OUTAGE\0\u{1}RULE_DRIVER_OUTAGE\0")
 }
 
 nonisolated extension Podguard_V1_DecisionRecord.Outcome: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTCOME_UNSPECIFIED\0\u{1}OUTCOME_NO_ACTION\0\u{1}OUTCOME_FENCE_REQUESTED\0\u{1}OUTCOME_DELETE_REQUESTED\0\u{1}OUTCOME_TAINT_REQUESTED\0\u{1}OUTCOME_WITHHELD_DRY_RUN\0\u{1}OUTCOME_WITHHELD_STORM_LIMIT\0\u{1}OUTCOME_WITHHELD_APPROVAL_PENDING\0\u{1}OUTCOME_ALREADY_IN_PROGRESS\0\u{1}OUTCOME_REFUSED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTCOME_UNSPECIFIED\0\u{1}OUTCOME_NO_ACTION\0\u{1}OUTCOME_FENCE_REQUESTED\0\u{1}OUTCOME_DELETE_REQUESTED\0\u{1}OUTCOME_TAINT_REQUESTED\0\u{1}OUTCOME_WITHHELD_DRY_RUN\0\u{1}OUTCOME_WITHHELD_STORM_LIMIT\0\u{1}OUTCOME_WITHHELD_APPROVAL_PENDING\0\u{1}OUTCOME_ALREADY_IN_PROGRESS\0\u{1}OUTCOME_REFUSED\0\u{1}OUTCOME_WITHHELD_PAUSED\0\u{1}OUTCOME_WITHHELD_OUTAGE\0")
 }
