@@ -11,14 +11,18 @@ public struct PolicyConfiguration: Sendable, Equatable {
     /// Decide, record and alert, but act on nothing.
     public var dryRun: Bool
     public var storm: StormLimits
+    /// When an array's or a driver's fault is an outage, not node failures (`OutageBreaker`).
+    public var outage: OutageBreaker.Limits
 
     public init(ignoreVolumelessPods: Bool = false, skipArrayConnectionValidation: Bool = false,
-                maxCrashLoopDeletes: Int = 5, dryRun: Bool = false, storm: StormLimits = StormLimits()) {
+                maxCrashLoopDeletes: Int = 5, dryRun: Bool = false, storm: StormLimits = StormLimits(),
+                outage: OutageBreaker.Limits = OutageBreaker.Limits()) {
         self.ignoreVolumelessPods = ignoreVolumelessPods
         self.skipArrayConnectionValidation = skipArrayConnectionValidation
         self.maxCrashLoopDeletes = maxCrashLoopDeletes
         self.dryRun = dryRun
         self.storm = storm
+        self.outage = outage
     }
 }
 

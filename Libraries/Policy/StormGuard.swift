@@ -5,9 +5,9 @@ import Contracts
 /// The decision service fills `fencesInProgress` with fences started and not finished, and
 /// `nodesFenced` with the nodes that have such fences *including the pod's own node*, i.e. the
 /// count as it would be if this pod were fenced.
-enum StormGuard {
+public enum StormGuard {
     /// A description of the limit that would be exceeded by one more fence, or nil.
-    static func limitReached(_ inputs: Podguard_V1_DecisionInputs, _ limits: StormLimits) -> String? {
+    public static func limitReached(_ inputs: Podguard_V1_DecisionInputs, _ limits: StormLimits) -> String? {
         if let maxFences = limits.maxConcurrentFences, Int(inputs.fencesInProgress) >= maxFences {
             return "\(inputs.fencesInProgress) fences are in progress (limit \(maxFences))"
         }
@@ -19,5 +19,15 @@ enum StormGuard {
             }
         }
         return nil
+    }
+
+    /// The same share limit for a podguard taint: `nodesUnderRemediation` counts the nodes with
+    /// fences in progress or a podguard taint, this one included. A taint evacuates a node as surely
+    /// as a fence does, so taints count against the limit.
+    public static func taintLimitReached(nodesUnderRemediation: Int, nodesTotal: Int, _ limits: StormLimits) -> String? {
+        guard let share = limits.maxFencedNodeShare, nodesTotal > 0 else { return nil }
+        let allowed = max(1, Int((Double(nodesTotal) * share).rounded(.down)))
+        guard nodesUnderRemediation > allowed else { return nil }
+        return "\(nodesUnderRemediation) of \(nodesTotal) nodes would be tainted or fenced (limit \(Int(share * 100)) %)"
     }
 }

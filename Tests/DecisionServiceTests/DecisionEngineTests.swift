@@ -89,6 +89,82 @@ struct DecisionEngineTests {
         #expect(a.count == 1)
     }
 
+    @Test("array-wide outage: four Ready nodes lose PowerFlex at once; one ArrayOutage, no taint, no fence; then it is over")
+    func arrayOutage() throws {
+        var engine = Fixture.engine()
+        let nodes = ["w1", "w2", "w3", "w4"]
+        for (index, name) in nodes.enumerated() {
+            _ = engine.handle(.node(name: name, Fixture.node(name)), now: Self.now)
+            _ = engine.handle(.pod(key: Fixture.podKey("pg-\(index)"), Fixture.pod("pg-\(index)", node: name)), now: Self.now)
+        }
+        var lost = Fixture.connectivity(node: "w1", .lost)
+        lost.lostSince = Google_Protobuf_Timestamp(date: Self.now)
+        // The first node's loss alone is its own: its taint is requested.
+        let first = engine.handle(.connectivity(key: "powerflex.w1", lost), now: Self.now)
+        #expect(Self.taints(first).map(\.nodeName) == ["w1"])
+        var effects: [DecisionEffect] = []
+        for name in nodes.dropFirst() {
+            var verdict = Fixture.connectivity(node: name, .lost)
+            verdict.lostSince = Google_Protobuf_Timestamp(date: Self.now)
+            effects += engine.handle(.connectivity(key: "powerflex.\(name)", verdict), now: Self.now)
+        }
+        let outage = Self.alerts(effects)
+        #expect(outage.map(\.reason) == ["ArrayOutage"])
+        #expect(outage.first?.severity == .critical)
+        let record = try #require(Self.records(effects).first { $0.rule == .arrayOutage })
+        #expect(record.outcome == .withheldOutage)
+        #expect(record.outageNodes == ["w1", "w2"])
+        #expect(record.outageFamily == .powerflex)
+        // The first node's pod was requested before (its loss was its own); once open, no more
+        // taints and no fence for the pods on the other nodes.
+        #expect(Self.requests(first).map(\.pod.name) == ["pg-0"])
+        #expect(Self.taints(effects).isEmpty)
+        #expect(Self.requests(effects).isEmpty)
+        #expect(Self.records(effects).filter { $0.outcome == .withheldOutage && !$0.pod.name.isEmpty }.map(\.pod.name) == ["pg-1", "pg-2", "pg-3"])
+        #expect(Self.requests(engine.reevaluateAll(now: Self.now)).isEmpty)
+        #expect(Self.taints(engine.reevaluateAll(now: Self.now)).isEmpty)
+
+        // Paths back on every node: the outage is over, announced once.
+        var over: [DecisionEffect] = []
+        for name in nodes { over += engine.handle(.connectivity(key: "powerflex.\(name)", Fixture.connectivity(node: name, .connected)), now: Self.now) }
+        #expect(Self.alerts(over).map(\.reason) == ["ArrayOutageOver"])
+    }
+
+    @Test("driver pods down on most Ready nodes: one DriverOutage, no offline taint")
+    func driverOutage() {
+        var engine = Fixture.engine()
+        var effects: [DecisionEffect] = []
+        for name in ["w1", "w2", "w3"] {
+            effects += engine.handle(.node(name: name, Fixture.node(name, driverPodReady: .false)), now: Self.now)
+        }
+        // The first node alone is its own failure: its offline taint was requested before the others went down.
+        #expect(Self.taints(effects).map(\.nodeName) == ["w1"])
+        #expect(Self.alerts(effects).map(\.reason) == ["DriverOutage"])
+        #expect(Self.taints(engine.reevaluateAll(now: Self.now)).isEmpty)
+    }
+
+    @Test("podguard taints count against the storm limit: past the share of nodes a taint waits, alerted once")
+    func taintStorm() {
+        var configuration = PolicyConfiguration()
+        configuration.outage.minAffectedNodes = 100  // this test is about the storm limit, not the breaker
+        var engine = Fixture.engine(configuration)
+        for name in ["w1", "w2", "w3", "w4"] {
+            _ = engine.handle(.node(name: name, Fixture.node(name)), now: Self.now)
+            _ = engine.handle(.pod(key: Fixture.podKey("pg-\(name)"), Fixture.pod("pg-\(name)", node: name, ready: .true)), now: Self.now)
+        }
+        var requested: [String] = []
+        var withheld: [DecisionEffect] = []
+        for name in ["w1", "w2", "w3"] {
+            let effects = engine.handle(.connectivity(key: "powerflex.\(name)", Fixture.connectivity(node: name, .lost)), now: Self.now)
+            requested += Self.taints(effects).map(\.nodeName)
+            withheld += effects
+        }
+        #expect(requested == ["w1", "w2"])
+        #expect(Self.records(withheld).filter { $0.outcome == .withheldStormLimit }.map(\.nodeName) == ["w3"])
+        #expect(Self.taints(engine.reevaluateAll(now: Self.now)).isEmpty)
+        #expect(Self.records(engine.reevaluateAll(now: Self.now)).filter { $0.outcome == .withheldStormLimit }.isEmpty)
+    }
+
     static func taints(_ effects: [DecisionEffect]) -> [Podguard_V1_NodeTaintRequest] {
         effects.compactMap { if case .taint(let request, _) = $0 { return request } else { return nil } }
     }

@@ -30,6 +30,18 @@ public struct DecisionEngine: Sendable {
     private var announcedPause: PauseState?
     /// Taint requests withheld by the pause and recorded once (node|key|verb).
     private var withheldTaints: Set<String> = []
+    /// Open outages (`OutageBreaker`): the affected nodes and the earliest loss when each opened.
+    private var arrayOutages: [Podguard_V1_ArrayFamily: OpenOutage] = [:]
+    private var driverOutages: [String: OpenOutage] = [:]
+    /// CSI drivers seen serving each family in the pods' volumes (who runs the family's nodes).
+    private var familyDrivers: [Podguard_V1_ArrayFamily: Set<String>] = [:]
+    /// Nodes carrying a podguard taint now: they count against the storm limits like fenced nodes.
+    private var podguardTaintedNodes: Set<String> = []
+
+    struct OpenOutage: Equatable {
+        var nodes: [String]
+        var since: Date
+    }
 
     struct Outcome: Equatable {
         var uid: String
@@ -58,7 +70,17 @@ public struct DecisionEngine: Sendable {
             affected = keys.union(lastOutcome.filter { $0.value.outcome == .withheldStormLimit }.keys)
         }
         if case .fence(let uid, _) = change { unconfirmedRequests[uid] = nil }
+        if case .pod(_, let pod?) = change {
+            for volume in pod.volumes where !volume.driver.isEmpty { familyDrivers[volume.family, default: []].insert(volume.driver) }
+        }
+        if case .node(let name, let node) = change {
+            if let node, node.taints.contains(where: { taintKeys.isPodguard($0.key) }) { podguardTaintedNodes.insert(name) } else { podguardTaintedNodes.remove(name) }
+        }
         var effects: [DecisionEffect] = []
+        switch change {
+        case .node, .connectivity: effects += updateOutages(now: now)
+        default: break
+        }
         if case .node(let name, _) = change { effects += nodeTaintEffects(node: name, now: now) }
         if case .connectivity(_, let value) = change, let node = value?.nodeName { effects += nodeTaintEffects(node: node, now: now) }
         if case .pod(let key, nil) = change {
@@ -72,7 +94,7 @@ public struct DecisionEngine: Sendable {
     /// Decides again for every pod (periodically, so withheld and aborted pods are retried; a pause
     /// that expired is announced as over).
     public mutating func reevaluateAll(now: Date) -> [DecisionEffect] {
-        var effects = pauseTransition(now: now)
+        var effects = pauseTransition(now: now) + updateOutages(now: now)
         for node in mirror.nodes.keys.sorted() { effects += nodeTaintEffects(node: node, now: now) }
         return effects + evaluate(Set(mirror.pods.keys), now: now)
     }
@@ -125,7 +147,8 @@ public struct DecisionEngine: Sendable {
     /// The storm counts as they are now: live records in the bucket plus this engine's requests
     /// that have not come back yet.
     func fenceCounts() -> DecisionInputsBuilder.FenceCounts {
-        var nodes = Set(mirror.liveFencesByNode.keys)
+        // A podguard-tainted node is being evacuated as surely as a fenced one.
+        var nodes = Set(mirror.liveFencesByNode.keys).union(podguardTaintedNodes)
         var count = mirror.liveFenceCount
         for (uid, node) in unconfirmedRequests where !(mirror.fences[uid].map(ClusterMirror.isLive) ?? false) {
             count += 1
@@ -178,6 +201,10 @@ public struct DecisionEngine: Sendable {
                                     crashLoopDeletesSoFar: crashLoopDeletes[key] ?? 0, fences: counts)
         if pod.ready == .true { crashLoopDeletes[key] = nil }
         var decision = DecisionPolicy.decide(inputs, configuration: configuration, fenceInProgress: inProgress)
+        if decision.outcome == .fenceRequested, let outage = openOutage(affecting: pod) {
+            decision.outcome = .withheldOutage
+            decision.explanation = "\(outage); would act: \(decision.explanation)"
+        }
         if let pause = pause(at: now), decision.outcome == .fenceRequested || decision.outcome == .deleteRequested {
             decision.outcome = .withheldPaused
             decision.explanation = "podguard is \(pause.summary); would act: \(decision.explanation)"
@@ -262,6 +289,8 @@ public struct DecisionEngine: Sendable {
             guard let key = taintKeys.driverOffline[driverPod.driver] else { continue }
             let ready: Bool? = driverPod.ready == .true ? true : (driverPod.ready == .false ? false : nil)
             let action = NodeTaintPolicy.driverOffline(driverPodReady: ready, hasOfflineTaint: present.contains(key), taintKey: key)
+            // A driver outage is no node's own fault: no offline taint while it lasts (removal is fine).
+            if case .add = action, driverOutages[driverPod.driver] != nil { continue }
             effects += taintEffect(action, node: node, reason: .driverPodOffline,
                                    why: "CSI driver node pod \(driverPod.namespace)/\(driverPod.name) is \(ready == true ? "Ready" : "not Ready")",
                                    now: now)
@@ -269,11 +298,21 @@ public struct DecisionEngine: Sendable {
 
         let protectedPods = mirror.podKeys(onNode: name).compactMap { mirror.pods[$0] }
         for sample in currentConnectivity(ofNode: name, at: now) where sample.verdict == .lost && (sample.nodeUid.isEmpty || sample.nodeUid == node.uid) {
+            // An outage of the array is no node's own fault: no taint while it lasts.
+            guard arrayOutages[sample.family] == nil else { continue }
             let drivers = Set(protectedPods.flatMap { $0.volumes.filter { $0.family == sample.family }.map(\.driver) })
             for driver in drivers.sorted() {
                 guard let key = taintKeys.podguard[driver] else { continue }
-                let action = NodeTaintPolicy.connectivityLoss(lost: true, hasProtectedPods: true,
+                var action = NodeTaintPolicy.connectivityLoss(lost: true, hasProtectedPods: true,
                                                               hasPodguardTaint: present.contains(key), taintKey: key)
+                if case .add = action, !podguardTaintedNodes.contains(name),
+                   let limit = StormGuard.taintLimitReached(nodesUnderRemediation: nodesUnderRemediation(adding: name),
+                                                            nodesTotal: mirror.nodes.count, configuration.storm) {
+                    effects += withheldTaint(node: node, key: key, why: "array connectivity of \(name) was declared lost, but \(limit); waiting", now: now)
+                    action = .none
+                } else {
+                    withheldTaints.remove("\(name)|\(key)|add|storm")
+                }
                 effects += taintEffect(action, node: node, reason: .arrayConnectivityLoss,
                                        why: "array connectivity of \(name) to \(PodguardSubjects.token(sample.family)) arrays was declared lost",
                                        now: now)
@@ -316,5 +355,143 @@ public struct DecisionEngine: Sendable {
                                             reason: reason, message: decisionRecord.explanation, dryRun: configuration.dryRun, now: now)
         decisionRecord.taintRequestID = request.requestID
         return [.taint(request, decision: decisionRecord)]
+    }
+
+    // MARK: Outages
+
+    /// Nodes with fences in progress, a podguard taint, or a podguard taint requested and not yet
+    /// visible, with `node` added.
+    private func nodesUnderRemediation(adding node: String) -> Int {
+        var nodes = fenceCounts().nodes
+        for key in pendingTaints.keys {
+            let parts = key.split(separator: "|", maxSplits: 2).map(String.init)
+            if parts.count == 3, parts[2] == "add", taintKeys.isPodguard(parts[1]) { nodes.insert(parts[0]) }
+        }
+        nodes.insert(node)
+        return nodes.count
+    }
+
+    /// A withheld taint request, recorded once until it is requested after all.
+    private mutating func withheldTaint(node: Podguard_V1_NodeState, key: String, why: String, now: Date) -> [DecisionEffect] {
+        guard withheldTaints.insert("\(node.name)|\(key)|add|storm").inserted else { return [] }
+        let decisionID = makeID()
+        var record = Podguard_V1_DecisionRecord()
+        record.header = messages.header(at: now, correlation: decisionID)
+        record.decisionID = decisionID
+        record.nodeName = node.name
+        record.nodeUid = node.uid
+        record.rule = .arrayConnectivityLoss
+        record.outcome = .withheldStormLimit
+        record.explanation = "\(why): add taint \(key):NoSchedule"
+        let alert = messages.alert(id: makeID(), severity: .warning, reason: "StormLimitReached", summary: record.explanation,
+                                   pod: nil, node: node.name, decisionID: decisionID, now: now)
+        return [.record(record, alert: alert)]
+    }
+
+    /// Why a fence of `pod` must wait for an outage to end, or nil.
+    private func openOutage(affecting pod: Podguard_V1_PodState) -> String? {
+        for volume in pod.volumes {
+            if let outage = arrayOutages[volume.family] {
+                return "the \(PodguardSubjects.token(volume.family)) arrays are in an outage (lost from \(outage.nodes.count) nodes whose kubelets are Ready)"
+            }
+            if let outage = driverOutages[volume.driver] {
+                return "the CSI driver \(volume.driver) is in an outage (its node pods down on \(outage.nodes.count) Ready nodes)"
+            }
+        }
+        return nil
+    }
+
+    /// Opens and closes the breakers (`OutageBreaker`) from the mirror: per array family, the Ready
+    /// nodes whose current verdict is LOST among the nodes that use the family; per CSI driver, the
+    /// Ready nodes whose driver pod is not Ready among the nodes that run one.
+    private mutating func updateOutages(now: Date) -> [DecisionEffect] {
+        var affected: [Podguard_V1_ArrayFamily: [OutageBreaker.AffectedNode]] = [:]
+        var probed: [Podguard_V1_ArrayFamily: Set<String>] = [:]
+        for verdict in mirror.connectivity.values where ConnectivityFreshness.isCurrent(verdict, at: now) {
+            probed[verdict.family, default: []].insert(verdict.nodeName)
+            guard verdict.verdict == .lost, let node = mirror.nodes[verdict.nodeName], node.ready == .true,
+                  verdict.nodeUid.isEmpty || verdict.nodeUid == node.uid else { continue }
+            let since = verdict.hasLostSince ? verdict.lostSince.date : verdict.header.producedAt.date
+            affected[verdict.family, default: []].append(.init(name: verdict.nodeName, since: since))
+        }
+        var effects: [DecisionEffect] = []
+        for family in Set(affected.keys).union(arrayOutages.keys).sorted(by: { $0.rawValue < $1.rawValue }) {
+            let drivers = familyDrivers[family] ?? []
+            let running = drivers.isEmpty ? 0 : mirror.nodes.values.filter { !Set($0.csiNodeIds.keys).isDisjoint(with: drivers) }.count
+            let population = max(probed[family]?.count ?? 0, running)
+            let nodes = affected[family] ?? []
+            let open = OutageBreaker.isOpen(wasOpen: arrayOutages[family] != nil, affected: nodes, population: population,
+                                            limits: configuration.outage)
+            let what = "connectivity to the \(PodguardSubjects.token(family)) arrays"
+            effects += outageTransition(open: open, previous: arrayOutages[family], nodes: nodes, population: population,
+                                        rule: .arrayOutage, family: family, driver: "", what: what, alertReason: "ArrayOutage", now: now)
+            arrayOutages[family] = open ? (arrayOutages[family] ?? Self.opened(nodes)) : nil
+        }
+
+        var driverAffected: [String: [OutageBreaker.AffectedNode]] = [:]
+        var driverNodes: [String: Int] = [:]
+        var driverFamily: [String: Podguard_V1_ArrayFamily] = [:]
+        for node in mirror.nodes.values {
+            for driverPod in node.driverPods {
+                driverNodes[driverPod.driver, default: 0] += 1
+                driverFamily[driverPod.driver] = driverPod.family
+                guard node.ready == .true, driverPod.ready == .false else { continue }
+                driverAffected[driverPod.driver, default: []].append(.init(name: node.name, since: driverPod.readyLastTransition.date))
+            }
+        }
+        for driver in Set(driverAffected.keys).union(driverOutages.keys).sorted() {
+            let nodes = driverAffected[driver] ?? []
+            let population = driverNodes[driver] ?? 0
+            let open = OutageBreaker.isOpen(wasOpen: driverOutages[driver] != nil, affected: nodes, population: population,
+                                            limits: configuration.outage)
+            effects += outageTransition(open: open, previous: driverOutages[driver], nodes: nodes, population: population,
+                                        rule: .driverOutage, family: driverFamily[driver] ?? .unspecified, driver: driver,
+                                        what: "the node pods of CSI driver \(driver)", alertReason: "DriverOutage", now: now)
+            driverOutages[driver] = open ? (driverOutages[driver] ?? Self.opened(nodes)) : nil
+        }
+        return effects
+    }
+
+    private static func opened(_ nodes: [OutageBreaker.AffectedNode]) -> OpenOutage {
+        OpenOutage(nodes: nodes.map(\.name).sorted(), since: nodes.map(\.since).min() ?? Date(timeIntervalSince1970: 0))
+    }
+
+    /// The DecisionRecord and the alert of a breaker that opened (critical) or closed (info).
+    private mutating func outageTransition(open: Bool, previous: OpenOutage?, nodes: [OutageBreaker.AffectedNode], population: Int,
+                                           rule: Podguard_V1_DecisionRecord.Rule, family: Podguard_V1_ArrayFamily, driver: String,
+                                           what: String, alertReason: String, now: Date) -> [DecisionEffect] {
+        guard open != (previous != nil) else { return [] }
+        let outage = previous ?? Self.opened(nodes)
+        let decisionID = makeID()
+        var record = Podguard_V1_DecisionRecord()
+        record.header = messages.header(at: now, correlation: decisionID)
+        record.decisionID = decisionID
+        record.rule = rule
+        record.outageNodes = outage.nodes
+        record.outageFamily = family
+        record.outageDriver = driver
+        // Node-level decisions go to decision.=.<node>: the first node of the outage names it.
+        record.nodeName = outage.nodes.first ?? ""
+        let severity: Podguard_V1_Severity
+        let reason: String
+        if open {
+            record.outcome = .withheldOutage
+            record.explanation = "\(what) lost on \(nodes.count) of \(population) nodes whose kubelets are Ready "
+                + "(\(outage.nodes.joined(separator: ", "))): an outage, not failures of those nodes; no taint and no fence "
+                + "for it until it ends (Node Healthcheck's minHealthy \(Int((configuration.outage.minHealthy * 100).rounded())) %)"
+            severity = .critical
+            reason = alertReason
+        } else {
+            record.outcome = .noAction
+            record.explanation = "\(what) back: the outage that began on \(outage.nodes.joined(separator: ", ")) is over "
+                + "(\(nodes.count) of \(population) nodes still affected); taints and fences resume"
+            severity = .info
+            reason = "\(alertReason)Over"
+        }
+        // The same id on every replica: the breaker and its first loss are the same everywhere.
+        let id = "\(reason).\(family.rawValue).\(driver).\(Int64(outage.since.timeIntervalSince1970))"
+        let alert = messages.alert(id: id, severity: severity, reason: reason, summary: record.explanation,
+                                   pod: nil, node: record.nodeName, decisionID: decisionID, now: now)
+        return [.record(record, alert: nil), .alert(alert)]
     }
 }

@@ -16,6 +16,12 @@ public enum DecisionSettings {
                   help: "fences in progress at once; 0 = no limit"),
         ConfigKey("policy.storm.maxFencedNodeShare", .double, default: "0.5",
                   help: "share of the nodes that may have fenced pods at once (0..1); 0 = no limit"),
+        ConfigKey("policy.outage.minHealthy", .double, default: "0.51",
+                  help: "act on an array family's (or driver's) nodes only while more than this share of them is healthy (Node Healthcheck's minHealthy)"),
+        ConfigKey("policy.outage.minAffectedNodes", .int, default: "2", range: 1...1_000_000,
+                  help: "fewer Ready nodes that lost an array (or its driver pod) than this are never an outage"),
+        ConfigKey("policy.outage.window", .duration, default: "5m",
+                  help: "the losses that open the outage breaker began within this long of each other"),
         ConfigKey("decision.reevaluateEvery", .duration, default: "5s",
                   help: "how often every pod is decided again (withheld and aborted pods are retried)"),
         ConfigKey("decision.retryAfterAbort", .duration, default: "10s",
@@ -28,6 +34,14 @@ public enum DecisionSettings {
             throw ConfigError(key: "policy.storm.maxFencedNodeShare",
                               message: "invalid value '\(share)' for 'policy.storm.maxFencedNodeShare': expected a number from 0 to 1")
         }
+        let minHealthy = configuration.double("policy.outage.minHealthy") ?? 0.51
+        guard (0...1).contains(minHealthy) else {
+            throw ConfigError(key: "policy.outage.minHealthy",
+                              message: "invalid value '\(minHealthy)' for 'policy.outage.minHealthy': expected a number from 0 to 1")
+        }
+        let outage = OutageBreaker.Limits(minHealthy: minHealthy,
+                                          minAffectedNodes: configuration.int("policy.outage.minAffectedNodes") ?? 2,
+                                          window: configuration.duration("policy.outage.window") ?? .seconds(300))
         let maxFences = configuration.int("policy.storm.maxConcurrentFences") ?? 200
         return PolicyConfiguration(
             ignoreVolumelessPods: configuration.bool("policy.ignoreVolumelessPods") ?? false,
@@ -35,6 +49,7 @@ public enum DecisionSettings {
             maxCrashLoopDeletes: configuration.int("policy.maxCrashLoopDeletes") ?? 5,
             dryRun: configuration.bool("policy.dryRun") ?? false,
             storm: StormLimits(maxConcurrentFences: maxFences == 0 ? nil : maxFences,
-                               maxFencedNodeShare: share == 0 ? nil : share))
+                               maxFencedNodeShare: share == 0 ? nil : share),
+            outage: outage)
     }
 }
