@@ -676,7 +676,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "PodguardStack", "ArrayFamily", "Bus", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator",
+                "PodguardStack", "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],

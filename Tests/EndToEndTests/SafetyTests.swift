@@ -1,0 +1,155 @@
+import ArrayFamily
+import Bus
+import BusService
+import Contracts
+import CSISimulator
+import Foundation
+import Kube
+import NodeSimulator
+import PodguardStack
+import SwiftProtobuf
+import Testing
+
+/// The defects an independent run found (issue "Safety first"), each as a scenario on the shared
+/// stack, with the safety invariants asserted at its end like every other.
+extension EndToEndTests {
+    /// (m) The PowerFlex arrays lose the paths of every host while every kubelet stays Ready, and
+    /// the pods go not Ready: an outage of the array, not of the nodes. The breaker opens after the
+    /// second node: one ArrayOutage alert; no workload is remediated more than once (the first
+    /// node's pod may be, before the outage shows); no replacement is force-deleted; no fencing
+    /// loop. When the paths come back: ArrayOutageOver, every workload Ready, every node clean.
+    @Test func arrayWideOutageOpensTheBreakerInsteadOfALoop() async throws {
+        let stack = try await Self.mainStack()
+        try await stack.scenario("array-wide outage") {
+            let namespace = try await stack.makeNamespace("outage")
+            let since = Date()
+            let workloads = stack.nodeNames.enumerated().map { ProtectedWorkload(name: "o\($0.offset)", families: [.powerflex], preferredNode: $0.element) }
+            var pods: [DeployedPod] = []
+            for workload in workloads { pods += try await stack.deploy(workload, namespace: namespace) }
+
+            for node in stack.nodeNames { stack.setArrayPaths(of: node, family: .powerflex, down: true) }
+            for pod in pods { try stack.cluster.setPodReady(pod.uid, on: pod.node, ready: false) }
+            try await Wait.until("ArrayOutage alert", timeout: .seconds(90)) {
+                stack.auditor.alerts.contains { $0.reason == "ArrayOutage" && $0.header.producedAt.date > since }
+            }
+            // Long enough for a loop to show (the simulator's attach/detach reconcile is 5 s).
+            try await Task.sleep(for: .seconds(20))
+            let deleted = stack.auditor.forcedDeletions.filter { $0.namespace == namespace }
+            try require(deleted.count <= 1, "\(deleted.count) pods force-deleted during the outage: \(deleted.map(\.name))")
+            let outages = stack.auditor.alerts.filter { $0.reason == "ArrayOutage" && $0.header.producedAt.date > since }
+            try require(outages.count == 1, "\(outages.count) ArrayOutage alerts")
+            try require(stack.auditor.decisions.contains { $0.rule == .arrayOutage && $0.outageNodes.count >= 2 },
+                        "no ARRAY_OUTAGE DecisionRecord naming the nodes")
+
+            for node in stack.nodeNames { stack.setArrayPaths(of: node, family: .powerflex, down: false) }
+            try await Wait.until("ArrayOutageOver alert", timeout: .seconds(90)) {
+                stack.auditor.alerts.contains { $0.reason == "ArrayOutageOver" && $0.header.producedAt.date > since }
+            }
+            // Pods the outage left not Ready are Ready again once their storage is back.
+            for pod in pods where stack.auditor.forcedDeletion(uid: pod.uid) == nil {
+                try stack.cluster.setPodReady(pod.uid, on: pod.node, ready: true)
+            }
+            for workload in workloads { _ = try await stack.waitForPods(workload, namespace: namespace) }
+            for node in stack.nodeNames { try await stack.waitUntilNodeClean(node) }
+        }
+    }
+
+    /// (n) An outsider on the bus: a forged NodeTaintRequest for a healthy node and a forged
+    /// FenceRecord at FENCED plus its FenceRequest for a Ready pod. fencing refuses both against the
+    /// live state: no taint, the Ready pod untouched, its volume still published to its node.
+    @Test func forgedRequestsAndRecordsAreRefused() async throws {
+        let stack = try await Self.mainStack()
+        try await stack.scenario("forged taint request and FENCED record") {
+            let namespace = try await stack.makeNamespace("forged")
+            let target = stack.nodeNames[1]
+            let workload = ProtectedWorkload(name: "fdb", families: [.powerstore], preferredNode: target)
+            let pod = try await stack.deploy(workload, namespace: namespace)[0]
+            let node = try await stack.kube.get(Node.self, name: target)
+            let js = try stack.bus.jetStream()
+
+            var taint = Podguard_V1_NodeTaintRequest()
+            taint.requestID = UUID().uuidString.lowercased()
+            taint.nodeName = target
+            taint.nodeUid = node.metadata.uid ?? ""
+            taint.taint.key = FamilyCatalog.family(.powerstore).podmonTaintKey
+            taint.taint.effect = .noSchedule
+            taint.action = .add
+            taint.reason = .arrayConnectivityLoss
+            try await js.publish(taint, to: stack.topology.subjects.taintRequest(target), messageID: taint.requestID)
+
+            var request = Podguard_V1_FenceRequest()
+            request.fenceID = UUID().uuidString.lowercased()
+            request.decisionID = UUID().uuidString.lowercased()
+            request.pod.namespace = namespace
+            request.pod.name = pod.name
+            request.pod.uid = pod.uid
+            request.nodeName = target
+            request.nodeUid = node.metadata.uid ?? ""
+            request.reason = .nodeFailure
+            var volume = Podguard_V1_FenceVolume()
+            volume.family = .powerstore
+            volume.driver = FamilyCatalog.family(.powerstore).csiDriverName
+            volume.volumeHandle = pod.volumes[.powerstore] ?? ""
+            request.volumes = [volume]
+            var record = Podguard_V1_FenceRecord()
+            record.fenceID = request.fenceID
+            record.pod = request.pod
+            record.nodeName = target
+            record.nodeUid = request.nodeUid
+            record.reason = .nodeFailure
+            record.phase = .fenced
+            record.request = request
+            let fences = try await js.keyValue(stack.topology.fencesBucket)
+            _ = try await fences.create(PodguardKeys.fence(podUID: pod.uid), message: record)
+            try await js.publish(request, to: stack.topology.subjects.fenceRequest(target), messageID: request.fenceID)
+
+            try await Wait.until("both refused", timeout: .seconds(60)) {
+                stack.auditor.alerts.contains { $0.reason == "TaintRequestRefused" && $0.nodeName == target }
+                    && stack.auditor.fenceRecords(podUID: pod.uid).last?.phase == .aborted
+            }
+            try require(stack.auditor.fenceRecords(podUID: pod.uid).last?.abortReason == .safetyCheckFailed, "not refused by the safety check")
+            try require(!(try await stack.taintKeys(of: target)).contains(taint.taint.key), "the forged taint is on \(target)")
+            let current = try #require(try await stack.currentPod(pod.name, namespace: namespace))
+            try require(current.uid == pod.uid && current.isReady, "the Ready pod was touched")
+            try require(stack.auditor.forcedDeletion(uid: pod.uid) == nil, "the Ready pod was force-deleted")
+            let mappings = stack.cluster.backends[.powerstore]?.array.mappings(of: pod.volumes[.powerstore] ?? "") ?? []
+            try require(!mappings.isEmpty, "the volume was unpublished from a healthy node")
+        }
+    }
+
+    /// (o) The pause switch: on while a node fails, nothing is requested (the decisions say
+    /// WITHHELD_PAUSED, one PodguardPaused alert); off, the pod moves at once.
+    @Test func pauseHoldsEveryRequestUntilItIsOff() async throws {
+        let stack = try await Self.mainStack()
+        try await stack.scenario("pause switch") {
+            let namespace = try await stack.makeNamespace("pause")
+            let target = stack.nodeNames[3]
+            let workload = ProtectedWorkload(name: "pzdb", families: [.unity], preferredNode: target)
+            let old = try await stack.deploy(workload, namespace: namespace)[0]
+            let control = try await stack.bus.jetStream().keyValue(stack.topology.controlBucket)
+            var pause = Podguard_V1_PauseSwitch()
+            pause.header.producedAt = Google_Protobuf_Timestamp(date: Date())
+            pause.paused = true
+            pause.reason = "e2e maintenance"
+            pause.by = "e2e"
+            _ = try await control.put(PodguardKeys.pause, message: pause)
+            try await Wait.until("PodguardPaused") { stack.auditor.alerts.contains { $0.reason == "PodguardPaused" && $0.summary.contains("e2e maintenance") } }
+
+            try await stack.cluster.inject(.interfaceDown, on: target)
+            try await Wait.until("the pod's decision withheld by the pause", timeout: .seconds(90)) {
+                stack.auditor.decisions.contains { $0.pod.uid == old.uid && $0.outcome == .withheldPaused }
+            }
+            try await Task.sleep(for: .seconds(10))
+            try require(stack.auditor.fenceRecords(podUID: old.uid).isEmpty, "a remediation started while paused")
+
+            pause.header.producedAt = Google_Protobuf_Timestamp(date: Date())
+            pause.paused = false
+            _ = try await control.put(PodguardKeys.pause, message: pause)
+            let new = try await stack.waitForPods(workload, namespace: namespace, replacing: [old])[0]
+            try require(new.node != target, "replacement on the failed node")
+            try require(stack.auditor.alerts.contains { $0.reason == "PodguardResumed" }, "no PodguardResumed alert")
+            try await stack.cluster.recover(.interfaceDown, on: target)
+            try await stack.waitUntilNodeClean(target)
+        }
+    }
+}
