@@ -63,7 +63,19 @@ public final class InvariantAuditor: Sendable {
         var decisions: [Podguard_V1_DecisionRecord] = []
         var lostSince: [String: Date] = [:]            // node -> first LOST verdict seen
         var ioActive: Set<String> = []
+        /// Per remediation that reached POD_DELETED: its volumes on its node, watched in the arrays'
+        /// mapping logs from then until node-cleanup recorded the pod cleaned.
+        var publicationWatches: [String: PublicationWatch] = [:]   // fence id -> watch
         var stopped = false
+    }
+
+    /// A fenced volume must not be published to its fenced node again until the node is cleaned.
+    struct PublicationWatch {
+        var pod: String
+        var node: String
+        var volumes: [(family: ArrayFamilyID, handle: String)]
+        var from: [ArrayFamilyID: Int]
+        var until: [ArrayFamilyID: Int]?
     }
 
     init(kube: KubeClient, cluster: SimulatedCluster, bus: BusConnection, topology: BusTopology, families: [ArrayFamilyID]) {
@@ -216,8 +228,34 @@ public final class InvariantAuditor: Sendable {
         log("node \(node.name) podguard taint removed \(removedPodguard.sorted())\(problems.isEmpty ? "" : " PROBLEMS: \(problems)")")
     }
 
+    /// Starts (at POD_DELETED) and ends (when node-cleanup recorded the pod cleaned) the watch on
+    /// the remediation's volumes: the array's mapping log position of each family at both moments.
+    private func watchPublications(_ record: Podguard_V1_FenceRecord) {
+        guard record.reason != .crashLoopBackOff, !record.dryRun, !record.fenceID.isEmpty else { return }
+        let positions = cluster.backends.mapValues { $0.array.events.count }
+        if record.phase == .podDeleted {
+            let volumes = record.volumes.compactMap { status -> (family: ArrayFamilyID, handle: String)? in
+                guard let family = cluster.backends.first(where: { $0.value.family.csiDriverName == status.volume.driver })?.key else { return nil }
+                return (family, status.volume.volumeHandle)
+            }
+            state.withLock { state in
+                if state.publicationWatches[record.fenceID] == nil {
+                    state.publicationWatches[record.fenceID] = PublicationWatch(
+                        pod: "\(record.pod.namespace)/\(record.pod.name)", node: record.nodeName, volumes: volumes, from: positions, until: nil)
+                }
+            }
+        }
+        if record.nodeCleanup.cleaned {
+            state.withLock { state in
+                if state.publicationWatches[record.fenceID]?.until == nil { state.publicationWatches[record.fenceID]?.until = positions }
+            }
+        }
+    }
+
     /// Invariant 2 at the moment a podguard taint was seen removed: every pod force-deleted from the
-    /// node so far has no mount left there and no container running there.
+    /// node so far has no mount left there and no container running there. Mounts are the moved
+    /// pod's when their path names its uid (`/var/lib/kubelet/pods/<uid>/…`); a staging mount
+    /// (no pod in its path) counts unless a pod running there now publishes the same volume.
     private func checkNodeClean(_ node: String) async -> [String] {
         let moved = state.withLock { $0.forced.filter { $0.node == node } }
         guard !moved.isEmpty else { return [] }
@@ -229,8 +267,12 @@ public final class InvariantAuditor: Sendable {
             }
             for volume in await resolveVolumes(namespace: pod.namespace, claims: pod.claims) {
                 let mounts = cluster.backends[volume.family]?.array.mounts(of: volume.handle, on: node) ?? []
-                if !mounts.isEmpty {
-                    problems.append("volume \(volume.handle) of moved pod \(pod.namespace)/\(pod.name) still mounted on \(node): \(mounts.sorted())")
+                let podMounts = mounts.filter { $0.contains("/pods/") }
+                let ofThisPod = podMounts.filter { $0.contains("/pods/\(pod.uid)/") }
+                let staging = mounts.filter { !$0.contains("/pods/") }
+                let usedByAnother = podMounts.contains { !$0.contains("/pods/\(pod.uid)/") }
+                if !ofThisPod.isEmpty || (!staging.isEmpty && !usedByAnother) {
+                    problems.append("volume \(volume.handle) of moved pod \(pod.namespace)/\(pod.name) \(pod.uid) still mounted on \(node): \(ofThisPod.union(usedByAnother ? [] : staging).sorted())")
                 }
             }
         }
@@ -238,6 +280,7 @@ public final class InvariantAuditor: Sendable {
     }
 
     private func fenceRecord(_ record: Podguard_V1_FenceRecord) {
+        watchPublications(record)
         let uid = record.pod.uid
         let previous = state.withLock { state -> Podguard_V1_FenceRecord? in
             let previous = state.fenceRevisions[uid]?.last
@@ -354,6 +397,23 @@ public final class InvariantAuditor: Sendable {
             }
         }
 
+        // 1'. No fenced volume published to its fenced node again after POD_DELETED, until cleanup.
+        for watch in snapshot.publicationWatches.values {
+            for volume in watch.volumes {
+                guard let log = eventLogs[volume.family] else { continue }
+                let from = min(watch.from[volume.family] ?? 0, log.count)
+                let until = min(watch.until?[volume.family] ?? log.count, log.count)
+                guard from < until else { continue }
+                let republished = log[from..<until].contains { event in
+                    if case .mapped(let handle, let host) = event { return handle == volume.handle && host == watch.node }
+                    return false
+                }
+                if republished {
+                    problems.append("invariant 1: \(volume.handle) of \(watch.pod) published to its fenced node \(watch.node) again before cleanup")
+                }
+            }
+        }
+
         // 2. Podguard taints removed only from clean nodes.
         for removal in snapshot.taintRemovals where !removal.problems.isEmpty {
             problems.append("invariant 2: \(removal.keys) removed from \(removal.node): \(removal.problems.joined(separator: "; "))")
@@ -379,7 +439,9 @@ public final class InvariantAuditor: Sendable {
                 if phases.map(rank) != phases.map(rank).sorted() {
                     problems.append("invariant 3: fence \(fenceID) of \(uid) transitions out of order: \(phases)")
                 }
-                for volume in last.volumes where volume.attempts > max(1, last.attempts) {
+                // Each delivery unpublishes every volume once before the delete (the live proof) and
+                // once after it (undoing a re-publication); more than that is work repeated.
+                for volume in last.volumes where volume.attempts > 2 * max(1, last.attempts) {
                     problems.append("invariant 3: fence \(fenceID) of \(uid) unpublished \(volume.volume.volumeHandle) \(volume.attempts) times in \(last.attempts) attempts")
                 }
             }
