@@ -33,6 +33,23 @@ struct DecisionServiceTests {
         return (Task { try await service.run() }, connection, readiness)
     }
 
+    /// Two decision replicas, once both are ready.
+    static func startTwoReplicas(_ server: NATSServerProcess) async throws -> [(Task<Void, any Error>, BusConnection)] {
+        let (replicaA, connectionA, readinessA) = try await startReplica(server, name: "decision-a")
+        let (replicaB, connectionB, readinessB) = try await startReplica(server, name: "decision-b")
+        for _ in 0..<100 where !(readinessA.isReady && readinessB.isReady) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(readinessA.isReady && readinessB.isReady)
+        return [(replicaA, connectionA), (replicaB, connectionB)]
+    }
+
+    static func stop(_ replicas: [(Task<Void, any Error>, BusConnection)]) async {
+        for (task, _) in replicas { task.cancel() }
+        for (task, connection) in replicas {
+            _ = await task.result
+            await connection.close()
+        }
+    }
+
     @Test("two replicas, one failed node: exactly one claim and one fence request; the decision is recorded")
     func exactlyOneReplicaActs() async throws {
         let server = try await NATSServerProcess.start(jetStream: true)
@@ -40,10 +57,7 @@ struct DecisionServiceTests {
         let admin = try await Self.connect(server, name: "admin")
         let js = try admin.jetStream()
         try await TopologyInstaller.ensure(.standard, on: js, logger: Logger(label: "test"))
-        let (replicaA, connectionA, readinessA) = try await Self.startReplica(server, name: "decision-a")
-        let (replicaB, connectionB, readinessB) = try await Self.startReplica(server, name: "decision-b")
-        for _ in 0..<100 where !(readinessA.isReady && readinessB.isReady) { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(readinessA.isReady && readinessB.isReady)
+        let replicas = try await Self.startTwoReplicas(server)
 
         let topology = BusTopology.standard
         let nodes = try await js.keyValue(topology.nodesBucket)
@@ -85,11 +99,7 @@ struct DecisionServiceTests {
         let decisions = try await audit.fetch(batch: 20, timeout: .seconds(1)).map { try $0.decode(as: Podguard_V1_DecisionRecord.self) }
         #expect(decisions.contains { $0.outcome == .fenceRequested && $0.fenceID == request.fenceID && $0.rule == .nodeUnreachableTaint })
 
-        replicaA.cancel()
-        replicaB.cancel()
-        _ = await (replicaA.result, replicaB.result)
-        await connectionA.close()
-        await connectionB.close()
+        await Self.stop(replicas)
         await admin.close()
     }
 
@@ -108,9 +118,7 @@ struct DecisionServiceTests {
         pause.reason = "array upgrade"
         pause.by = "alice"
         try await control.put(PodguardKeys.pause, message: pause)
-        let (replicaA, connectionA, readinessA) = try await Self.startReplica(server, name: "decision-a")
-        let (replicaB, connectionB, readinessB) = try await Self.startReplica(server, name: "decision-b")
-        for _ in 0..<100 where !(readinessA.isReady && readinessB.isReady) { try await Task.sleep(for: .milliseconds(50)) }
+        let replicas = try await Self.startTwoReplicas(server)
 
         let nodes = try await js.keyValue(topology.nodesBucket)
         let pods = try await js.keyValue(topology.podsBucket)
@@ -143,11 +151,7 @@ struct DecisionServiceTests {
         #expect(reasons.filter { $0 == "PodguardPaused" }.count == 1)
         #expect(reasons.filter { $0 == "PodguardResumed" }.count == 1)
 
-        replicaA.cancel()
-        replicaB.cancel()
-        _ = await (replicaA.result, replicaB.result)
-        await connectionA.close()
-        await connectionB.close()
+        await Self.stop(replicas)
         await admin.close()
     }
 }

@@ -77,6 +77,16 @@ public final class KubeControlPlane: Sendable {
         return revision
     }
 
+    /// Restarts one process in place (`restart.sh`): the same port, certificates and etcd data, so
+    /// every running client reaches it again. `component` is `kube-apiserver`,
+    /// `kube-controller-manager`, `kube-scheduler` or `etcd`.
+    public func restart(_ component: String, downtime: Duration = .zero) async throws {
+        let seconds = String(format: "%.3f", Double(downtime.components.seconds) + Double(downtime.components.attoseconds) / 1e18)
+        let (status, output) = try await Self.run(script("restart.sh"), [stateDirectory.path, component, "--downtime", seconds],
+                                                  environment: ProcessInfo.processInfo.environment)
+        guard status == 0 else { throw HarnessError.didNotStart("\(component) (restart.sh exit \(status))", log: output) }
+    }
+
     /// Stops every process and deletes the state directory (`down.sh --purge`). Idempotent.
     public func stop() {
         let already = stopped.withLock { value in

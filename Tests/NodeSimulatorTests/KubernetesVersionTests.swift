@@ -9,7 +9,7 @@ import Testing
 /// tests return at once: there the behaviour does not exist.
 extension SimulatedClusterTests {
     /// A StatefulSet pod (evicted after 2 s) on a node whose interface went down, Terminating.
-    private func stuckPod(_ client: KubeClient, prefix: String) async throws -> (SimulatedCluster, namespace: String, pod: Pod, node: String, volume: String) {
+    func stuckPod(_ client: KubeClient, prefix: String) async throws -> (SimulatedCluster, namespace: String, pod: Pod, node: String, volume: String) {
         let namespace = try await SimTestCluster.namespace(client, prefix)
         let cluster = try await SimTestCluster.start(client, prefix: prefix)
         let pv = try await cluster.createPersistentVolume(family: .powerstore, name: "\(namespace)-web-0",

@@ -168,30 +168,15 @@ struct SimulatedClusterTests {
     /// StatefulSet makes no replacement and the volume stays attached to the dead node.
     @Test func statefulSetPodOnAFailedNodeStaysTerminating() async throws {
         let client = try await SimTestCluster.client()
-        let namespace = try await SimTestCluster.namespace(client, "stuck")
-        let cluster = try await SimTestCluster.start(client, prefix: "stuck")
+        let (cluster, namespace, pod, node, volume) = try await stuckPod(client, prefix: "stuck")
         defer { Task { await cluster.stop() } }
-        let pv = try await cluster.createPersistentVolume(family: .powerstore, name: "\(namespace)-web-0",
-                                                          claim: (namespace: namespace, name: "data-web-0"))
-        _ = try await client.create(SimTestCluster.statefulSet("web", namespace: namespace, family: .powerstore,
-                                                               zone: cluster.configuration.zone, evictAfter: 2))
-        try await eventually("web-0 Ready") {
-            try await client.getIfPresent(Pod.self, name: "web-0", namespace: namespace)?.isReady == true
-        }
-        let pod = try await client.get(Pod.self, name: "web-0", namespace: namespace)
-        let node = try #require(pod.nodeName)
-
-        try await cluster.inject(.interfaceDown, on: node)
-        try await eventually("web-0 evicted (Terminating)") {
-            try await client.getIfPresent(Pod.self, name: "web-0", namespace: namespace)?.metadata.deletionTimestamp != nil
-        }
         // Well past the grace period: still the same Terminating pod, still attached to the dead node.
         try await Task.sleep(for: .seconds(20))
         let stuck = try #require(try await client.getIfPresent(Pod.self, name: "web-0", namespace: namespace))
         #expect(stuck.uid == pod.uid)
         #expect(stuck.metadata.deletionTimestamp != nil)
         let attachments = try await client.list(VolumeAttachment.self).items
-        #expect(attachments.contains { $0.spec?.nodeName == node && $0.spec?.source.persistentVolumeName == pv.name })
+        #expect(attachments.contains { $0.spec?.nodeName == node && $0.spec?.source.persistentVolumeName == volume })
 
         // When the node comes back its kubelet finishes the deletion and the StatefulSet recovers.
         try await cluster.recover(.interfaceDown, on: node)

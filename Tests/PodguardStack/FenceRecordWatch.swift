@@ -1,16 +1,16 @@
 import Bus
 import Contracts
+import Logging
 import SwiftProtobuf
 
-/// Hands every FenceRecord put of a `podguard-fences` watch to `body`, until the watch ends or
-/// fails (the observers stop with the stack). Values that do not decode are skipped.
-func forEachFenceRecord(in updates: AsyncThrowingStream<KeyValueUpdate, any Error>,
-                        _ body: (Podguard_V1_FenceRecord) -> Void) async {
-    do {
-        for try await update in updates {
-            guard case .entry(let entry) = update, entry.operation == .put,
-                  let record = try? Podguard_V1_FenceRecord(serializedBytes: entry.value) else { continue }
-            body(record)
-        }
-    } catch {}
+/// Hands every FenceRecord put of bucket `podguard-fences` to `body` until the calling task is
+/// cancelled (the observers stop with the stack), across a nats-server restart
+/// (`KeyValueStore.follow`: after one, the records are handed over again). Values that do not
+/// decode are skipped.
+func forEachFenceRecord(in store: KeyValueStore, _ body: (Podguard_V1_FenceRecord) -> Void) async {
+    var logger = Logger(label: "podguard.stack.fences")
+    logger.logLevel = .error
+    await store.follow(as: Podguard_V1_FenceRecord.self, logger: logger) { update in
+        if case .put(_, let record, _) = update { body(record) }
+    }
 }

@@ -97,7 +97,6 @@ public final class InvariantAuditor: Sendable {
     func start() async throws {
         let subjects = topology.subjects
         let fences = try await bus.jetStream().keyValue(topology.fencesBucket)
-        let fenceUpdates = try await fences.watch()
         let alerts = try bus.subscribe(to: "\(subjects.root).alert.>", as: Podguard_V1_Alert.self)
         let reports = try bus.subscribe(to: "\(subjects.root).cleanup.>", as: Podguard_V1_CleanupReport.self)
         let decisions = try bus.subscribe(to: "\(subjects.root).decision.>", as: Podguard_V1_DecisionRecord.self)
@@ -110,7 +109,7 @@ public final class InvariantAuditor: Sendable {
             Task { await nodes.run() },
             Task { for await event in pods.events { await self.podEvent(event) } },
             Task { for await event in nodes.events { await self.nodeEvent(event) } },
-            Task { await forEachFenceRecord(in: fenceUpdates) { self.fenceRecord($0) } },
+            Task { await forEachFenceRecord(in: fences) { self.fenceRecord($0) } },
             Task { for await message in alerts { self.note(alert: message.payload) } },
             Task { for await message in reports { self.note(report: message.payload) } },
             Task { for await message in decisions { self.state.withLock { $0.decisions.append(message.payload) } } },

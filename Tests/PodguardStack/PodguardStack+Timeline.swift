@@ -56,7 +56,7 @@ public final class FailoverTimeline: Sendable {
     /// in place (events before that are the starting state, not recorded as changes).
     public func start() async throws {
         let root = topology.subjects.root
-        let fenceUpdates = try await bus.jetStream().keyValue(topology.fencesBucket).watch()
+        let fences = try await bus.jetStream().keyValue(topology.fencesBucket)
         let decisions = try bus.subscribe(to: "\(root).decision.>", as: Podguard_V1_DecisionRecord.self)
         let reports = try bus.subscribe(to: "\(root).cleanup.>", as: Podguard_V1_CleanupReport.self)
         try await bus.flush()
@@ -68,7 +68,7 @@ public final class FailoverTimeline: Sendable {
             Task { for await event in nodes.events { self.nodeEvent(event) } },
             Task { for await event in pods.events { self.podEvent(event) } },
             Task { for await event in attachments.events { self.attachmentEvent(event) } },
-            Task { await forEachFenceRecord(in: fenceUpdates) { self.fenceRecord($0) } },
+            Task { await forEachFenceRecord(in: fences) { self.fenceRecord($0) } },
             Task {
                 for await message in decisions {
                     let record = message.payload

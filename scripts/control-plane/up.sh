@@ -10,7 +10,7 @@
 #   pki/                CA, serving cert, client certs, service-account key pair (kept across restarts)
 #   etcd/               etcd data (kept across restarts; down.sh --purge removes everything)
 #   logs/*.log          one log per process
-# Stop it with down.sh <state-dir>. Binaries come from the cache that `binaries.sh obtain` (a make
+# Stop it with down.sh <state-dir>; restart one process in place with restart.sh <state-dir> NAME. Binaries come from the cache that `binaries.sh obtain` (a make
 # prerequisite) fills; up.sh never builds or fetches them, and fails at once naming that command.
 # It reads the version it starts from `kube-apiserver --version` and passes that version's flags.
 #
@@ -121,6 +121,10 @@ trap cleanup_on_failure EXIT
 # start NAME CMD...: detached (own session), stdin closed, output to logs/NAME.log
 start() {
     local name="$1"; shift
+    # The exact command line, so restart.sh can start the process again in place (same port,
+    # certificates and data): one argument per line.
+    mkdir -p "$S/cmd"
+    printf '%s\n' "$@" > "$S/cmd/$name"
     setsid "$@" </dev/null >"$S/logs/$name.log" 2>&1 &
     local pid=$!
     echo "$pid" > "$S/pids/$name.pid"

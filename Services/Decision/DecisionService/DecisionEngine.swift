@@ -333,14 +333,9 @@ public struct DecisionEngine: Sendable {
         guard pendingTaints[pendingKey] == nil else { return [] }
         pendingTaints[pendingKey] = node.resourceVersion
         let decisionID = makeID()
-        var decisionRecord = Podguard_V1_DecisionRecord()
-        decisionRecord.header = messages.header(at: now, correlation: decisionID)
-        decisionRecord.decisionID = decisionID
-        decisionRecord.nodeName = node.name
-        decisionRecord.nodeUid = node.uid
-        decisionRecord.rule = reason == .driverPodOffline ? .driverPodDown : .arrayConnectivityLoss
-        decisionRecord.outcome = configuration.dryRun ? .withheldDryRun : .taintRequested
-        decisionRecord.explanation = "\(why): \(verb) taint \(key):NoSchedule"
+        var decisionRecord = messages.nodeDecisionRecord(
+            id: decisionID, node: node, rule: reason == .driverPodOffline ? .driverPodDown : .arrayConnectivityLoss,
+            outcome: configuration.dryRun ? .withheldDryRun : .taintRequested, explanation: "\(why): \(verb) taint \(key):NoSchedule", now: now)
         decisionRecord.dryRun = configuration.dryRun
         if let pause = pause(at: now) {
             // Nothing is requested; once the pause is over the next evaluation asks again.
@@ -375,14 +370,8 @@ public struct DecisionEngine: Sendable {
     private mutating func withheldTaint(node: Podguard_V1_NodeState, key: String, why: String, now: Date) -> [DecisionEffect] {
         guard withheldTaints.insert("\(node.name)|\(key)|add|storm").inserted else { return [] }
         let decisionID = makeID()
-        var record = Podguard_V1_DecisionRecord()
-        record.header = messages.header(at: now, correlation: decisionID)
-        record.decisionID = decisionID
-        record.nodeName = node.name
-        record.nodeUid = node.uid
-        record.rule = .arrayConnectivityLoss
-        record.outcome = .withheldStormLimit
-        record.explanation = "\(why): add taint \(key):NoSchedule"
+        let record = messages.nodeDecisionRecord(id: decisionID, node: node, rule: .arrayConnectivityLoss, outcome: .withheldStormLimit,
+                                                 explanation: "\(why): add taint \(key):NoSchedule", now: now)
         let alert = messages.alert(id: makeID(), severity: .warning, reason: "StormLimitReached", summary: record.explanation,
                                    pod: nil, node: node.name, decisionID: decisionID, now: now)
         return [.record(record, alert: alert)]
@@ -463,10 +452,7 @@ public struct DecisionEngine: Sendable {
         guard open != (previous != nil) else { return [] }
         let outage = previous ?? Self.opened(nodes)
         let decisionID = makeID()
-        var record = Podguard_V1_DecisionRecord()
-        record.header = messages.header(at: now, correlation: decisionID)
-        record.decisionID = decisionID
-        record.rule = rule
+        var record = messages.nodeDecisionRecord(id: decisionID, node: nil, rule: rule, outcome: .noAction, explanation: "", now: now)
         record.outageNodes = outage.nodes
         record.outageFamily = family
         record.outageDriver = driver

@@ -91,6 +91,20 @@ struct MessageFactory: MessageProducer, Sendable {
         return alert
     }
 
+    /// A DecisionRecord about a node rather than a pod (taints, outages).
+    func nodeDecisionRecord(id: String, node: Podguard_V1_NodeState?, rule: Podguard_V1_DecisionRecord.Rule,
+                            outcome: Podguard_V1_DecisionRecord.Outcome, explanation: String, now: Date) -> Podguard_V1_DecisionRecord {
+        var record = Podguard_V1_DecisionRecord()
+        record.header = header(at: now, correlation: id)
+        record.decisionID = id
+        record.nodeName = node?.name ?? ""
+        record.nodeUid = node?.uid ?? ""
+        record.rule = rule
+        record.outcome = outcome
+        record.explanation = explanation
+        return record
+    }
+
     func taint(key: String) -> Podguard_V1_Taint {
         var taint = Podguard_V1_Taint()
         taint.key = key
