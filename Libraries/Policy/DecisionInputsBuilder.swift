@@ -1,4 +1,5 @@
 import Contracts
+import Foundation
 import SwiftProtobuf
 
 /// Builds the `DecisionInputs` of one pod from the state mirrored on the bus. Pure: the same
@@ -27,7 +28,7 @@ public struct DecisionInputsBuilder: Sendable {
 
     public func inputs(pod: Podguard_V1_PodState, node: Podguard_V1_NodeState?,
                        connectivity: [Podguard_V1_ArrayConnectivity], crashLoopDeletesSoFar: Int,
-                       fences: FenceCounts) -> Podguard_V1_DecisionInputs {
+                       fences: FenceCounts, now: Date? = nil) -> Podguard_V1_DecisionInputs {
         var inputs = Podguard_V1_DecisionInputs()
         inputs.podReady = pod.ready
         inputs.podPhase = pod.phase
@@ -46,6 +47,10 @@ public struct DecisionInputsBuilder: Sendable {
             inputs.nodeReady = node.ready
             inputs.nodeTaints = node.taints
             inputs.nodeResourceVersion = node.resourceVersion
+            if let now, node.ready == .unknown || node.ready == .false, node.hasReadyLastTransition {
+                let silentFor = max(0, now.timeIntervalSince(node.readyLastTransition.date))
+                inputs.nodeNotReadyFor = Google_Protobuf_Duration(rounding: silentFor, rule: .towardZero)
+            }
             for taint in node.taints {
                 if taint.key == TaintKeys.unreachable {
                     if taint.effect == .noSchedule { inputs.nodeUnreachableNoSchedule = true }

@@ -3,6 +3,9 @@ import Contracts
 /// The per-pod failover rules, as podmon's controller applies them (podmon-behaviour §2.1, §2.4),
 /// plus podguard's own: dry-run, storm limits, already-in-progress.
 ///
+/// A pod counts as not Ready by its own condition or, with `NotReadyEvidence.nodeSilence` (the
+/// default), because its node is silent; such a fence needs the array's proof.
+///
 /// Triggers: the node carries `node.kubernetes.io/unreachable` (NoSchedule or NoExecute), the
 /// podguard taint or the driver-offline taint, or array connectivity was declared lost. A trigger
 /// only acts on a pod that is **not Ready**; a Ready pod is never touched, whatever the node shows.
@@ -13,7 +16,8 @@ public enum DecisionPolicy {
     /// - Parameter fenceInProgress: a FenceRecord for this pod uid exists and is not finished.
     public static func decide(_ inputs: Podguard_V1_DecisionInputs, configuration: PolicyConfiguration,
                               fenceInProgress: Bool) -> PodDecision {
-        if inputs.podReady == .true {
+        let readyOverride = configuration.notReadyEvidence.overridesReady(inputs)
+        if inputs.podReady == .true && readyOverride == nil {
             return PodDecision(rule: .none, outcome: .noAction,
                                explanation: "pod is Ready: a Ready pod is never touched, whatever its node shows")
         }
@@ -22,8 +26,10 @@ public enum DecisionPolicy {
                                explanation: "pod has no bound volumes and ignoreVolumelessPods is set")
         }
         if let (rule, reason, why) = trigger(inputs) {
-            return fenceDecision(rule: rule, reason: reason, why: why, inputs: inputs,
-                                 configuration: configuration, fenceInProgress: fenceInProgress)
+            var decision = fenceDecision(rule: rule, reason: reason, why: why, notReady: readyOverride,
+                                         inputs: inputs, configuration: configuration, fenceInProgress: fenceInProgress)
+            decision.arrayProofRequired = readyOverride != nil
+            return decision
         }
         if inputs.crashLoopBackOff {
             let done = Int(inputs.crashLoopDeletesSoFar)
@@ -59,10 +65,10 @@ public enum DecisionPolicy {
         return nil
     }
 
-    private static func fenceDecision(rule: PodDecision.Rule, reason: Podguard_V1_FenceReason, why: String,
+    private static func fenceDecision(rule: PodDecision.Rule, reason: Podguard_V1_FenceReason, why: String, notReady override: String?,
                                       inputs: Podguard_V1_DecisionInputs, configuration: PolicyConfiguration,
                                       fenceInProgress: Bool) -> PodDecision {
-        let notReady = inputs.podReady == .false ? "pod is not Ready" : "pod readiness is unknown"
+        let notReady = override ?? (inputs.podReady == .false ? "pod is not Ready" : "pod readiness is unknown")
         if fenceInProgress {
             return PodDecision(rule: rule, outcome: .alreadyInProgress, fenceReason: reason,
                                explanation: "\(why) and \(notReady), but a fence for this pod is already in progress")

@@ -11,12 +11,17 @@ public struct PodDecision: Sendable, Equatable {
     /// The fence reason when the rule asks for a fence (also set when the fence is withheld).
     public var fenceReason: Podguard_V1_FenceReason?
     public var explanation: String
+    /// The pod was taken as not Ready on its node's silence alone: the fence must have the array's
+    /// proof (`NotReadyEvidence`).
+    public var arrayProofRequired: Bool
 
-    public init(rule: Rule, outcome: Outcome, fenceReason: Podguard_V1_FenceReason? = nil, explanation: String) {
+    public init(rule: Rule, outcome: Outcome, fenceReason: Podguard_V1_FenceReason? = nil, explanation: String,
+                arrayProofRequired: Bool = false) {
         self.rule = rule
         self.outcome = outcome
         self.fenceReason = fenceReason
         self.explanation = explanation
+        self.arrayProofRequired = arrayProofRequired
     }
 
     /// True when the decision asks the fencing service to act.

@@ -14,6 +14,9 @@ public enum PodmonEventText {
             return "podmon aborted pod cleanup [\(podUID) \(node)] due to missing CSI annotations"
         case .validationError:
             return "podmon aborted pod cleanup [\(podUID) \(node)] due to error while validating volume host connectivity"
+        case .noArrayProof:
+            // podguard's own case (podmon never acts on a pod that reports Ready).
+            return "podmon aborted pod cleanup [\(podUID) \(node)] no array proof the node is disconnected and idle"
         }
     }
 

@@ -13,16 +13,20 @@ public struct PolicyConfiguration: Sendable, Equatable {
     public var storm: StormLimits
     /// When an array's or a driver's fault is an outage, not node failures (`OutageBreaker`).
     public var outage: OutageBreaker.Limits
+    /// What may say a pod is not Ready: its own condition only (podmon), or also its node's silence.
+    public var notReadyEvidence: NotReadyEvidence
 
     public init(ignoreVolumelessPods: Bool = false, skipArrayConnectionValidation: Bool = false,
                 maxCrashLoopDeletes: Int = 5, dryRun: Bool = false, storm: StormLimits = StormLimits(),
-                outage: OutageBreaker.Limits = OutageBreaker.Limits()) {
+                outage: OutageBreaker.Limits = OutageBreaker.Limits(),
+                notReadyEvidence: NotReadyEvidence = .nodeSilence(grace: .zero)) {
         self.ignoreVolumelessPods = ignoreVolumelessPods
         self.skipArrayConnectionValidation = skipArrayConnectionValidation
         self.maxCrashLoopDeletes = maxCrashLoopDeletes
         self.dryRun = dryRun
         self.storm = storm
         self.outage = outage
+        self.notReadyEvidence = notReadyEvidence
     }
 }
 

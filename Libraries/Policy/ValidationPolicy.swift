@@ -20,12 +20,18 @@ public enum ValidationPolicy {
         /// The node carries `node.kubernetes.io/unreachable:NoExecute`.
         public var unreachableNoExecute: Bool
         public var skipArrayConnectionValidation: Bool
+        /// The pod is taken as not Ready on its node's silence alone (`NotReadyEvidence`): only the
+        /// array's "disconnected and idle" lets it proceed — no taint override, no skip, and a
+        /// driver without the check cannot give that proof.
+        public var arrayProofRequired: Bool
 
-        public init(readWriteMany: Bool, podguardTainted: Bool, unreachableNoExecute: Bool, skipArrayConnectionValidation: Bool) {
+        public init(readWriteMany: Bool, podguardTainted: Bool, unreachableNoExecute: Bool, skipArrayConnectionValidation: Bool,
+                    arrayProofRequired: Bool = false) {
             self.readWriteMany = readWriteMany
             self.podguardTainted = podguardTainted
             self.unreachableNoExecute = unreachableNoExecute
             self.skipArrayConnectionValidation = skipArrayConnectionValidation
+            self.arrayProofRequired = arrayProofRequired
         }
     }
 
@@ -33,6 +39,8 @@ public enum ValidationPolicy {
         case arrayConnectedOrRecentIO
         case missingCSIAnnotations
         case validationError(String)
+        /// Proof was required and the driver cannot give it.
+        case noArrayProof
     }
 
     public enum Verdict: Sendable, Equatable {
@@ -44,6 +52,7 @@ public enum ValidationPolicy {
         let abort: AbortReason?
         switch answer {
         case .notSupported:
+            if context.arrayProofRequired { return .abort(.noArrayProof) }
             return .proceed(note: "driver has no connectivity check; relying on Kubernetes signals")
         case .missingNodeID:
             abort = .missingCSIAnnotations
@@ -51,10 +60,11 @@ public enum ValidationPolicy {
             abort = .validationError(message)
         case .answered(let connected, let ioInProgress):
             let io = ioInProgress && !context.readWriteMany
-            abort = (connected && !context.podguardTainted) || io ? .arrayConnectedOrRecentIO : nil
+            let taintOverrides = context.podguardTainted && !context.arrayProofRequired
+            abort = (connected && !taintOverrides) || io ? .arrayConnectedOrRecentIO : nil
         }
         guard let abort else { return .proceed(note: "array reports the node disconnected and no I/O in progress") }
-        if context.skipArrayConnectionValidation && context.unreachableNoExecute {
+        if context.skipArrayConnectionValidation && context.unreachableNoExecute && !context.arrayProofRequired {
             return .proceed(note: "skipArrayConnectionValidation is set and the node is unreachable:NoExecute; proceeding despite \(abort)")
         }
         return .abort(abort)

@@ -2,6 +2,7 @@ import Bus
 import Contracts
 import FamilyCatalog
 import FencingService
+import Foundation
 import Policy
 import SwiftProtobuf
 import Testing
@@ -23,8 +24,19 @@ struct FencingPolicyTests {
     static let podguardTainted = LiveNode(uid: "node-uid", taints: [.init(key: "vxflexos.podmon.storage.dell.com", effect: "NoSchedule")])
     static let healthy = LiveNode(uid: "node-uid", taints: [.init(key: "node.kubernetes.io/not-ready", effect: "NoSchedule")])
     static let notReady = LivePod(uid: "uid-1", nodeName: "w1", ready: false)
+    static let readyPod = LivePod(uid: "uid-1", nodeName: "w1", ready: true)
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    /// Ready Unknown for 30 s and unreachable: no kubelet reports it.
+    static let silent = LiveNode(uid: "node-uid", taints: unreachable.taints, ready: .unknown, readySince: now.addingTimeInterval(-30))
+    static let silentFalse = LiveNode(uid: "node-uid", taints: unreachable.taints, ready: .false, readySince: now.addingTimeInterval(-1))
+    /// Ready Unknown but the node controller has not tainted it (yet).
+    static let unknownUntainted = LiveNode(uid: "node-uid", taints: [], ready: .unknown, readySince: now.addingTimeInterval(-30))
+    /// Unreachable taint left over, but the kubelet reports again.
+    static let backReady = LiveNode(uid: "node-uid", taints: unreachable.taints, ready: .true, readySince: now.addingTimeInterval(-1))
+    /// Unknown without a transition time: never taken as silent.
+    static let unknownNoTime = LiveNode(uid: "node-uid", taints: unreachable.taints, ready: .unknown, readySince: nil)
 
-    enum Expect: Equatable { case safe, gone, unsafe }
+    enum Expect: Equatable { case safe, safeWithProof, gone, unsafe }
 
     static let safetyTable: [(String, Podguard_V1_FenceReason, LivePod?, LiveNode?, Expect)] = [
         ("pod gone", .nodeFailure, nil, unreachable, .gone),
@@ -42,14 +54,26 @@ struct FencingPolicyTests {
         ("connectivity loss: the array decides", .arrayConnectivityLoss, notReady, healthy, .safe),
         ("crash loop", .crashLoopBackOff, LivePod(uid: "uid-1", nodeName: "w1", ready: false, crashLoopBackOff: true), healthy, .safe),
         ("crash loop over", .crashLoopBackOff, notReady, healthy, .unsafe),
+        ("Ready on a silent node: only with the array's proof", .nodeFailure, readyPod, silent, .safeWithProof),
+        ("Ready on a node silent with Ready=False", .nodeFailure, readyPod, silentFalse, .safeWithProof),
+        ("Ready on a silent node, connectivity loss", .arrayConnectivityLoss, readyPod, silent, .safeWithProof),
+        ("Ready on an Unknown node without the unreachable taint", .nodeFailure, readyPod, unknownUntainted, .unsafe),
+        ("Ready on a node reporting again", .nodeFailure, readyPod, backReady, .unsafe),
+        ("Ready on an Unknown node without a transition time", .nodeFailure, readyPod, unknownNoTime, .unsafe),
+        ("Ready on a silent node: crash-loop deletes never", .crashLoopBackOff,
+         LivePod(uid: "uid-1", nodeName: "w1", ready: true, crashLoopBackOff: true), silent, .unsafe),
+        ("Ready on a silent, re-registered node", .nodeFailure, readyPod,
+         LiveNode(uid: "new", taints: unreachable.taints, ready: .unknown, readySince: now.addingTimeInterval(-30)), .unsafe),
+        ("not Ready on a silent node: no proof demanded by the check", .nodeFailure, notReady, silent, .safe),
     ]
 
     @Test("safety re-check", arguments: safetyTable)
     func safety(_ name: String, _ reason: Podguard_V1_FenceReason, _ pod: LivePod?, _ node: LiveNode?,
                 _ expected: Expect) {
         let got: Expect = switch SafetyCheck.evaluate(Self.request(reason), pod: pod, node: node,
-                                                      taintKeys: ArrayFamilyCatalog.dellTaintKeys) {
-        case .safe: .safe
+                                                      taintKeys: ArrayFamilyCatalog.dellTaintKeys, now: Self.now) {
+        case .safe(_, arrayProofRequired: false): .safe
+        case .safe(_, arrayProofRequired: true): .safeWithProof
         case .podGone: .gone
         case .unsafe: .unsafe
         }
@@ -89,7 +113,23 @@ struct FencingPolicyTests {
                                              answer(.answered(.disconnected, ioInProgress: false, extensionPresent: true), family: .powerstore)],
          plain, .proceed),
         ("no volumes: nothing to ask", [], plain, .proceed),
+        ("proof required: disconnected and idle", [answer(.answered(.disconnected, ioInProgress: false, extensionPresent: true))],
+         proof, .proceed),
+        ("proof required: connected aborts despite the podguard taint", [answer(.answered(.connected, ioInProgress: false, extensionPresent: true))],
+         .init(podguardTainted: true, unreachableNoExecute: true, skipArrayConnectionValidation: false, arrayProofRequired: true),
+         .abort(.arrayConnectedOrIo)),
+        ("proof required: skip is not honoured", [answer(.answered(.connected, ioInProgress: true, extensionPresent: true))],
+         .init(podguardTainted: false, unreachableNoExecute: true, skipArrayConnectionValidation: true, arrayProofRequired: true),
+         .abort(.arrayConnectedOrIo)),
+        ("proof required: a driver without the check cannot give it",
+         [answer(.answered(.unknown, ioInProgress: false, extensionPresent: false), family: .generic)], proof, .abort(.noArrayProof)),
+        ("proof required: unimplemented cannot give it", [answer(.failed(.unimplemented("no")), family: .generic)], proof, .abort(.noArrayProof)),
+        ("proof required: I/O on RWX still ignored", [answer(.answered(.disconnected, ioInProgress: true, extensionPresent: true), rwx: true)],
+         proof, .proceed),
     ]
+
+    static let proof = FenceValidation.NodeContext(podguardTainted: false, unreachableNoExecute: true,
+                                                   skipArrayConnectionValidation: false, arrayProofRequired: true)
 
     @Test("validation over the pod's families", arguments: validationTable)
     func validation(_ name: String, _ answers: [FenceValidation.FamilyAnswer], _ context: FenceValidation.NodeContext, _ expected: Verdict) {

@@ -198,7 +198,7 @@ public struct DecisionEngine: Sendable {
         }
         let counts = fenceCounts()
         let inputs = builder.inputs(pod: pod, node: node, connectivity: currentConnectivity(ofNode: pod.nodeName, at: now),
-                                    crashLoopDeletesSoFar: crashLoopDeletes[key] ?? 0, fences: counts)
+                                    crashLoopDeletesSoFar: crashLoopDeletes[key] ?? 0, fences: counts, now: now)
         if pod.ready == .true { crashLoopDeletes[key] = nil }
         var decision = DecisionPolicy.decide(inputs, configuration: configuration, fenceInProgress: inProgress)
         if decision.outcome == .fenceRequested, let outage = openOutage(affecting: pod) {
@@ -234,6 +234,7 @@ public struct DecisionEngine: Sendable {
                 affinityGroup: group, skipValidation: configuration.skipArrayConnectionValidation, crashLoopRetry: retry, now: now)
             let detection = DetectionTime.detection(rule: decision.rule, pod: pod, node: node,
                                                     connectivity: currentConnectivity(ofNode: pod.nodeName, at: now), taintKeys: taintKeys, now: now)
+            request.arrayProofRequired = decision.arrayProofRequired
             request.detectedAt = Google_Protobuf_Timestamp(date: detection.at)
             request.detectedBy = detection.by
             let record = messages.decisionRecord(

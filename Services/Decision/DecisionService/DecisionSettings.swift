@@ -22,6 +22,10 @@ public enum DecisionSettings {
                   help: "fewer Ready nodes that lost an array (or its driver pod) than this are never an outage"),
         ConfigKey("policy.outage.window", .duration, default: "5m",
                   help: "the losses that open the outage breaker began within this long of each other"),
+        ConfigKey("policy.notReadyEvidence", .string, default: "node",
+                  help: "what may say a pod is not Ready: 'node' (its own condition, or its node silent: Ready Unknown/False past policy.nodeNotReadyGrace with node.kubernetes.io/unreachable; the fence then needs the array's proof) or 'pod' (podmon: its own condition only)"),
+        ConfigKey("policy.nodeNotReadyGrace", .duration, default: "0s",
+                  help: "with policy.notReadyEvidence=node: how long a node must have been Ready Unknown/False (after the node controller's own grace) before its pods count as not Ready"),
         ConfigKey("decision.reevaluateEvery", .duration, default: "5s",
                   help: "how often every pod is decided again (withheld and aborted pods are retried)"),
         ConfigKey("decision.retryAfterAbort", .duration, default: "10s",
@@ -43,6 +47,15 @@ public enum DecisionSettings {
                                           minAffectedNodes: configuration.int("policy.outage.minAffectedNodes") ?? 2,
                                           window: configuration.duration("policy.outage.window") ?? .seconds(300))
         let maxFences = configuration.int("policy.storm.maxConcurrentFences") ?? 200
+        let grace = configuration.duration("policy.nodeNotReadyGrace") ?? .zero
+        let evidence: NotReadyEvidence
+        switch configuration.string("policy.notReadyEvidence") ?? "node" {
+        case "node": evidence = .nodeSilence(grace: grace)
+        case "pod": evidence = .podCondition
+        case let other:
+            throw ConfigError(key: "policy.notReadyEvidence",
+                              message: "invalid value '\(other)' for 'policy.notReadyEvidence': expected 'node' or 'pod'")
+        }
         return PolicyConfiguration(
             ignoreVolumelessPods: configuration.bool("policy.ignoreVolumelessPods") ?? false,
             skipArrayConnectionValidation: configuration.bool("policy.skipArrayConnectionValidation") ?? false,
@@ -50,6 +63,7 @@ public enum DecisionSettings {
             dryRun: configuration.bool("policy.dryRun") ?? false,
             storm: StormLimits(maxConcurrentFences: maxFences == 0 ? nil : maxFences,
                                maxFencedNodeShare: share == 0 ? nil : share),
-            outage: outage)
+            outage: outage,
+            notReadyEvidence: evidence)
     }
 }

@@ -38,6 +38,7 @@ public enum EventTexts {
         case .attachmentDeleteFailed: return "\(prefix) couldn't delete VolumeAttachments"
         case .podDeleteFailed: return "\(prefix) couldn't delete pod"
         case .safetyCheckFailed: return "\(prefix) safety re-check failed"
+        case .noArrayProof: return PodmonEventText.aborted(podUID: podUID, node: node, reason: .noArrayProof)
         case .podReplaced, .dryRun, .unspecified, .UNRECOGNIZED: return nil
         }
     }

@@ -32,11 +32,15 @@ public enum FenceValidation {
         /// podmon's taintnoexec.
         public var unreachableNoExecute: Bool
         public var skipArrayConnectionValidation: Bool
+        /// Only the array's "disconnected and idle" may let the fence go on (`ValidationPolicy.Context`).
+        public var arrayProofRequired: Bool
 
-        public init(podguardTainted: Bool, unreachableNoExecute: Bool, skipArrayConnectionValidation: Bool) {
+        public init(podguardTainted: Bool, unreachableNoExecute: Bool, skipArrayConnectionValidation: Bool,
+                    arrayProofRequired: Bool = false) {
             self.podguardTainted = podguardTainted
             self.unreachableNoExecute = unreachableNoExecute
             self.skipArrayConnectionValidation = skipArrayConnectionValidation
+            self.arrayProofRequired = arrayProofRequired
         }
     }
 
@@ -78,7 +82,7 @@ public enum FenceValidation {
             let context = ValidationPolicy.Context(
                 readWriteMany: answer.readWriteMany, podguardTainted: node.podguardTainted,
                 unreachableNoExecute: node.unreachableNoExecute,
-                skipArrayConnectionValidation: node.skipArrayConnectionValidation)
+                skipArrayConnectionValidation: node.skipArrayConnectionValidation, arrayProofRequired: node.arrayProofRequired)
             switch ValidationPolicy.evaluate(arrayAnswer, context) {
             case .proceed(let note): verdicts.append(.proceed(note: "\(token): \(note)"))
             case .abort(let reason): verdicts.append(.abort(reason))
@@ -107,6 +111,8 @@ public enum FenceValidation {
             (.missingCsiAnnotations, "the node has no CSI node id for a driver of the pod's volumes")
         case .validationError(let message):
             (.validationError, "ValidateHostConnectivity failed: \(message)")
+        case .noArrayProof:
+            (.noArrayProof, "the pod still reports Ready (its node is silent) and the driver has no connectivity check to prove the node disconnected and idle")
         }
     }
 }

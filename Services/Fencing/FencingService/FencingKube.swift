@@ -26,8 +26,15 @@ struct FencingKube: Sendable {
     func liveNode(_ name: String) async throws -> LiveNode? {
         try await nodeReads.value(for: name) { [client] in
             guard let node = try await client.getIfPresent(Node.self, name: name) else { return nil }
+            let condition = node.readyCondition
+            // An absent condition reads as Unknown without a transition time: never "silent".
+            let ready: Podguard_V1_ConditionStatus = switch condition?.status {
+            case "True": .true
+            case "False": .false
+            default: .unknown
+            }
             return LiveNode(uid: node.metadata.uid ?? "", taints: node.taints.map { LiveNode.Taint(key: $0.key, effect: $0.effect) },
-                            csiNodeIDs: node.csiNodeIDs)
+                            csiNodeIDs: node.csiNodeIDs, ready: ready, readySince: condition?.lastTransitionTime)
         }
     }
 

@@ -1,3 +1,5 @@
+import Contracts
+import Foundation
 import Policy
 
 /// What fencing reads of the live node before acting.
@@ -17,11 +19,25 @@ public struct LiveNode: Sendable, Hashable {
     public var taints: [Taint]
     /// CSI node id per driver name (annotation csi.volume.kubernetes.io/nodeid).
     public var csiNodeIDs: [String: String]
+    /// Status of the Ready condition (`.unspecified` when the node has none).
+    public var ready: Podguard_V1_ConditionStatus
+    /// lastTransitionTime of the Ready condition.
+    public var readySince: Date?
 
-    public init(uid: String, taints: [Taint], csiNodeIDs: [String: String] = [:]) {
+    public init(uid: String, taints: [Taint], csiNodeIDs: [String: String] = [:],
+                ready: Podguard_V1_ConditionStatus = .unknown, readySince: Date? = nil) {
         self.uid = uid
         self.taints = taints
         self.csiNodeIDs = csiNodeIDs
+        self.ready = ready
+        self.readySince = readySince
+    }
+
+    /// No kubelet reports this node: Ready Unknown/False and `node.kubernetes.io/unreachable`
+    /// (`NotReadyEvidence.nodeSilent`, with no grace: fencing needs the array's proof then anyway).
+    public func isSilent(at now: Date) -> Bool {
+        NotReadyEvidence.nodeSilent(nodeReady: ready, notReadyFor: readySince.map { .seconds(max(0, now.timeIntervalSince($0))) },
+                                    unreachableTainted: isUnreachable, grace: .zero)
     }
 
     /// `node.kubernetes.io/unreachable` with NoSchedule or NoExecute (podmon's taintnosched/taintnoexec).

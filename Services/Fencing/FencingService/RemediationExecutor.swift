@@ -17,13 +17,17 @@ struct RemediationExecutor: Sendable {
     /// What a delivery learned along the way (the live node, read by the safety check).
     struct Scratch: Sendable {
         var liveNode: LiveNode?
+        /// The safety check found the pod still reporting Ready on a silent node.
+        var arrayProofRequired = false
     }
 
     func perform(_ step: RemediationStep, tracked: inout TrackedRecord, scratch: inout Scratch) async -> StepOutcome {
         let request = tracked.record.request
         switch step {
         case .checkSafety: return await checkSafety(request, scratch: &scratch)
-        case .validate: return await validate(request, liveNode: scratch.liveNode)
+        case .validate:
+            return await validate(request, liveNode: scratch.liveNode,
+                                  arrayProofRequired: request.arrayProofRequired || scratch.arrayProofRequired)
         case .fence: return await fence(request, liveNode: scratch.liveNode, tracked: &tracked)
         case .confirmFenced:
             let outcome = await fence(request, liveNode: scratch.liveNode, tracked: &tracked)
@@ -49,8 +53,10 @@ struct RemediationExecutor: Sendable {
             let pod = try await kube.livePod(namespace: request.pod.namespace, name: request.pod.name)
             let node = try await kube.liveNode(request.nodeName)
             scratch.liveNode = node
-            switch SafetyCheck.evaluate(request, pod: pod, node: node, taintKeys: taintKeys) {
-            case .safe(let note): return .succeeded(note: note)
+            switch SafetyCheck.evaluate(request, pod: pod, node: node, taintKeys: taintKeys, now: Date()) {
+            case .safe(let note, let arrayProofRequired):
+                scratch.arrayProofRequired = arrayProofRequired
+                return .succeeded(note: note)
             case .podGone(let message): return .podGone(message)
             case .unsafe(let message): return .failed(.safetyCheckFailed, message)
             }
@@ -59,7 +65,7 @@ struct RemediationExecutor: Sendable {
         }
     }
 
-    private func validate(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?) async -> StepOutcome {
+    private func validate(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?, arrayProofRequired: Bool) async -> StepOutcome {
         let byDriver = Dictionary(grouping: request.volumes, by: \.driver)
         let answers = await withTaskGroup(of: FenceValidation.FamilyAnswer.self) { group in
             for (driver, volumes) in byDriver {
@@ -82,7 +88,7 @@ struct RemediationExecutor: Sendable {
             && (request.nodePodguardTainted || (liveNode?.isPodguardTainted(taintKeys) ?? false))
         let context = FenceValidation.NodeContext(
             podguardTainted: tainted, unreachableNoExecute: liveNode?.isUnreachableNoExecute ?? request.nodeUnreachableNoExecute,
-            skipArrayConnectionValidation: request.skipValidation)
+            skipArrayConnectionValidation: request.skipValidation, arrayProofRequired: arrayProofRequired)
         return FenceValidation.outcome(answers, node: context)
     }
 

@@ -229,6 +229,7 @@ public struct RemediationStateMachine: Sendable, Hashable {
         case .csiUnavailable: "CSI_UNAVAILABLE"
         case .dryRun: "DRY_RUN"
         case .safetyCheckFailed: "SAFETY_CHECK_FAILED"
+        case .noArrayProof: "NO_ARRAY_PROOF"
         case .UNRECOGNIZED(let value): "ABORT_REASON_\(value)"
         }
     }

@@ -179,6 +179,20 @@ public nonisolated struct Podguard_V1_DecisionInputs: @unchecked Sendable {  // 
     set {_uniqueStorage()._nodesTotal = newValue}
   }
 
+  /// How long the node's Ready condition had been Unknown or False when deciding (now minus its
+  /// lastTransitionTime); unset while the node is Ready or unknown to podguard. With
+  /// policy.notReadyEvidence=node, a pod on a node that carries node.kubernetes.io/unreachable and
+  /// has been not Ready at least policy.nodeNotReadyGrace is treated as not Ready whatever its own
+  /// Ready condition says: no kubelet reports it any more.
+  public var nodeNotReadyFor: SwiftProtobuf.Google_Protobuf_Duration {
+    get {_storage._nodeNotReadyFor ?? SwiftProtobuf.Google_Protobuf_Duration()}
+    set {_uniqueStorage()._nodeNotReadyFor = newValue}
+  }
+  /// Returns true if `nodeNotReadyFor` has been explicitly set.
+  public var hasNodeNotReadyFor: Bool {_storage._nodeNotReadyFor != nil}
+  /// Clears the value of `nodeNotReadyFor`. Subsequent reads from it will return its default value.
+  public mutating func clearNodeNotReadyFor() {_uniqueStorage()._nodeNotReadyFor = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -513,7 +527,7 @@ fileprivate nonisolated let _protobuf_package = "podguard.v1"
 
 nonisolated extension Podguard_V1_DecisionInputs: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DecisionInputs"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_ready\0\u{3}node_taints\0\u{3}node_unreachable_no_schedule\0\u{3}node_unreachable_no_execute\0\u{3}node_podguard_tainted\0\u{3}node_driver_offline_tainted\0\u{3}pod_ready\0\u{3}pod_phase\0\u{3}crash_loop_back_off\0\u{3}crash_loop_deletes_so_far\0\u{1}connectivity\0\u{3}io_in_progress\0\u{3}driver_pod_ready\0\u{3}volume_count\0\u{3}read_write_many\0\u{3}csi_node_ids_known\0\u{1}families\0\u{3}pod_resource_version\0\u{3}node_resource_version\0\u{3}connectivity_observed_at\0\u{3}fences_in_progress\0\u{3}nodes_fenced\0\u{3}nodes_total\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_ready\0\u{3}node_taints\0\u{3}node_unreachable_no_schedule\0\u{3}node_unreachable_no_execute\0\u{3}node_podguard_tainted\0\u{3}node_driver_offline_tainted\0\u{3}pod_ready\0\u{3}pod_phase\0\u{3}crash_loop_back_off\0\u{3}crash_loop_deletes_so_far\0\u{1}connectivity\0\u{3}io_in_progress\0\u{3}driver_pod_ready\0\u{3}volume_count\0\u{3}read_write_many\0\u{3}csi_node_ids_known\0\u{1}families\0\u{3}pod_resource_version\0\u{3}node_resource_version\0\u{3}connectivity_observed_at\0\u{3}fences_in_progress\0\u{3}nodes_fenced\0\u{3}nodes_total\0\u{3}node_not_ready_for\0")
 
   fileprivate class _StorageClass {
     var _nodeReady: Podguard_V1_ConditionStatus = .unknown
@@ -539,6 +553,7 @@ nonisolated extension Podguard_V1_DecisionInputs: SwiftProtobuf.Message, SwiftPr
     var _fencesInProgress: UInt32 = 0
     var _nodesFenced: UInt32 = 0
     var _nodesTotal: UInt32 = 0
+    var _nodeNotReadyFor: SwiftProtobuf.Google_Protobuf_Duration? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -572,6 +587,7 @@ nonisolated extension Podguard_V1_DecisionInputs: SwiftProtobuf.Message, SwiftPr
       _fencesInProgress = source._fencesInProgress
       _nodesFenced = source._nodesFenced
       _nodesTotal = source._nodesTotal
+      _nodeNotReadyFor = source._nodeNotReadyFor
     }
   }
 
@@ -613,6 +629,7 @@ nonisolated extension Podguard_V1_DecisionInputs: SwiftProtobuf.Message, SwiftPr
         case 21: try { try decoder.decodeSingularUInt32Field(value: &_storage._fencesInProgress) }()
         case 22: try { try decoder.decodeSingularUInt32Field(value: &_storage._nodesFenced) }()
         case 23: try { try decoder.decodeSingularUInt32Field(value: &_storage._nodesTotal) }()
+        case 24: try { try decoder.decodeSingularMessageField(value: &_storage._nodeNotReadyFor) }()
         default: break
         }
       }
@@ -694,6 +711,9 @@ nonisolated extension Podguard_V1_DecisionInputs: SwiftProtobuf.Message, SwiftPr
       if _storage._nodesTotal != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._nodesTotal, fieldNumber: 23)
       }
+      try { if let v = _storage._nodeNotReadyFor {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 24)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -726,6 +746,7 @@ nonisolated extension Podguard_V1_DecisionInputs: SwiftProtobuf.Message, SwiftPr
         if _storage._fencesInProgress != rhs_storage._fencesInProgress {return false}
         if _storage._nodesFenced != rhs_storage._nodesFenced {return false}
         if _storage._nodesTotal != rhs_storage._nodesTotal {return false}
+        if _storage._nodeNotReadyFor != rhs_storage._nodeNotReadyFor {return false}
         return true
       }
       if !storagesAreEqual {return false}

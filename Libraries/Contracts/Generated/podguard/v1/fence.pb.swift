@@ -243,6 +243,11 @@ public nonisolated enum Podguard_V1_AbortReason: SwiftProtobuf.Enum, Swift.CaseI
   /// fencing's own re-check of safety invariant 1 failed before acting (e.g. the pod is Ready again,
   /// or the trigger taint is gone).
   case safetyCheckFailed // = 11
+
+  /// The pod was treated as not Ready on node evidence alone, and an array could not prove the node
+  /// disconnected and idle (its driver has no connectivity check). Event: "... array connected or
+  /// recent I/O" is not claimed; the Event says no array proof was possible.
+  case noArrayProof // = 12
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -263,6 +268,7 @@ public nonisolated enum Podguard_V1_AbortReason: SwiftProtobuf.Enum, Swift.CaseI
     case 9: self = .csiUnavailable
     case 10: self = .dryRun
     case 11: self = .safetyCheckFailed
+    case 12: self = .noArrayProof
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -281,6 +287,7 @@ public nonisolated enum Podguard_V1_AbortReason: SwiftProtobuf.Enum, Swift.CaseI
     case .csiUnavailable: return 9
     case .dryRun: return 10
     case .safetyCheckFailed: return 11
+    case .noArrayProof: return 12
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -299,6 +306,7 @@ public nonisolated enum Podguard_V1_AbortReason: SwiftProtobuf.Enum, Swift.CaseI
     .csiUnavailable,
     .dryRun,
     .safetyCheckFailed,
+    .noArrayProof,
   ]
 
 }
@@ -492,6 +500,17 @@ public nonisolated struct Podguard_V1_FenceRequest: @unchecked Sendable {  // @u
   public var detectedBy: String {
     get {_storage._detectedBy}
     set {_uniqueStorage()._detectedBy = newValue}
+  }
+
+  /// decision treated the pod as not Ready on node evidence (its own Ready condition still said True,
+  /// but its node was silent: Ready Unknown/False past policy.nodeNotReadyGrace and the unreachable
+  /// taint). fencing then fences only on the array's proof that the node is disconnected and idle:
+  /// no "driver has no connectivity check", no podguard-taint override, no skip_validation. fencing
+  /// also requires that proof on its own whenever the live pod still reports Ready; this flag can
+  /// only make it stricter.
+  public var arrayProofRequired: Bool {
+    get {_storage._arrayProofRequired}
+    set {_uniqueStorage()._arrayProofRequired = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -977,7 +996,7 @@ nonisolated extension Podguard_V1_FencePhase: SwiftProtobuf._ProtoNameProviding 
 }
 
 nonisolated extension Podguard_V1_AbortReason: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ABORT_REASON_UNSPECIFIED\0\u{1}ABORT_REASON_ARRAY_CONNECTED_OR_IO\0\u{1}ABORT_REASON_MISSING_CSI_ANNOTATIONS\0\u{1}ABORT_REASON_VALIDATION_ERROR\0\u{1}ABORT_REASON_FENCE_FAILED\0\u{1}ABORT_REASON_TAINT_FAILED\0\u{1}ABORT_REASON_ATTACHMENT_DELETE_FAILED\0\u{1}ABORT_REASON_POD_DELETE_FAILED\0\u{1}ABORT_REASON_POD_REPLACED\0\u{1}ABORT_REASON_CSI_UNAVAILABLE\0\u{1}ABORT_REASON_DRY_RUN\0\u{1}ABORT_REASON_SAFETY_CHECK_FAILED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ABORT_REASON_UNSPECIFIED\0\u{1}ABORT_REASON_ARRAY_CONNECTED_OR_IO\0\u{1}ABORT_REASON_MISSING_CSI_ANNOTATIONS\0\u{1}ABORT_REASON_VALIDATION_ERROR\0\u{1}ABORT_REASON_FENCE_FAILED\0\u{1}ABORT_REASON_TAINT_FAILED\0\u{1}ABORT_REASON_ATTACHMENT_DELETE_FAILED\0\u{1}ABORT_REASON_POD_DELETE_FAILED\0\u{1}ABORT_REASON_POD_REPLACED\0\u{1}ABORT_REASON_CSI_UNAVAILABLE\0\u{1}ABORT_REASON_DRY_RUN\0\u{1}ABORT_REASON_SAFETY_CHECK_FAILED\0\u{1}ABORT_REASON_NO_ARRAY_PROOF\0")
 }
 
 nonisolated extension Podguard_V1_FenceVolume: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1052,7 +1071,7 @@ nonisolated extension Podguard_V1_FenceVolume: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FenceRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{3}csi_node_ids\0\u{1}reason\0\u{1}volumes\0\u{3}dry_run\0\u{3}node_unreachable_no_execute\0\u{3}node_podguard_tainted\0\u{3}skip_validation\0\u{3}affinity_group\0\u{3}requested_at\0\u{1}taints\0\u{3}crash_loop_retry\0\u{3}detected_at\0\u{3}detected_by\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{3}csi_node_ids\0\u{1}reason\0\u{1}volumes\0\u{3}dry_run\0\u{3}node_unreachable_no_execute\0\u{3}node_podguard_tainted\0\u{3}skip_validation\0\u{3}affinity_group\0\u{3}requested_at\0\u{1}taints\0\u{3}crash_loop_retry\0\u{3}detected_at\0\u{3}detected_by\0\u{3}array_proof_required\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -1074,6 +1093,7 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
     var _crashLoopRetry: UInt32 = 0
     var _detectedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _detectedBy: String = String()
+    var _arrayProofRequired: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1103,6 +1123,7 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
       _crashLoopRetry = source._crashLoopRetry
       _detectedAt = source._detectedAt
       _detectedBy = source._detectedBy
+      _arrayProofRequired = source._arrayProofRequired
     }
   }
 
@@ -1140,6 +1161,7 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
         case 17: try { try decoder.decodeSingularUInt32Field(value: &_storage._crashLoopRetry) }()
         case 18: try { try decoder.decodeSingularMessageField(value: &_storage._detectedAt) }()
         case 19: try { try decoder.decodeSingularStringField(value: &_storage._detectedBy) }()
+        case 20: try { try decoder.decodeSingularBoolField(value: &_storage._arrayProofRequired) }()
         default: break
         }
       }
@@ -1209,6 +1231,9 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
       if !_storage._detectedBy.isEmpty {
         try visitor.visitSingularStringField(value: _storage._detectedBy, fieldNumber: 19)
       }
+      if _storage._arrayProofRequired != false {
+        try visitor.visitSingularBoolField(value: _storage._arrayProofRequired, fieldNumber: 20)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1237,6 +1262,7 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
         if _storage._crashLoopRetry != rhs_storage._crashLoopRetry {return false}
         if _storage._detectedAt != rhs_storage._detectedAt {return false}
         if _storage._detectedBy != rhs_storage._detectedBy {return false}
+        if _storage._arrayProofRequired != rhs_storage._arrayProofRequired {return false}
         return true
       }
       if !storagesAreEqual {return false}
