@@ -16,7 +16,8 @@ public enum DecisionPolicy {
     /// - Parameter fenceInProgress: a FenceRecord for this pod uid exists and is not finished.
     public static func decide(_ inputs: Podguard_V1_DecisionInputs, configuration: PolicyConfiguration,
                               fenceInProgress: Bool) -> PodDecision {
-        let readyOverride = configuration.notReadyEvidence.overridesReady(inputs)
+        let provable = !inputs.families.contains { configuration.familiesWithoutArrayProof.contains($0) }
+        let readyOverride = provable ? configuration.notReadyEvidence.overridesReady(inputs) : nil
         if inputs.podReady == .true && readyOverride == nil {
             return PodDecision(rule: .none, outcome: .noAction,
                                explanation: "pod is Ready: a Ready pod is never touched, whatever its node shows")

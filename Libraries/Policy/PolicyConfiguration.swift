@@ -1,3 +1,5 @@
+import Contracts
+
 /// The knobs of the failover policy. Defaults are podmon's where podmon has the knob.
 public struct PolicyConfiguration: Sendable, Equatable {
     /// podmon `--ignoreVolumelessPods`: protected pods without bound PVs are neither tracked nor
@@ -15,11 +17,15 @@ public struct PolicyConfiguration: Sendable, Equatable {
     public var outage: OutageBreaker.Limits
     /// What may say a pod is not Ready: its own condition only (podmon), or also its node's silence.
     public var notReadyEvidence: NotReadyEvidence
+    /// Families whose arrays cannot give the proof node silence needs: their pods wait for their
+    /// own Ready condition (podmon's rule), since fencing would refuse them anyway.
+    public var familiesWithoutArrayProof: Set<Podguard_V1_ArrayFamily>
 
     public init(ignoreVolumelessPods: Bool = false, skipArrayConnectionValidation: Bool = false,
                 maxCrashLoopDeletes: Int = 5, dryRun: Bool = false, storm: StormLimits = StormLimits(),
                 outage: OutageBreaker.Limits = OutageBreaker.Limits(),
-                notReadyEvidence: NotReadyEvidence = .nodeSilence(grace: .zero)) {
+                notReadyEvidence: NotReadyEvidence = .nodeSilence(grace: .zero),
+                familiesWithoutArrayProof: Set<Podguard_V1_ArrayFamily> = []) {
         self.ignoreVolumelessPods = ignoreVolumelessPods
         self.skipArrayConnectionValidation = skipArrayConnectionValidation
         self.maxCrashLoopDeletes = maxCrashLoopDeletes
@@ -27,6 +33,7 @@ public struct PolicyConfiguration: Sendable, Equatable {
         self.storm = storm
         self.outage = outage
         self.notReadyEvidence = notReadyEvidence
+        self.familiesWithoutArrayProof = familiesWithoutArrayProof
     }
 }
 

@@ -15,8 +15,14 @@ struct NotReadyEvidenceTests {
         return inputs
     }
 
+    static func generic(_ inputs: Podguard_V1_DecisionInputs) -> Podguard_V1_DecisionInputs {
+        var inputs = inputs
+        inputs.families = [.powerflex, .generic]
+        return inputs
+    }
+
     static func configuration(_ evidence: NotReadyEvidence) -> PolicyConfiguration {
-        var configuration = PolicyConfiguration()
+        var configuration = PolicyConfiguration(familiesWithoutArrayProof: [.generic])
         configuration.notReadyEvidence = evidence
         return configuration
     }
@@ -35,6 +41,8 @@ struct NotReadyEvidenceTests {
         ("Ready pod, node Unknown with no transition time", inputs(notReadyFor: nil), .nodeSilence(grace: .zero), .noAction),
         ("Ready pod, connectivity lost but the node reports", inputs(nodeReady: .true, notReadyFor: nil, noSchedule: false, connectivity: .lost),
          .nodeSilence(grace: .zero), .noAction),
+        ("Ready pod of a family that cannot prove it, silent node", generic(inputs()), .nodeSilence(grace: .zero), .noAction),
+        ("not Ready pod of such a family: podmon's path", generic(inputs(podReady: .false)), .nodeSilence(grace: .zero), .fence),
         ("not Ready pod, silent node: podmon's own path, no proof demanded", inputs(podReady: .false), .nodeSilence(grace: .zero), .fence),
         ("not Ready pod, silent node, podmon's rule", inputs(podReady: .false), .podCondition, .fence),
     ]

@@ -43,6 +43,12 @@ public enum ArrayFamilyCatalog {
         return self.family(id, genericDriver: driver)
     }
 
+    /// Families whose drivers have no ValidateVolumeHostConnectivity: their arrays can never prove a
+    /// node disconnected and idle, so node silence alone never moves their pods (`NotReadyEvidence`).
+    public static var familiesWithoutArrayProof: Set<Podguard_V1_ArrayFamily> {
+        Set(ArrayFamilyID.allCases.map { family($0, genericDriver: "") }.filter { !$0.hasPodmonExtension }.map(contractFamily(of:)))
+    }
+
     /// The contract's family of a family module.
     public static func contractFamily(of family: any ArrayFamily) -> Podguard_V1_ArrayFamily {
         PodguardSubjects.family(fromToken: family.id.rawValue) ?? .unspecified

@@ -1,3 +1,4 @@
+import FamilyCatalog
 import Policy
 import ServiceKit
 
@@ -64,6 +65,7 @@ public enum DecisionSettings {
             storm: StormLimits(maxConcurrentFences: maxFences == 0 ? nil : maxFences,
                                maxFencedNodeShare: share == 0 ? nil : share),
             outage: outage,
-            notReadyEvidence: evidence)
+            notReadyEvidence: evidence,
+            familiesWithoutArrayProof: ArrayFamilyCatalog.familiesWithoutArrayProof)
     }
 }
