@@ -11,6 +11,8 @@ import Metrics
 /// | `podguard_fencing_in_flight` | gauge | – | – |
 /// | `podguard_fencing_retries_total` | counter | `step` | – |
 /// | `podguard_fencing_taint_requests_total` | counter | `action`, `result` (`changed`/`unchanged`/`ignored`/`failed`) | – |
+/// | `podguard_fencing_validate_calls_total` | counter | `family` | – (ValidateVolumeHostConnectivity calls made) |
+/// | `podguard_fencing_validations_total` | counter | `family` | – (remediations answered by them; the ratio is the batching) |
 /// | `podguard_failover_phase_seconds` | timer (histogram) | `phase` (a `FailoverPhase`; decision observes `detection_to_decision`) | – |
 struct FencingMetrics: Sendable {
     /// Where the failover phases go (swift-metrics by default; tests pass their own).
@@ -48,6 +50,13 @@ struct FencingMetrics: Sendable {
 
     func retried(_ step: RemediationStep) {
         Counter(label: "podguard_fencing_retries_total", dimensions: [("step", "\(step)")]).increment()
+    }
+
+    /// One ValidateVolumeHostConnectivity answered `remediations` validations (`ValidationBatches`).
+    func validateCall(family: Podguard_V1_ArrayFamily, remediations: Int) {
+        let token = PodguardSubjects.token(family)
+        Counter(label: "podguard_fencing_validate_calls_total", dimensions: [("family", token)]).increment()
+        Counter(label: "podguard_fencing_validations_total", dimensions: [("family", token)]).increment(by: remediations)
     }
 
     func taintRequest(action: String, result: String) {

@@ -74,7 +74,11 @@ public struct FencingService: Service {
         let events = EventRecorder(client: kube, controller: settings.eventComponent, instance: settings.replicaID)
         let fencingKube = FencingKube(client: kube, events: events)
         let adapters = AdapterCaller(connection: connection, subjects: topology.subjects, messages: messages, settings: settings)
-        let executor = RemediationExecutor(adapters: adapters, kube: fencingKube, taintKeys: taintKeys, logger: logger)
+        let validations = ValidationBatches(onCall: { metrics.validateCall(family: $0.family, remediations: $1) }) { key, volumeHandles, correlation in
+            await adapters.validate(family: key.family, node: key.node, csiNodeID: key.csiNodeID,
+                                    volumeHandles: volumeHandles, correlation: correlation)
+        }
+        let executor = RemediationExecutor(adapters: adapters, validations: validations, kube: fencingKube, taintKeys: taintKeys, logger: logger)
         let fenceHandler = FenceRequestHandler(fences: fences, jetStream: js, subjects: topology.subjects, executor: executor,
                                                messages: messages, settings: settings, metrics: metrics, logger: logger)
         let taintHandler = TaintRequestHandler(kube: fencingKube, nodes: nodes, connectivity: connectivity, taintKeys: taintKeys, jetStream: js, subjects: topology.subjects, messages: messages,

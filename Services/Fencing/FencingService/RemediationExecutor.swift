@@ -10,6 +10,7 @@ import SwiftProtobuf
 /// is deleted, a missing pod is reported as gone.
 struct RemediationExecutor: Sendable {
     let adapters: AdapterCaller
+    let validations: ValidationBatches
     let kube: FencingKube
     let taintKeys: TaintKeys
     let logger: Logger
@@ -74,8 +75,8 @@ struct RemediationExecutor: Sendable {
                 let rwx = volumes.contains(where: \.readWriteMany)
                 group.addTask {
                     guard let nodeID else { return .init(family: family, reply: .missingNodeID, readWriteMany: rwx) }
-                    let reply = await adapters.validate(family: family, node: request.nodeName, csiNodeID: nodeID,
-                                                        volumeHandles: volumes.map(\.volumeHandle), correlation: request.decisionID)
+                    let key = ValidationBatches.Key(family: family, node: request.nodeName, csiNodeID: nodeID, readWriteMany: rwx)
+                    let reply = await validations.validate(key, volumeHandles: volumes.map(\.volumeHandle), correlation: request.decisionID)
                     return .init(family: family, reply: reply, readWriteMany: rwx)
                 }
             }
