@@ -41,6 +41,9 @@ struct FailoverBenchmark: AsyncParsableCommand {
     @Option(help: "Array families of the storm's pods: one volume per family, so two families = two volumes per pod.")
     var stormFamilies: [String] = ["powerflex", "powerstore"]
 
+    @Option(help: "Not-Ready evidence of the storm runs, in order: 'node' (podguard's default: a silent node's pods count as not Ready) and/or 'pod' (podmon's rule: wait for each pod's own condition). Each runs on a fresh stack.")
+    var stormEvidence: [String] = ["node", "pod"]
+
     @Option(help: "Latency the simulated arrays add to every CSI call (ms), in both parts.")
     var csiLatencyMs: Int = 50
 
@@ -71,7 +74,12 @@ struct FailoverBenchmark: AsyncParsableCommand {
         defer { KubeControlPlane.stopShared() }
         var results = FailoverResults()
         if !skipReaction { try await measureReaction(into: &results) }
-        if !skipStorm { try await measureStorm(into: &results) }
+        if !skipStorm {
+            for evidence in stormEvidence {
+                guard evidence == "node" || evidence == "pod" else { throw ValidationError("--storm-evidence: expected node or pod, not \(evidence)") }
+                results.storms.append(try await measureStorm(evidence: evidence))
+            }
+        }
         FileHandle.standardOutput.write(Data((results.table(self).render() + "\n" + results.notes(self) + "\n").utf8))
     }
 
@@ -81,8 +89,10 @@ struct FailoverBenchmark: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("[failover \(stamp)] \(text)\n".utf8))
     }
 
-    private func stackConfiguration(nodes: Int, families: [ArrayFamilyID], prefix: String) -> PodguardStackConfiguration {
+    private func stackConfiguration(nodes: Int, families: [ArrayFamilyID], prefix: String,
+                                    evidence: String = "node") -> PodguardStackConfiguration {
         var configuration = PodguardStackConfiguration(nodes: nodes, families: families, namePrefix: prefix)
+        configuration.extraFlags[.decision] = ["--policy.notReadyEvidence", evidence]
         var fencingFlags: [String] = []
         if let fencingConcurrency { fencingFlags += ["--fencing.concurrency", "\(fencingConcurrency)"] }
         if let fencingKubeQps { fencingFlags += ["--kube.qps", "\(fencingKubeQps)", "--kube.burst", "\(2 * fencingKubeQps)"] }
@@ -178,15 +188,16 @@ struct FailoverBenchmark: AsyncParsableCommand {
 
     // MARK: Storm
 
-    private func measureStorm(into results: inout FailoverResults) async throws {
+    private func measureStorm(evidence: String) async throws -> StormFigures {
+        var results = StormFigures(evidence: evidence)
         let families = try stormFamilies.map { name -> ArrayFamilyID in
             guard let id = ArrayFamilyID(rawValue: name) else { throw ValidationError("unknown family \(name)") }
             return id
         }
         let total = stormFailed * stormPodsPerNode
         let timeout = self.timeout
-        progress("storm: starting the stack (\(stormNodes) nodes, \(families.map(\.rawValue).joined(separator: "+")))")
-        let stack = try await PodguardStack.start(stackConfiguration(nodes: stormNodes, families: families, prefix: "bfs"))
+        progress("storm (\(results.label)): starting the stack (\(stormNodes) nodes, \(families.map(\.rawValue).joined(separator: "+")))")
+        let stack = try await PodguardStack.start(stackConfiguration(nodes: stormNodes, families: families, prefix: "bfs", evidence: evidence))
         do {
             setLatency(stack)
             let timeline = stack.makeTimeline()
@@ -217,12 +228,12 @@ struct FailoverBenchmark: AsyncParsableCommand {
                     }
                 }
             }
-            results.stormDeploy = ContinuousClock.now - deployStart
+            results.deploy = ContinuousClock.now - deployStart
             try await release(stack)
             let onTargets = old.filter { targets.contains($0.node) }
-            results.stormPlacement = Dictionary(grouping: onTargets, by: \.node).mapValues(\.count)
-            results.stormPods = onTargets.count
-            results.stormVolumes = families.count
+            results.placement = Dictionary(grouping: onTargets, by: \.node).mapValues(\.count)
+            results.pods = onTargets.count
+            results.volumes = families.count
 
             progress("storm: \(targets.joined(separator: ", ")) interface down at once")
             let failClock = ContinuousClock.now
@@ -260,26 +271,34 @@ struct FailoverBenchmark: AsyncParsableCommand {
                 }
             }
             if let first = triggers.map(\.observed).min() {
-                results.stormTriggerSpread = (triggers.map(\.observed).max() ?? first) - first
-                results.stormDeleted = deletions.count
-                results.stormForced = deletions.filter { if case .podDeleted(_, true) = $0.kind { return true }; return false }.count
-                results.stormAllDeleted = deletions.map(\.observed).max().map { $0 - first }
-                results.stormReplaced = replacements.count
-                results.stormAllRunning = replacements.values.map(\.observed).max().map { $0 - first }
-                // podguard acts on a pod only once it is not Ready, which the node controller marks
-                // one pod at a time at its own API rate: apart from that, podguard's share.
+                results.triggerSpread = (triggers.map(\.observed).max() ?? first) - first
+                results.deleted = deletions.count
+                results.forced = deletions.filter { if case .podDeleted(_, true) = $0.kind { return true }; return false }.count
+                results.allDeleted = deletions.map(\.observed).max().map { $0 - first }
+                results.replaced = replacements.count
+                results.allRunning = replacements.values.map(\.observed).max().map { $0 - first }
+                // Per pod, its own node's trigger → its deletion: the storm's reaction times.
+                let triggerOf = Dictionary(zip(targets, targets.map { node in events.first { $0.kind.isNodeFailureTrigger(on: node) }?.observed }),
+                                           uniquingKeysWith: { first, _ in first })
+                let nodeOf = Dictionary(onTargets.map { ($0.uid, $0.node) }, uniquingKeysWith: { first, _ in first })
+                results.triggerToDeleted = deletions.compactMap { event -> Duration? in
+                    guard case .podDeleted(let pod, _) = event.kind, let node = nodeOf[pod.uid], let trigger = triggerOf[node] ?? nil else { return nil }
+                    return event.observed - trigger
+                }.sorted()
+                // With podmon's rule podguard acts on a pod only once the node controller marked it
+                // not Ready, one pod at a time at its own API rate.
                 var notReadyAt: [String: ContinuousClock.Instant] = [:]
                 for event in events {
                     if case .podNotReady(let pod) = event.kind, uids.contains(pod.uid), notReadyAt[pod.uid] == nil { notReadyAt[pod.uid] = event.observed }
                 }
                 let lastNotReady = notReadyAt.values.max()
-                results.stormAllNotReady = lastNotReady.map { $0 - first }
-                results.stormNotReadyToDeleted = deletions.compactMap { event -> Duration? in
+                results.allNotReady = lastNotReady.map { $0 - first }
+                results.notReadyToDeleted = deletions.compactMap { event -> Duration? in
                     guard case .podDeleted(let pod, _) = event.kind, let notReady = notReadyAt[pod.uid] else { return nil }
                     return event.observed - notReady
                 }.sorted()
-                if let lastNotReady, let lastDeleted = deletions.map(\.observed).max() { results.stormLastNotReadyToAllDeleted = lastDeleted - lastNotReady }
-                results.stormWithheld = events.filter {
+                if let lastNotReady, let lastDeleted = deletions.map(\.observed).max() { results.lastNotReadyToAllDeleted = lastDeleted - lastNotReady }
+                results.withheld = events.filter {
                     if case .decision(let record) = $0.kind { return record.outcome == .withheldStormLimit }
                     return false
                 }.count
@@ -296,12 +315,13 @@ struct FailoverBenchmark: AsyncParsableCommand {
             for node in targets {
                 if var sample = cleanupSample(timeline, node: node, since: returnClock) {
                     sample.movedPods = onTargets.filter { $0.node == node }.count
-                    results.stormCleanup.append(sample)
+                    results.cleanup.append(sample)
                 }
             }
-            results.stormViolations = await stack.auditor.violations()
+            results.violations = await stack.auditor.violations()
             timeline.stop()
             await stack.stop()
+            return results
         } catch {
             await stack.stop()
             throw error
@@ -338,26 +358,35 @@ struct CleanupSample {
     var movedPods = 0
 }
 
+/// One storm run: the same failure under one not-Ready evidence.
+struct StormFigures {
+    var evidence: String
+    var pods = 0
+    var volumes = 0
+    var placement: [String: Int] = [:]
+    var deploy: Duration?
+    var triggerSpread: Duration?
+    var deleted = 0
+    var forced = 0
+    var allDeleted: Duration?
+    var replaced = 0
+    var allRunning: Duration?
+    var withheld = 0
+    var allNotReady: Duration?
+    var notReadyToDeleted: [Duration] = []
+    var triggerToDeleted: [Duration] = []
+    var lastNotReadyToAllDeleted: Duration?
+    var cleanup: [CleanupSample] = []
+    var violations: [String] = []
+
+    var label: String { evidence == "pod" ? "podmon's rule, notReadyEvidence=pod" : "podguard, notReadyEvidence=node" }
+}
+
 struct FailoverResults {
     var reaction: [ReactionSample] = []
     var cleanup: [CleanupSample] = []
     var reactionViolations: [String] = []
-    var stormPods = 0
-    var stormVolumes = 0
-    var stormPlacement: [String: Int] = [:]
-    var stormDeploy: Duration?
-    var stormTriggerSpread: Duration?
-    var stormDeleted = 0
-    var stormForced = 0
-    var stormAllDeleted: Duration?
-    var stormReplaced = 0
-    var stormAllRunning: Duration?
-    var stormWithheld = 0
-    var stormAllNotReady: Duration?
-    var stormNotReadyToDeleted: [Duration] = []
-    var stormLastNotReadyToAllDeleted: Duration?
-    var stormCleanup: [CleanupSample] = []
-    var stormViolations: [String] = []
+    var storms: [StormFigures] = []
 
     func table(_ options: FailoverBenchmark) -> FigureTable {
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -385,28 +414,29 @@ struct FailoverResults {
             table.add("  median Ready → unreachable taint gone (node controller)", value: seconds(median(cleanup.compactMap(\.readyToUnreachableGone))))
             table.add("  invariant violations", value: "\(reactionViolations.count)")
         }
-        if !options.skipStorm {
-            let placement = stormPlacement.sorted { $0.key < $1.key }.map { "\($0.value)" }.joined(separator: "+")
-            let full = stormDeleted == stormPods && stormPods > 0
-            table.add("storm: \(stormPlacement.count) of \(options.stormNodes) nodes fail, \(stormPods) pods → all force-deleted",
-                      value: full ? seconds(stormAllDeleted) : "\(stormDeleted)/\(stormPods) in \(seconds(stormAllDeleted))",
-                      target: stormPods == 300 ? "≤ 5 s" : "≤ 5 s (for 300)", met: full ? stormAllDeleted.map { $0 <= .seconds(5) } : false)
-            table.add("  pods per failed node / volumes per pod", value: "\(placement) / \(stormVolumes)")
-            table.add("  force-deleted (grace 0) / deleted", value: "\(stormForced) / \(stormDeleted)")
-            table.add("  → all replacements Running", value: stormReplaced == stormPods ? seconds(stormAllRunning) : "\(stormReplaced)/\(stormPods) in \(seconds(stormAllRunning))")
-            table.add("  spread of the \(stormPlacement.count) triggers", value: seconds(stormTriggerSpread))
-            table.add("  first trigger → last pod marked not Ready (node controller)", value: seconds(stormAllNotReady))
-            table.add("  last pod not Ready → all force-deleted (podguard's tail)", value: seconds(stormLastNotReadyToAllDeleted))
-            let perPod = stormNotReadyToDeleted
-            table.add("  per pod, not Ready → force-deleted: p50 / p99 / max",
-                      value: perPod.isEmpty ? "–" : "\(seconds(Percentile.of(perPod, 0.5))) / \(seconds(Percentile.of(perPod, 0.99))) / \(seconds(perPod.last))")
-            table.add("  DecisionRecords withheld by the storm limit", value: "\(stormWithheld)")
-            for sample in stormCleanup {
+        for storm in storms {
+            let placement = storm.placement.sorted { $0.key < $1.key }.map { "\($0.value)" }.joined(separator: "+")
+            let full = storm.deleted == storm.pods && storm.pods > 0
+            table.add("storm (\(storm.label)): \(storm.placement.count) of \(options.stormNodes) nodes fail, \(storm.pods) pods → all force-deleted",
+                      value: full ? seconds(storm.allDeleted) : "\(storm.deleted)/\(storm.pods) in \(seconds(storm.allDeleted))",
+                      target: storm.pods == 300 ? "≤ 5 s" : "≤ 5 s (for 300)", met: full ? storm.allDeleted.map { $0 <= .seconds(5) } : false)
+            table.add("  pods per failed node / volumes per pod", value: "\(placement) / \(storm.volumes)")
+            table.add("  force-deleted (grace 0) / deleted", value: "\(storm.forced) / \(storm.deleted)")
+            table.add("  → all replacements Running", value: storm.replaced == storm.pods ? seconds(storm.allRunning) : "\(storm.replaced)/\(storm.pods) in \(seconds(storm.allRunning))")
+            table.add("  spread of the \(storm.placement.count) triggers", value: seconds(storm.triggerSpread))
+            table.add("  first trigger → last pod marked not Ready (node controller)", value: seconds(storm.allNotReady))
+            table.add("  last pod not Ready → all force-deleted", value: seconds(storm.lastNotReadyToAllDeleted))
+            for (name, values) in [("its node's trigger seen", storm.triggerToDeleted), ("marked not Ready", storm.notReadyToDeleted)] {
+                table.add("  per pod, \(name) → force-deleted: p50 / p99 / max (n)",
+                          value: values.isEmpty ? "–" : "\(seconds(Percentile.of(values, 0.5))) / \(seconds(Percentile.of(values, 0.99))) / \(seconds(values.last)) (\(values.count))")
+            }
+            table.add("  DecisionRecords withheld by the storm limit", value: "\(storm.withheld)")
+            for sample in storm.cleanup {
                 table.add("  cleanup \(sample.node) (\(sample.movedPods) moved pods)", value: seconds(sample.readyToUntainted), target: "≤ 30 s",
                           met: sample.readyToUntainted <= .seconds(30))
             }
-            table.add("  deploying the storm's pods (not a podguard figure)", value: seconds(stormDeploy))
-            table.add("  invariant violations", value: "\(stormViolations.count)")
+            table.add("  deploying the storm's pods (not a podguard figure)", value: seconds(storm.deploy))
+            table.add("  invariant violations", value: "\(storm.violations.count)")
         }
         return table
     }
@@ -426,7 +456,9 @@ struct FailoverResults {
             "    process, and every service, nats-server, etcd and the apiserver sharing \(ProcessInfo.processInfo.activeProcessorCount) cores. Services run as debug or release as built beside this binary.",
         ]
         lines.append("  fencing: one replica, fencing.concurrency \(options.fencingConcurrency.map(String.init) ?? "(service default)"), kube.qps \(options.fencingKubeQps.map { "\($0), burst \(2 * $0)" } ?? "(service default)").")
-        for violation in reactionViolations + stormViolations { lines.append("  invariant: \(violation)") }
+        lines.append("  storm rules: 'node' treats a pod on a silent node (Ready Unknown + node.kubernetes.io/unreachable) as not Ready at once and")
+        lines.append("    fences it on the array's proof; 'pod' (podmon's) waits for the node controller to mark each pod, one API call per pod.")
+        for violation in reactionViolations + storms.flatMap(\.violations) { lines.append("  invariant: \(violation)") }
         return lines.joined(separator: "\n")
     }
 }
