@@ -20,12 +20,15 @@ public struct PolicyConfiguration: Sendable, Equatable {
     /// Families whose arrays cannot give the proof node silence needs: their pods wait for their
     /// own Ready condition (podmon's rule), since fencing would refuse them anyway.
     public var familiesWithoutArrayProof: Set<Podguard_V1_ArrayFamily>
+    /// A workload moved once is not moved again on a storage-side trigger within this (`RepeatGuard`);
+    /// nil = no limit.
+    public var repeatWindow: Duration?
 
     public init(ignoreVolumelessPods: Bool = false, skipArrayConnectionValidation: Bool = false,
                 maxCrashLoopDeletes: Int = 5, dryRun: Bool = false, storm: StormLimits = StormLimits(),
                 outage: OutageBreaker.Limits = OutageBreaker.Limits(),
                 notReadyEvidence: NotReadyEvidence = .nodeSilence(grace: .zero),
-                familiesWithoutArrayProof: Set<Podguard_V1_ArrayFamily> = []) {
+                familiesWithoutArrayProof: Set<Podguard_V1_ArrayFamily> = [], repeatWindow: Duration? = .seconds(300)) {
         self.ignoreVolumelessPods = ignoreVolumelessPods
         self.skipArrayConnectionValidation = skipArrayConnectionValidation
         self.maxCrashLoopDeletes = maxCrashLoopDeletes
@@ -34,6 +37,7 @@ public struct PolicyConfiguration: Sendable, Equatable {
         self.outage = outage
         self.notReadyEvidence = notReadyEvidence
         self.familiesWithoutArrayProof = familiesWithoutArrayProof
+        self.repeatWindow = repeatWindow
     }
 }
 

@@ -415,4 +415,73 @@ struct DecisionEngineTests {
         let again = engine.reevaluateAll(now: Self.now.addingTimeInterval(11))
         #expect(Self.requests(again).map(\.pod.name) == ["pg-0"])
     }
+
+    @Test("a replacement that lands on a node with the same storage fault is not fenced again: one remediation per workload per outage")
+    func repeatWithheld() throws {
+        var engine = Fixture.engine()
+        var first = Fixture.pod("pg-0", node: "w1")
+        first.ownerKind = "StatefulSet"
+        first.ownerName = "pg"
+        first.creationTimestamp = .init(date: Self.now.addingTimeInterval(-3600))
+        // Six nodes with the array; two losing it is no outage of the array.
+        for index in 1...6 {
+            _ = engine.handle(.node(name: "w\(index)", Fixture.node("w\(index)")), now: Self.now)
+            _ = engine.handle(.pod(key: Fixture.podKey("other-\(index)"), Fixture.pod("other-\(index)", node: "w\(index)", ready: .true)), now: Self.now)
+            _ = engine.handle(.connectivity(key: "powerflex.w\(index)", Fixture.connectivity(node: "w\(index)", .connected)), now: Self.now)
+        }
+        _ = engine.handle(.pod(key: Fixture.podKey("pg-0"), first), now: Self.now)
+        let lost = engine.handle(.connectivity(key: "powerflex.w1", Fixture.connectivity(node: "w1", .lost)), now: Self.now)
+        guard case .claimAndRequest(var record, let request, _, _)? = lost.first(where: { if case .claimAndRequest = $0 { true } else { false } })
+        else { Issue.record("no fence requested"); return }
+        #expect(request.workload == "db/StatefulSet/pg/pg-0")
+        record.phase = .podDeleted
+        var transition = Podguard_V1_FencePhaseTransition()
+        transition.phase = .podDeleted
+        transition.at = .init(date: Self.now.addingTimeInterval(2))
+        record.transitions.append(transition)
+        _ = engine.handle(.fence(podUID: "uid-pg-0", record), now: Self.now.addingTimeInterval(2))
+
+        // The StatefulSet re-creates pg-0 on w2, which has lost the array as well.
+        var replacement = Fixture.pod("pg-0", node: "w2", rv: "2")
+        replacement.uid = "uid-pg-0-b"
+        replacement.ownerKind = "StatefulSet"
+        replacement.ownerName = "pg"
+        replacement.creationTimestamp = .init(date: Self.now.addingTimeInterval(3))
+        _ = engine.handle(.pod(key: Fixture.podKey("pg-0"), replacement), now: Self.now.addingTimeInterval(3))
+        let again = engine.handle(.connectivity(key: "powerflex.w2", Fixture.connectivity(node: "w2", .lost)), now: Self.now.addingTimeInterval(4))
+        #expect(Self.requests(again).isEmpty)
+        #expect(Self.records(again).map(\.outcome).contains(.withheldRepeat))
+        #expect(Self.records(again).first { $0.outcome == .withheldRepeat }?.explanation.contains("moved off w1") == true)
+        #expect(Self.alerts(again).isEmpty)
+        let alerts = again.compactMap { effect -> Podguard_V1_Alert? in
+            if case .record(_, let alert?) = effect { return alert }
+            return nil
+        }
+        #expect(alerts.map(\.reason) == ["RepeatedRemediationWithheld"])
+        // Not repeated while it holds; acted on once the window has passed.
+        #expect(Self.records(engine.reevaluateAll(now: Self.now.addingTimeInterval(60))).filter { $0.outcome == .withheldRepeat }.isEmpty)
+        var fresh = Fixture.connectivity(node: "w2", .lost)
+        fresh.header.producedAt = Google_Protobuf_Timestamp(date: Self.now.addingTimeInterval(310))
+        let later = engine.handle(.connectivity(key: "powerflex.w2", fresh), now: Self.now.addingTimeInterval(310))
+            + engine.reevaluateAll(now: Self.now.addingTimeInterval(310))
+        #expect(Self.requests(later).map(\.pod.uid) == ["uid-pg-0-b"])
+    }
+
+    @Test("node silence: a pod still Ready on a node Unknown with the unreachable taint is fenced, with the array's proof required")
+    func nodeSilence() {
+        var engine = Fixture.engine()
+        _ = engine.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1", ready: .true)), now: Self.now)
+        var silent = Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noSchedule)])
+        silent.readyLastTransition = .init(date: Self.now.addingTimeInterval(-1))
+        let effects = engine.handle(.node(name: "w1", silent), now: Self.now)
+        #expect(Self.requests(effects).map(\.pod.name) == ["pg-0"])
+        #expect(Self.requests(effects).first?.arrayProofRequired == true)
+        #expect(Self.records(effects).first?.inputs.nodeNotReadyFor.seconds == 1)
+
+        var podmon = PolicyConfiguration()
+        podmon.notReadyEvidence = .podCondition
+        var podmonEngine = Fixture.engine(podmon)
+        _ = podmonEngine.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1", ready: .true)), now: Self.now)
+        #expect(Self.requests(podmonEngine.handle(.node(name: "w1", silent), now: Self.now)).isEmpty)
+    }
 }

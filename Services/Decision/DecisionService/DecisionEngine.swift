@@ -35,6 +35,8 @@ public struct DecisionEngine: Sendable {
     private var driverOutages: [String: OpenOutage] = [:]
     /// CSI drivers seen serving each family in the pods' volumes (who runs the family's nodes).
     private var familyDrivers: [Podguard_V1_ArrayFamily: Set<String>] = [:]
+    /// Finished remediations by workload (`RepeatGuard`), from the FenceRecords that reached POD_DELETED.
+    private var remediations: [String: [RepeatGuard.Remediation]] = [:]
     /// Nodes carrying a podguard taint now: they count against the storm limits like fenced nodes.
     private var podguardTaintedNodes: Set<String> = []
 
@@ -69,7 +71,10 @@ public struct DecisionEngine: Sendable {
             // Only a pod held back by the storm limits reads the counts.
             affected = keys.union(lastOutcome.filter { $0.value.outcome == .withheldStormLimit }.keys)
         }
-        if case .fence(let uid, _) = change { unconfirmedRequests[uid] = nil }
+        if case .fence(let uid, let record) = change {
+            unconfirmedRequests[uid] = nil
+            if let record { noteRemediation(record, now: now) }
+        }
         if case .pod(_, let pod?) = change {
             for volume in pod.volumes where !volume.driver.isEmpty { familyDrivers[volume.family, default: []].insert(volume.driver) }
         }
@@ -205,6 +210,13 @@ public struct DecisionEngine: Sendable {
             decision.outcome = .withheldOutage
             decision.explanation = "\(outage); would act: \(decision.explanation)"
         }
+        if decision.outcome == .fenceRequested, let window = configuration.repeatWindow,
+           let why = RepeatGuard.withhold(rule: decision.rule, podUID: pod.uid, node: pod.nodeName,
+                                          created: pod.hasCreationTimestamp ? pod.creationTimestamp.date : nil,
+                                          earlier: remediations[RepeatGuard.workload(pod)] ?? [], now: now, window: window) {
+            decision.outcome = .withheldRepeat
+            decision.explanation = "\(why); would act: \(decision.explanation)"
+        }
         if let pause = pause(at: now), decision.outcome == .fenceRequested || decision.outcome == .deleteRequested {
             decision.outcome = .withheldPaused
             decision.explanation = "podguard is \(pause.summary); would act: \(decision.explanation)"
@@ -256,6 +268,10 @@ public struct DecisionEngine: Sendable {
                 alert = messages.alert(id: makeID(), severity: .warning, reason: "StormLimitReached",
                                        summary: "\(pod.namespace)/\(pod.name): \(decision.explanation)",
                                        pod: pod, node: pod.nodeName, decisionID: decisionID, now: now)
+            case .withheldRepeat:
+                alert = messages.alert(id: makeID(), severity: .warning, reason: "RepeatedRemediationWithheld",
+                                       summary: "\(pod.namespace)/\(pod.name) on \(pod.nodeName): \(decision.explanation)",
+                                       pod: pod, node: pod.nodeName, decisionID: decisionID, now: now)
             case .withheldDryRun:
                 alert = messages.alert(id: makeID(), severity: .info, reason: "DryRunWouldFence",
                                        summary: "\(pod.namespace)/\(pod.name): \(decision.explanation)",
@@ -265,6 +281,18 @@ public struct DecisionEngine: Sendable {
             }
             return [.record(record, alert: alert)]
         }
+    }
+
+    /// Remembers a remediation that deleted its pod, for `RepeatGuard`; forgets those older than the window.
+    private mutating func noteRemediation(_ record: Podguard_V1_FenceRecord, now: Date) {
+        let request = record.request
+        guard record.phase == .podDeleted, request.reason != .crashLoopBackOff, !request.workload.isEmpty,
+              let deleted = record.transitions.last(where: { $0.phase == .podDeleted })?.at.date else { return }
+        let window = configuration.repeatWindow.map { Double($0.components.seconds) } ?? 0
+        var list = remediations[request.workload, default: []].filter { now.timeIntervalSince($0.deletedAt) < window }
+        guard !list.contains(where: { $0.podUID == request.pod.uid }) else { return }
+        list.append(RepeatGuard.Remediation(podUID: request.pod.uid, node: request.nodeName, deletedAt: deleted))
+        remediations[request.workload] = list
     }
 
     /// The podguard taints fencing should put on the node: one per driver of the pod's volumes.

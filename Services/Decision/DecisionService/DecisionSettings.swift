@@ -27,6 +27,8 @@ public enum DecisionSettings {
                   help: "what may say a pod is not Ready: 'node' (its own condition, or its node silent: Ready Unknown/False past policy.nodeNotReadyGrace with node.kubernetes.io/unreachable; the fence then needs the array's proof) or 'pod' (podmon: its own condition only)"),
         ConfigKey("policy.nodeNotReadyGrace", .duration, default: "0s",
                   help: "with policy.notReadyEvidence=node: how long a node must have been Ready Unknown/False (after the node controller's own grace) before its pods count as not Ready"),
+        ConfigKey("policy.repeatWindow", .duration, default: "5m",
+                  help: "a workload moved off a node is not moved again on a storage-side trigger (connectivity loss, podguard or driver-offline taint) within this; 0s = no limit"),
         ConfigKey("decision.reevaluateEvery", .duration, default: "5s",
                   help: "how often every pod is decided again (withheld and aborted pods are retried)"),
         ConfigKey("decision.retryAfterAbort", .duration, default: "10s",
@@ -49,6 +51,7 @@ public enum DecisionSettings {
                                           window: configuration.duration("policy.outage.window") ?? .seconds(300))
         let maxFences = configuration.int("policy.storm.maxConcurrentFences") ?? 200
         let grace = configuration.duration("policy.nodeNotReadyGrace") ?? .zero
+        let repeatWindow = configuration.duration("policy.repeatWindow") ?? .seconds(300)
         let evidence: NotReadyEvidence
         switch configuration.string("policy.notReadyEvidence") ?? "node" {
         case "node": evidence = .nodeSilence(grace: grace)
@@ -66,6 +69,7 @@ public enum DecisionSettings {
                                maxFencedNodeShare: share == 0 ? nil : share),
             outage: outage,
             notReadyEvidence: evidence,
-            familiesWithoutArrayProof: ArrayFamilyCatalog.familiesWithoutArrayProof)
+            familiesWithoutArrayProof: ArrayFamilyCatalog.familiesWithoutArrayProof,
+            repeatWindow: repeatWindow == .zero ? nil : repeatWindow)
     }
 }

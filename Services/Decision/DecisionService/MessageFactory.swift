@@ -44,6 +44,7 @@ struct MessageFactory: MessageProducer, Sendable {
         request.fenceID = id
         request.decisionID = decisionID
         request.pod = podRef(pod)
+        request.workload = RepeatGuard.workload(pod)
         request.nodeName = pod.nodeName
         request.nodeUid = node?.uid ?? ""
         let drivers = Set(pod.volumes.map(\.driver))

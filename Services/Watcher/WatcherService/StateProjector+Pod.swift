@@ -32,6 +32,7 @@ extension StateProjector {
             volume.persistentVolumeClaim.map { self.volumeState(volume.name, claimName: $0.claimName, of: pod, in: cluster) }
         }
         if let time = Self.timestamp(pod.metadata.deletionTimestamp) { state.deletionTimestamp = time }
+        if let time = Self.timestamp(pod.metadata.creationTimestamp) { state.creationTimestamp = time }
         if let grace = pod.metadata.deletionGracePeriodSeconds { state.deletionGracePeriodSeconds = grace }
         state.resourceVersion = pod.resourceVersion ?? ""
         state.observedAt = Google_Protobuf_Timestamp(date: now)

@@ -456,6 +456,14 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
     /// An action was due but its array family or driver is in an outage (RULE_ARRAY_OUTAGE,
     /// RULE_DRIVER_OUTAGE): the circuit breaker is open. Also the outcome of the outage's own record.
     case withheldOutage // = 11
+
+    /// An action was due on a storage-side trigger (array connectivity loss, the podguard or
+    /// driver-offline taint), but the same workload (a StatefulSet pod's name, else its owner) was
+    /// already moved off another node within policy.repeatWindow: its replacement landed on a node
+    /// that has the same problem, and fencing it again would only loop. One remediation per workload
+    /// per outage; an operator decides (Alert RepeatedRemediationWithheld). Re-evaluated; allowed
+    /// once the window has passed.
+    case withheldRepeat // = 12
     case UNRECOGNIZED(Int)
 
     public init() {
@@ -476,6 +484,7 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
       case 9: self = .refused
       case 10: self = .withheldPaused
       case 11: self = .withheldOutage
+      case 12: self = .withheldRepeat
       default: self = .UNRECOGNIZED(rawValue)
       }
     }
@@ -494,6 +503,7 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
       case .refused: return 9
       case .withheldPaused: return 10
       case .withheldOutage: return 11
+      case .withheldRepeat: return 12
       case .UNRECOGNIZED(let i): return i
       }
     }
@@ -512,6 +522,7 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
       .refused,
       .withheldPaused,
       .withheldOutage,
+      .withheldRepeat,
     ]
 
   }
@@ -943,5 +954,5 @@ nonisolated extension Podguard_V1_DecisionRecord.Rule: SwiftProtobuf._ProtoNameP
 }
 
 nonisolated extension Podguard_V1_DecisionRecord.Outcome: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTCOME_UNSPECIFIED\0\u{1}OUTCOME_NO_ACTION\0\u{1}OUTCOME_FENCE_REQUESTED\0\u{1}OUTCOME_DELETE_REQUESTED\0\u{1}OUTCOME_TAINT_REQUESTED\0\u{1}OUTCOME_WITHHELD_DRY_RUN\0\u{1}OUTCOME_WITHHELD_STORM_LIMIT\0\u{1}OUTCOME_WITHHELD_APPROVAL_PENDING\0\u{1}OUTCOME_ALREADY_IN_PROGRESS\0\u{1}OUTCOME_REFUSED\0\u{1}OUTCOME_WITHHELD_PAUSED\0\u{1}OUTCOME_WITHHELD_OUTAGE\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTCOME_UNSPECIFIED\0\u{1}OUTCOME_NO_ACTION\0\u{1}OUTCOME_FENCE_REQUESTED\0\u{1}OUTCOME_DELETE_REQUESTED\0\u{1}OUTCOME_TAINT_REQUESTED\0\u{1}OUTCOME_WITHHELD_DRY_RUN\0\u{1}OUTCOME_WITHHELD_STORM_LIMIT\0\u{1}OUTCOME_WITHHELD_APPROVAL_PENDING\0\u{1}OUTCOME_ALREADY_IN_PROGRESS\0\u{1}OUTCOME_REFUSED\0\u{1}OUTCOME_WITHHELD_PAUSED\0\u{1}OUTCOME_WITHHELD_OUTAGE\0\u{1}OUTCOME_WITHHELD_REPEAT\0")
 }

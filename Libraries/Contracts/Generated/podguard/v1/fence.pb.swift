@@ -513,6 +513,14 @@ public nonisolated struct Podguard_V1_FenceRequest: @unchecked Sendable {  // @u
     set {_uniqueStorage()._arrayProofRequired = newValue}
   }
 
+  /// The workload the pod belongs to, for "one remediation per workload per outage":
+  /// "<namespace>/StatefulSet/<owner>/<pod>" for a StatefulSet pod (its name is its identity),
+  /// "<namespace>/<ownerKind>/<owner>" for another owner, "<namespace>/Pod/<pod>" without one.
+  public var workload: String {
+    get {_storage._workload}
+    set {_uniqueStorage()._workload = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1071,7 +1079,7 @@ nonisolated extension Podguard_V1_FenceVolume: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FenceRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{3}csi_node_ids\0\u{1}reason\0\u{1}volumes\0\u{3}dry_run\0\u{3}node_unreachable_no_execute\0\u{3}node_podguard_tainted\0\u{3}skip_validation\0\u{3}affinity_group\0\u{3}requested_at\0\u{1}taints\0\u{3}crash_loop_retry\0\u{3}detected_at\0\u{3}detected_by\0\u{3}array_proof_required\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{3}csi_node_ids\0\u{1}reason\0\u{1}volumes\0\u{3}dry_run\0\u{3}node_unreachable_no_execute\0\u{3}node_podguard_tainted\0\u{3}skip_validation\0\u{3}affinity_group\0\u{3}requested_at\0\u{1}taints\0\u{3}crash_loop_retry\0\u{3}detected_at\0\u{3}detected_by\0\u{3}array_proof_required\0\u{1}workload\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -1094,6 +1102,7 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
     var _detectedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _detectedBy: String = String()
     var _arrayProofRequired: Bool = false
+    var _workload: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1124,6 +1133,7 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
       _detectedAt = source._detectedAt
       _detectedBy = source._detectedBy
       _arrayProofRequired = source._arrayProofRequired
+      _workload = source._workload
     }
   }
 
@@ -1162,6 +1172,7 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
         case 18: try { try decoder.decodeSingularMessageField(value: &_storage._detectedAt) }()
         case 19: try { try decoder.decodeSingularStringField(value: &_storage._detectedBy) }()
         case 20: try { try decoder.decodeSingularBoolField(value: &_storage._arrayProofRequired) }()
+        case 21: try { try decoder.decodeSingularStringField(value: &_storage._workload) }()
         default: break
         }
       }
@@ -1234,6 +1245,9 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
       if _storage._arrayProofRequired != false {
         try visitor.visitSingularBoolField(value: _storage._arrayProofRequired, fieldNumber: 20)
       }
+      if !_storage._workload.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._workload, fieldNumber: 21)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1263,6 +1277,7 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
         if _storage._detectedAt != rhs_storage._detectedAt {return false}
         if _storage._detectedBy != rhs_storage._detectedBy {return false}
         if _storage._arrayProofRequired != rhs_storage._arrayProofRequired {return false}
+        if _storage._workload != rhs_storage._workload {return false}
         return true
       }
       if !storagesAreEqual {return false}

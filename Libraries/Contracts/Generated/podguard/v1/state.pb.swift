@@ -366,6 +366,17 @@ public nonisolated struct Podguard_V1_PodState: @unchecked Sendable {  // @unche
   /// Clears the value of `observedAt`. Subsequent reads from it will return its default value.
   public mutating func clearObservedAt() {_uniqueStorage()._observedAt = nil}
 
+  /// metadata.creationTimestamp. decision tells a replacement from a pod that was there before a
+  /// remediation (one remediation per workload per outage).
+  public var creationTimestamp: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._creationTimestamp ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._creationTimestamp = newValue}
+  }
+  /// Returns true if `creationTimestamp` has been explicitly set.
+  public var hasCreationTimestamp: Bool {_storage._creationTimestamp != nil}
+  /// Clears the value of `creationTimestamp`. Subsequent reads from it will return its default value.
+  public mutating func clearCreationTimestamp() {_uniqueStorage()._creationTimestamp = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -758,7 +769,7 @@ nonisolated extension Podguard_V1_DriverPodState: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Podguard_V1_PodState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PodState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{1}namespace\0\u{1}name\0\u{1}uid\0\u{3}node_name\0\u{1}phase\0\u{1}ready\0\u{3}ready_last_transition\0\u{3}host_ip\0\u{3}pod_ip\0\u{1}containers\0\u{3}crash_loop_back_off\0\u{3}owner_kind\0\u{3}owner_name\0\u{3}protection_label_value\0\u{3}affinity_labels\0\u{1}volumes\0\u{3}deletion_timestamp\0\u{3}deletion_grace_period_seconds\0\u{3}resource_version\0\u{3}observed_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{1}namespace\0\u{1}name\0\u{1}uid\0\u{3}node_name\0\u{1}phase\0\u{1}ready\0\u{3}ready_last_transition\0\u{3}host_ip\0\u{3}pod_ip\0\u{1}containers\0\u{3}crash_loop_back_off\0\u{3}owner_kind\0\u{3}owner_name\0\u{3}protection_label_value\0\u{3}affinity_labels\0\u{1}volumes\0\u{3}deletion_timestamp\0\u{3}deletion_grace_period_seconds\0\u{3}resource_version\0\u{3}observed_at\0\u{3}creation_timestamp\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -782,6 +793,7 @@ nonisolated extension Podguard_V1_PodState: SwiftProtobuf.Message, SwiftProtobuf
     var _deletionGracePeriodSeconds: Int64? = nil
     var _resourceVersion: String = String()
     var _observedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _creationTimestamp: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -813,6 +825,7 @@ nonisolated extension Podguard_V1_PodState: SwiftProtobuf.Message, SwiftProtobuf
       _deletionGracePeriodSeconds = source._deletionGracePeriodSeconds
       _resourceVersion = source._resourceVersion
       _observedAt = source._observedAt
+      _creationTimestamp = source._creationTimestamp
     }
   }
 
@@ -852,6 +865,7 @@ nonisolated extension Podguard_V1_PodState: SwiftProtobuf.Message, SwiftProtobuf
         case 19: try { try decoder.decodeSingularInt64Field(value: &_storage._deletionGracePeriodSeconds) }()
         case 20: try { try decoder.decodeSingularStringField(value: &_storage._resourceVersion) }()
         case 21: try { try decoder.decodeSingularMessageField(value: &_storage._observedAt) }()
+        case 22: try { try decoder.decodeSingularMessageField(value: &_storage._creationTimestamp) }()
         default: break
         }
       }
@@ -927,6 +941,9 @@ nonisolated extension Podguard_V1_PodState: SwiftProtobuf.Message, SwiftProtobuf
       try { if let v = _storage._observedAt {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
       } }()
+      try { if let v = _storage._creationTimestamp {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -957,6 +974,7 @@ nonisolated extension Podguard_V1_PodState: SwiftProtobuf.Message, SwiftProtobuf
         if _storage._deletionGracePeriodSeconds != rhs_storage._deletionGracePeriodSeconds {return false}
         if _storage._resourceVersion != rhs_storage._resourceVersion {return false}
         if _storage._observedAt != rhs_storage._observedAt {return false}
+        if _storage._creationTimestamp != rhs_storage._creationTimestamp {return false}
         return true
       }
       if !storagesAreEqual {return false}
