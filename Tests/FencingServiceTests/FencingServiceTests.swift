@@ -2,6 +2,7 @@ import ArrayFamily
 import Bus
 import BusService
 import Contracts
+import CSI
 import CSISimulator
 import FencingService
 import Foundation
@@ -46,6 +47,41 @@ struct FencingServiceTests {
             #expect(try await bed.pod("pg-0") == nil)
             #expect(try await bed.eventNotes(podUID: pod.metadata.uid!).contains("podmon cleaning pod [\(pod.metadata.uid!) \(node.metadata.name!)] with force delete"))
             try await eventually("FenceCompleted alert") { bed.alerts(fenceID: request.fenceID).contains { $0.reason == "FenceCompleted" } }
+            try? await bed.kube.delete(Node.self, name: node.metadata.name!)
+        }
+    }
+
+    @Test("a fenced volume attached to its fenced node again before cleanup is unpublished again, its attachment deleted, a critical alert raised")
+    func republicationCutOff() async throws {
+        try await FencingBed.with { bed in
+            var settings = FencingBed.settings("fencing-a")
+            settings.republicationCheckEvery = .milliseconds(200)
+            try await bed.startFencing(settings)
+            let node = try await bed.makeNode()
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node, families: [.powerflex])
+            Self.disconnect(bed)
+            let request = bed.request(for: pod, node: node, volumes: volumes)
+            try await bed.submit(request)
+            let record = try await bed.terminalRecord(pod.metadata.uid!)
+            #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+
+            // What a stale attach/detach controller and the external attacher would do: a new
+            // attachment to the fenced node, and the volume published there again.
+            let sim = bed.sims[.powerflex]!
+            try await CSIClient.withClient(address: CSIAddress(path: sim.socketPath)) { client in
+                _ = try await client.controllerPublish(volumeID: volumes[0].handle, nodeID: sim.nodeID(of: "node1")!)
+            }
+            #expect(!sim.mappings(of: volumes[0].handle).isEmpty)
+            var attachment = VolumeAttachment(name: "va-again-\(volumes[0].pv)")
+            attachment.spec = VolumeAttachmentSpec(attacher: FencingBed.drivers[.powerflex]!, persistentVolumeName: volumes[0].pv,
+                                                   nodeName: node.metadata.name!)
+            _ = try await bed.kube.create(attachment)
+
+            try await eventually("the volume unpublished from the fenced node again") { sim.mappings(of: volumes[0].handle).isEmpty }
+            try await eventually("the attachment deleted") { try await !bed.attachmentExists("va-again-\(volumes[0].pv)") }
+            try await eventually("FencedVolumeRepublished alert") {
+                bed.alerts(fenceID: request.fenceID).contains { $0.reason == "FencedVolumeRepublished" && $0.severity == .critical }
+            }
             try? await bed.kube.delete(Node.self, name: node.metadata.name!)
         }
     }

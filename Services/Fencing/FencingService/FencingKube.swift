@@ -59,6 +59,15 @@ struct FencingKube: Sendable {
         }.compactMap(\.metadata.name)
     }
 
+    /// Every VolumeAttachment, reduced to what `RepublicationGuard` compares (paginated list).
+    func allAttachments() async throws -> [RepublicationWatchList.Attachment] {
+        try await client.listAll(VolumeAttachment.self).items.compactMap { attachment in
+            guard let name = attachment.metadata.name, let node = attachment.spec?.nodeName,
+                  let pv = attachment.spec?.source.persistentVolumeName else { return nil }
+            return RepublicationWatchList.Attachment(name: name, node: node, persistentVolume: pv)
+        }
+    }
+
     /// Deletes a VolumeAttachment; false when it was already gone. An error is retried once, as podmon does.
     func deleteAttachment(_ name: String) async throws -> Bool {
         for attempt in 1...2 {

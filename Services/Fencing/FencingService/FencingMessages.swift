@@ -86,4 +86,23 @@ struct FencingMessages: MessageProducer, Sendable {
         alert.labels = ["subject": subject]
         return alert
     }
+
+    /// A fenced volume found attached to its fenced node again (`RepublicationGuard`).
+    func republishedAlert(_ fenced: RepublicationWatchList.Fenced, attachment: String, unpublished: Bool, failure: String?,
+                          attachmentDeleted: Bool, now: Date) -> Podguard_V1_Alert {
+        var alert = Podguard_V1_Alert()
+        alert.header = header(at: now, correlation: fenced.fenceID)
+        // One alert per attachment object seen: a re-created one has another uid but the same name,
+        // so the time keeps repeats apart.
+        alert.alertID = "republished.\(fenced.fenceID).\(fenced.volume.pvName).\(Int(now.timeIntervalSince1970))"
+        alert.severity = .critical
+        alert.reason = "FencedVolumeRepublished"
+        alert.summary = "volume \(fenced.volume.pvName) of \(fenced.pod), fenced from \(fenced.node), was attached to that node again "
+            + "(VolumeAttachment \(attachment)); " + (unpublished ? "unpublished again" : "could not unpublish it again: \(failure ?? "no CSI node id")")
+            + (attachmentDeleted ? ", attachment deleted" : "")
+        alert.nodeName = fenced.node
+        alert.fenceID = fenced.fenceID
+        alert.labels = ["pv": fenced.volume.pvName, "attachment": attachment]
+        return alert
+    }
 }

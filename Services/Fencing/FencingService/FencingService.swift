@@ -100,6 +100,11 @@ public struct FencingService: Service {
                                     onCountChange: { _ in }).run { await taintHandler.handle($0) }
             }
             group.addTask { await replacements.run() }
+            if let every = settings.republicationCheckEvery {
+                let guardian = RepublicationGuard(fences: fences, kube: fencingKube, adapters: adapters, jetStream: js,
+                                                  subjects: topology.subjects, messages: messages, interval: every, logger: logger)
+                group.addTask { await guardian.run() }
+            }
         }
         readiness.set(Self.readinessComponent, ready: false, reason: "shutting down")
         logger.info("fencing stopped taking requests; requests in hand finished")

@@ -32,13 +32,16 @@ public struct FencingSettings: Sendable {
     /// How long after the pod delete a FenceRecord waits for its replacement pod to run (then
     /// `replacement_running_at` stays unset and the last two failover phases are not observed).
     public var replacementWindow: Duration
+    /// How often, while a fenced node waits for cleanup, the VolumeAttachments are checked for a
+    /// fenced volume attached to it again (`RepublicationGuard`); nil = never.
+    public var republicationCheckEvery: Duration?
 
     public init(replicaID: String, fenceConsumer: String = "fencing-fence-requests", taintConsumer: String = "fencing-taint-requests",
                 ackWait: Duration = .seconds(60), maxDeliveries: Int? = nil, concurrency: Int = 8, maxRetries: Int = 10,
                 backoff: RetryBackoff = RetryBackoff(), validateTimeout: Duration = .seconds(10),
                 unpublishTimeout: Duration = .seconds(120), unpublishTimeoutByFamily: [Podguard_V1_ArrayFamily: Duration] = [:],
                 takeoverAfter: Duration = .seconds(60), eventComponent: String = "podmon",
-                replacementWindow: Duration = .seconds(3600)) {
+                replacementWindow: Duration = .seconds(3600), republicationCheckEvery: Duration? = .seconds(5)) {
         self.replicaID = replicaID
         self.fenceConsumer = fenceConsumer
         self.taintConsumer = taintConsumer
@@ -53,6 +56,7 @@ public struct FencingSettings: Sendable {
         self.takeoverAfter = takeoverAfter
         self.eventComponent = eventComponent
         self.replacementWindow = replacementWindow
+        self.republicationCheckEvery = republicationCheckEvery
     }
 
     public var producerID: String { "fencing/\(replicaID)" }
@@ -76,6 +80,7 @@ public struct FencingSettings: Sendable {
         ConfigKey("fencing.unpublishTimeoutByFamily", .stringList, default: nil, help: "per-family overrides of fencing.unpublishTimeout, e.g. powermax=5m,unity=3m"),
         ConfigKey("fencing.takeoverAfter", .duration, default: "60s", help: "a FenceRecord whose owner has not written for this long may be taken over"),
         ConfigKey("fencing.eventComponent", .string, default: "podmon", help: "reportingController of the Events on pods (podmon's, so runbooks keep matching)"),
+        ConfigKey("fencing.republicationCheckEvery", .duration, default: "5s", help: "while a fenced node waits for node-cleanup: how often the VolumeAttachments are checked for a fenced volume attached to it again (then unpublished again, the attachment deleted, a critical alert); 0s = never"),
         ConfigKey("fencing.replacementWindow", .duration, default: "1h", help: "how long after a pod delete its FenceRecord waits for the replacement pod to be Running and Ready (replacement_running_at)"),
     ])
 
@@ -96,7 +101,8 @@ public struct FencingSettings: Sendable {
             unpublishTimeoutByFamily: try Self.familyTimeouts(configuration.stringList("fencing.unpublishTimeoutByFamily") ?? []),
             takeoverAfter: configuration.duration("fencing.takeoverAfter") ?? .seconds(60),
             eventComponent: configuration.string("fencing.eventComponent") ?? "podmon",
-            replacementWindow: configuration.duration("fencing.replacementWindow") ?? .seconds(3600))
+            replacementWindow: configuration.duration("fencing.replacementWindow") ?? .seconds(3600),
+            republicationCheckEvery: (configuration.duration("fencing.republicationCheckEvery") ?? .seconds(5)).nonZero)
     }
 
     /// Parses `family=duration` entries.
@@ -113,4 +119,9 @@ public struct FencingSettings: Sendable {
         }
         return result
     }
+}
+
+extension Duration {
+    /// nil for zero: a zero interval switches the thing off.
+    fileprivate var nonZero: Duration? { self == .zero ? nil : self }
 }

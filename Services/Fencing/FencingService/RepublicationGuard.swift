@@ -1,0 +1,89 @@
+import Bus
+import Contracts
+import Foundation
+import Kube
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Keeps fenced volumes fenced until node-cleanup has cleaned their node: while some remediation
+/// waits for cleanup (`RepublicationWatchList`), lists the VolumeAttachments every `interval`, and
+/// for one that publishes a fenced volume to its fenced node again, unpublishes the volume from
+/// that node (ControllerUnpublishVolume, idempotent), deletes the attachment and raises a critical
+/// `FencedVolumeRepublished` Alert. Every replica checks; the actions are idempotent, so two
+/// replicas doing the same cost one extra call.
+struct RepublicationGuard: Sendable {
+    let fences: KeyValueStore
+    let kube: FencingKube
+    let adapters: AdapterCaller
+    let jetStream: JetStream
+    let subjects: PodguardSubjects
+    let messages: FencingMessages
+    let interval: Duration
+    let logger: Logger
+
+    enum Input: Sendable {
+        case fence(key: String, Podguard_V1_FenceRecord?)
+        case tick
+    }
+
+    func run() async {
+        let (inputs, sink) = AsyncStream<Input>.makeStream()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await fences.follow(as: Podguard_V1_FenceRecord.self, logger: logger) { update in
+                    switch update {
+                    case .caughtUp: break
+                    case .put(let key, let value, _): sink.yield(.fence(key: key, value))
+                    case .deleted(let key): sink.yield(.fence(key: key, nil))
+                    }
+                }
+            }
+            group.addTask { [interval] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    sink.yield(.tick)
+                }
+            }
+            var watchList = RepublicationWatchList()
+            for await input in inputs.cancelOnGracefulShutdown() {
+                switch input {
+                case .fence(let key, let record): watchList.update(fenceKey: key, record: record)
+                case .tick:
+                    Gauge(label: "podguard_fencing_volumes_guarded").record(watchList.count)
+                    guard !watchList.isEmpty else { continue }
+                    await check(watchList)
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func check(_ watchList: RepublicationWatchList) async {
+        let attachments: [RepublicationWatchList.Attachment]
+        do {
+            attachments = try await kube.allAttachments()
+        } catch {
+            logger.warning("could not list VolumeAttachments to look for re-published fenced volumes; next time", metadata: ["error": "\(error)"])
+            return
+        }
+        for (attachment, fenced) in watchList.republished(attachments) {
+            logger.critical("a fenced volume is attached to its fenced node again; unpublishing it and deleting the attachment", metadata: [
+                "pod": "\(fenced.pod)", "node": "\(fenced.node)", "pv": "\(fenced.volume.pvName)", "attachment": "\(attachment.name)"])
+            Counter(label: "podguard_fencing_republications_total", dimensions: [("family", PodguardSubjects.token(fenced.volume.family))]).increment()
+            var failure: AdapterFailure?
+            if !fenced.csiNodeID.isEmpty {
+                failure = await adapters.unpublish(fenced.volume, node: fenced.node, csiNodeID: fenced.csiNodeID,
+                                                   fenceID: fenced.fenceID, correlation: fenced.fenceID)
+            }
+            let deleted = (try? await kube.deleteAttachment(attachment.name)) ?? false
+            let alert = messages.republishedAlert(fenced, attachment: attachment.name, unpublished: failure == nil && !fenced.csiNodeID.isEmpty,
+                                                   failure: failure.map { "\($0)" }, attachmentDeleted: deleted, now: Date())
+            do {
+                try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+            } catch {
+                logger.error("could not publish the FencedVolumeRepublished alert", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
