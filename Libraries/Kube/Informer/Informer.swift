@@ -30,18 +30,26 @@ public final class Informer<T: KubeResource>: Sendable {
     private let fieldSelector: String?
     private let watchTimeoutSeconds: Int
     private let pageSize: Int
+    private let reportsInitialList: Bool
 
+    /// - Parameter reportsInitialList: emit `.added` for every object of the first list (before
+    ///   `.synced`). A consumer that reads the whole cache at `.synced` anyway passes false, so a
+    ///   large first list is not held a second time as events.
     public init(client: KubeClient, _ type: T.Type, namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
-                indexes: [InformerIndex<T>] = [], watchTimeoutSeconds: Int = 300, pageSize: Int = 500) {
+                indexes: [InformerIndex<T>] = [], watchTimeoutSeconds: Int = 300, pageSize: Int = 500, reportsInitialList: Bool = true) {
         self.client = client
         self.namespace = namespace
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
         self.watchTimeoutSeconds = watchTimeoutSeconds
         self.pageSize = pageSize
+        self.reportsInitialList = reportsInitialList
         self.store = Mutex(InformerStore(indexes: indexes))
         (events, continuation) = AsyncStream<InformerEvent<T>>.makeStream()
     }
+
+    /// Objects in the cache.
+    public var count: Int { store.withLock { $0.count } }
 
     /// True once the initial list is in the cache.
     public var hasSynced: Bool { syncedFlag.withLock { $0 } }
@@ -75,15 +83,17 @@ public final class Informer<T: KubeResource>: Sendable {
                 let list = try await client.listAll(T.self, namespace: namespace,
                                                     options: ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector), pageSize: pageSize)
                 if listed { client.metrics.relisted(resource: T.resource.description) }
+                let reporting = listed || reportsInitialList
                 listed = true
-                let changes = store.withLock { $0.replace(with: list.items) }
+                let resourceVersion = list.metadata.resourceVersion
+                let changes = store.withLock { [list] in $0.replace(with: list.items, reportingChanges: reporting) }
                 changes.forEach { continuation.yield($0) }
                 if !syncedFlag.withLock({ value in defer { value = true }; return value }) {
                     continuation.yield(.synced)
                 }
                 failures = 0
                 let watch = client.watch(T.self, namespace: namespace, options: WatchOptions(
-                    labelSelector: labelSelector, fieldSelector: fieldSelector, resourceVersion: list.metadata.resourceVersion,
+                    labelSelector: labelSelector, fieldSelector: fieldSelector, resourceVersion: resourceVersion,
                     timeoutSeconds: watchTimeoutSeconds))
                 for try await event in watch {
                     let changes = store.withLock { $0.apply(event) }

@@ -42,18 +42,25 @@ public struct InformerStore<T: KubeResource>: Sendable {
         }
     }
 
+    public var count: Int { objects.count }
+
     /// Replaces the cache with a fresh list: adds and updates what changed, deletes what vanished.
-    public mutating func replace(with items: [T]) -> [InformerEvent<T>] {
+    /// Without `reportingChanges` the events are not collected (an initial list of tens of
+    /// thousands of objects would otherwise be held once more as events).
+    @discardableResult
+    public mutating func replace(with items: [T], reportingChanges: Bool = true) -> [InformerEvent<T>] {
         var events: [InformerEvent<T>] = []
         var seen: Set<String> = []
         for item in items {
             if let uid = item.metadata.uid, tombstones.contains(uid) { continue }
             seen.insert(item.key)
-            events += upsert(item)
+            let changes = upsert(item)
+            if reportingChanges { events += changes }
         }
         for key in objects.keys.sorted() where !seen.contains(key) {
             let gone = objects[key]!
-            events += remove(key: key, uid: gone.metadata.uid, final: gone)
+            let changes = remove(key: key, uid: gone.metadata.uid, final: gone)
+            if reportingChanges { events += changes }
         }
         return events
     }

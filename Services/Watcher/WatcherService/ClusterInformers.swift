@@ -17,15 +17,21 @@ public final class ClusterInformers: Sendable {
     public init(client: KubeClient, settings: WatcherSettings) {
         let timeout = Int(max(1, settings.watchTimeout.components.seconds))
         pods = Informer(client: client, WatchedPod.self, labelSelector: settings.protectedPodSelector,
-                        indexes: [Self.podsByClaim], watchTimeoutSeconds: timeout, pageSize: settings.pageSize)
-        nodes = Informer(client: client, WatchedNode.self, watchTimeoutSeconds: timeout, pageSize: settings.pageSize)
+                        indexes: [Self.podsByClaim], watchTimeoutSeconds: timeout, pageSize: settings.pageSize,
+                        reportsInitialList: false)
+        nodes = Informer(client: client, WatchedNode.self, watchTimeoutSeconds: timeout, pageSize: settings.pageSize,
+                        reportsInitialList: false)
         claims = Informer(client: client, WatchedClaim.self, indexes: [Self.claimsByVolume], watchTimeoutSeconds: timeout,
-                          pageSize: settings.pageSize)
-        volumes = Informer(client: client, WatchedVolume.self, watchTimeoutSeconds: timeout, pageSize: settings.pageSize)
+                          pageSize: settings.pageSize,
+                        reportsInitialList: false)
+        volumes = Informer(client: client, WatchedVolume.self, watchTimeoutSeconds: timeout, pageSize: settings.pageSize,
+                        reportsInitialList: false)
         attachments = Informer(client: client, WatchedAttachment.self, indexes: [Self.attachmentsByVolumeAndNode],
-                               watchTimeoutSeconds: timeout, pageSize: settings.pageSize)
+                               watchTimeoutSeconds: timeout, pageSize: settings.pageSize,
+                        reportsInitialList: false)
         driverPods = Informer(client: client, WatchedPod.self, labelSelector: settings.driverPods.labelSelector,
-                              indexes: [Self.podsByNode], watchTimeoutSeconds: timeout, pageSize: settings.pageSize)
+                              indexes: [Self.podsByNode], watchTimeoutSeconds: timeout, pageSize: settings.pageSize,
+                        reportsInitialList: false)
     }
 
     /// Whether every cache holds its initial list.

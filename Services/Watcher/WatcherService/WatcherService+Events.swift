@@ -10,22 +10,22 @@ extension WatcherService {
         var syncAction = WatcherRole.Action.none
         switch input {
         case .pod(let event):
-            syncAction = count(event, kind: "pods", in: &loop)
+            syncAction = count(event, kind: "pods", cached: informers.pods.count, in: &loop)
             keys = informers.stateKeys(affectedBy: event)
         case .node(let event):
-            syncAction = count(event, kind: "nodes", in: &loop)
+            syncAction = count(event, kind: "nodes", cached: informers.nodes.count, in: &loop)
             keys = informers.stateKeys(affectedBy: event)
         case .claim(let event):
-            syncAction = count(event, kind: "claims", in: &loop)
+            syncAction = count(event, kind: "claims", cached: informers.claims.count, in: &loop)
             keys = informers.stateKeys(affectedBy: event)
         case .volume(let event):
-            syncAction = count(event, kind: "volumes", in: &loop)
+            syncAction = count(event, kind: "volumes", cached: informers.volumes.count, in: &loop)
             keys = informers.stateKeys(affectedBy: event)
         case .attachment(let event):
-            syncAction = count(event, kind: "attachments", in: &loop)
+            syncAction = count(event, kind: "attachments", cached: informers.attachments.count, in: &loop)
             keys = informers.stateKeys(affectedBy: event)
         case .driverPod(let event):
-            syncAction = count(event, kind: "driverPods", in: &loop)
+            syncAction = count(event, kind: "driverPods", cached: informers.driverPods.count, in: &loop)
             keys = informers.stateKeys(affectedByDriverPod: event)
         case .leadership(.acquired):
             logger.info("leading: publishing state", metadata: ["lease": "\(settings.leaseName)", "identity": "\(settings.identity)"])
@@ -100,11 +100,13 @@ extension WatcherService {
     }
 
     /// Keeps the object counts; returns the role's action once every cache has synced.
-    private func count<T>(_ event: InformerEvent<T>, kind: String, in loop: inout EventLoopState) -> WatcherRole.Action {
+    /// The informers report no `.added` for their first list (the caches are read whole at sync),
+    /// so the count is the cache's own.
+    private func count<T>(_ event: InformerEvent<T>, kind: String, cached: Int, in loop: inout EventLoopState) -> WatcherRole.Action {
         var action = WatcherRole.Action.none
+        loop.counts[kind] = cached
         switch event {
-        case .added: loop.counts[kind, default: 0] += 1
-        case .deleted: loop.counts[kind, default: 0] -= 1
+        case .added, .deleted: break
         case .updated: return .none
         case .synced:
             loop.syncedInformers += 1

@@ -28,8 +28,13 @@ public struct WatchedPod: KubeResource, Hashable {
         // Annotations can be large (last-applied-configuration) and nothing here reads them.
         metadata.annotations = nil
         metadata.finalizers = nil
+        // Only the controller reference's kind and name are read.
+        metadata.ownerReferences = metadata.ownerReferences?.filter { $0.controller == true }.map { owner in
+            OwnerReference(apiVersion: "", kind: owner.kind, name: owner.name, uid: "", controller: true)
+        }
         spec = try container.decodeIfPresent(Spec.self, forKey: .spec)
         status = try container.decodeIfPresent(Status.self, forKey: .status)
+        status?.trimToWhatIsRead()
     }
 
     /// `spec`: the node, the volumes and the pod affinity.
@@ -63,6 +68,27 @@ public struct WatchedPod: KubeResource, Hashable {
             self.hostIP = hostIP
             self.podIP = podIP
         }
+    }
+}
+
+extension WatchedPod.Status {
+    /// Keeps what the projection reads: the Ready condition (status and transition time) and each
+    /// container's name, id, state, ready flag and restart count. At 30,000 pods the other
+    /// conditions, images and last states are tens of megabytes nobody reads.
+    mutating func trimToWhatIsRead() {
+        conditions = conditions?.filter { $0.type == "Ready" }.map { condition in
+            PodCondition(type: condition.type, status: condition.status, lastTransitionTime: condition.lastTransitionTime)
+        }
+        initContainerStatuses = initContainerStatuses?.map(Self.trimmed)
+        containerStatuses = containerStatuses?.map(Self.trimmed)
+    }
+
+    private static func trimmed(_ status: ContainerStatus) -> ContainerStatus {
+        var state = status.state
+        state?.waiting?.message = nil
+        state?.terminated?.message = nil
+        return ContainerStatus(name: status.name, ready: status.ready, restartCount: status.restartCount, image: "", imageID: "",
+                               containerID: status.containerID, state: state)
     }
 }
 
