@@ -19,7 +19,8 @@ public struct DecisionEngine: Sendable {
     private let makeID: @Sendable () -> String
     private var lastOutcome: [String: Outcome] = [:]
     private var crashLoopDeletes: [String: Int] = [:]
-    private var pendingTaints: [String: String] = [:]
+    /// Taint requests made whose effect is not visible on the node yet (→ the node's resourceVersion then).
+    private var pendingTaints: [TaintChange: String] = [:]
     /// Fences this engine requested whose FenceRecord has not come back through the bucket yet
     /// (pod uid → node). They count as live: deciding a failed node's hundred pods is one batch,
     /// and without them the storm limits would read the same counts for every pod of the batch.
@@ -28,8 +29,8 @@ public struct DecisionEngine: Sendable {
     private var pauseSwitch: Podguard_V1_PauseSwitch?
     /// The pause the last PodguardPaused alert announced (nil: running, or resumed since).
     private var announcedPause: PauseState?
-    /// Taint requests withheld by the pause and recorded once (node|key|verb).
-    private var withheldTaints: Set<String> = []
+    /// Taint requests withheld (by the pause, or by the storm limit) and recorded once.
+    private var withheldTaints: Set<Withheld> = []
     /// Open outages (`OutageBreaker`): the affected nodes and the earliest loss when each opened.
     private var arrayOutages: [Podguard_V1_ArrayFamily: OpenOutage] = [:]
     private var driverOutages: [String: OpenOutage] = [:]
@@ -39,6 +40,19 @@ public struct DecisionEngine: Sendable {
     private var remediations: [String: [RepeatGuard.Remediation]] = [:]
     /// Nodes carrying a podguard taint now: they count against the storm limits like fenced nodes.
     private var podguardTaintedNodes: Set<String> = []
+
+    /// One taint change on one node.
+    struct TaintChange: Hashable {
+        var node: String
+        var key: String
+        var adds: Bool
+    }
+
+    /// A taint change withheld, and by what.
+    struct Withheld: Hashable {
+        var change: TaintChange
+        var byStormLimit: Bool
+    }
 
     struct OpenOutage: Equatable {
         var nodes: [String]
@@ -308,10 +322,9 @@ public struct DecisionEngine: Sendable {
         let present = Set(node.taints.filter { $0.effect == .noSchedule }.map(\.key))
         var effects: [DecisionEffect] = []
         // Requests whose effect is now visible are done.
-        pendingTaints = pendingTaints.filter { entry in
-            let parts = entry.key.split(separator: "|", maxSplits: 2).map(String.init)
-            guard parts.count == 3, parts[0] == name else { return true }
-            return parts[2] == "add" ? !present.contains(parts[1]) : present.contains(parts[1])
+        pendingTaints = pendingTaints.filter { change, _ in
+            guard change.node == name else { return true }
+            return change.adds ? !present.contains(change.key) : present.contains(change.key)
         }
 
         for driverPod in node.driverPods {
@@ -340,7 +353,7 @@ public struct DecisionEngine: Sendable {
                     effects += withheldTaint(node: node, key: key, why: "array connectivity of \(name) was declared lost, but \(limit); waiting", now: now)
                     action = .none
                 } else {
-                    withheldTaints.remove("\(name)|\(key)|add|storm")
+                    withheldTaints.remove(Withheld(change: TaintChange(node: name, key: key, adds: true), byStormLimit: true))
                 }
                 effects += taintEffect(action, node: node, reason: .arrayConnectivityLoss,
                                        why: "array connectivity of \(name) to \(PodguardSubjects.token(sample.family)) arrays was declared lost",
@@ -358,7 +371,7 @@ public struct DecisionEngine: Sendable {
         case .add(let taintKey): (key, verb, contractAction) = (taintKey, "add", .add)
         case .remove(let taintKey): (key, verb, contractAction) = (taintKey, "remove", .remove)
         }
-        let pendingKey = "\(node.name)|\(key)|\(verb)"
+        let pendingKey = TaintChange(node: node.name, key: key, adds: contractAction == .add)
         guard pendingTaints[pendingKey] == nil else { return [] }
         pendingTaints[pendingKey] = node.resourceVersion
         let decisionID = makeID()
@@ -371,10 +384,10 @@ public struct DecisionEngine: Sendable {
             pendingTaints[pendingKey] = nil
             decisionRecord.outcome = .withheldPaused
             decisionRecord.explanation = "podguard is \(pause.summary); would \(verb) taint \(key):NoSchedule: \(why)"
-            guard withheldTaints.insert(pendingKey).inserted else { return [] }
+            guard withheldTaints.insert(Withheld(change: pendingKey, byStormLimit: false)).inserted else { return [] }
             return [.record(decisionRecord, alert: nil)]
         }
-        withheldTaints.remove(pendingKey)
+        withheldTaints.remove(Withheld(change: pendingKey, byStormLimit: false))
         let request = messages.taintRequest(id: makeID(), decisionID: decisionID, node: node, key: key, action: contractAction,
                                             reason: reason, message: decisionRecord.explanation, dryRun: configuration.dryRun, now: now)
         decisionRecord.taintRequestID = request.requestID
@@ -387,17 +400,14 @@ public struct DecisionEngine: Sendable {
     /// visible, with `node` added.
     private func nodesUnderRemediation(adding node: String) -> Int {
         var nodes = fenceCounts().nodes
-        for key in pendingTaints.keys {
-            let parts = key.split(separator: "|", maxSplits: 2).map(String.init)
-            if parts.count == 3, parts[2] == "add", taintKeys.isPodguard(parts[1]) { nodes.insert(parts[0]) }
-        }
+        for change in pendingTaints.keys where change.adds && taintKeys.isPodguard(change.key) { nodes.insert(change.node) }
         nodes.insert(node)
         return nodes.count
     }
 
     /// A withheld taint request, recorded once until it is requested after all.
     private mutating func withheldTaint(node: Podguard_V1_NodeState, key: String, why: String, now: Date) -> [DecisionEffect] {
-        guard withheldTaints.insert("\(node.name)|\(key)|add|storm").inserted else { return [] }
+        guard withheldTaints.insert(Withheld(change: TaintChange(node: node.name, key: key, adds: true), byStormLimit: true)).inserted else { return [] }
         let decisionID = makeID()
         let record = messages.nodeDecisionRecord(id: decisionID, node: node, rule: .arrayConnectivityLoss, outcome: .withheldStormLimit,
                                                  explanation: "\(why): add taint \(key):NoSchedule", now: now)
