@@ -26,7 +26,8 @@ struct DecisionSettingsTests {
             _ = try Self.policy(["policy.notReadyEvidence": "kubelet"])
             Issue.record("accepted 'kubelet'")
         } catch {
-            #expect("\(error)".contains("expected 'node' or 'pod'"))
+            #expect("\(error)".contains("policy.notReadyEvidence"))
+            #expect("\(error)".contains("node"))
         }
     }
 }

@@ -32,6 +32,9 @@ public final class InvariantAuditor: Sendable {
         public var node: String
         public var at: Date
         public var ready: Bool
+        /// The node was silent then (Ready not True, `node.kubernetes.io/unreachable`): no kubelet
+        /// could report the pod, so a Ready condition was stale (invariant 1's exception).
+        public var nodeSilent: Bool
         public var claims: [String]
         public var nodeTaints: [Kube.Taint]
         /// Length of each family's simulator event log when the deletion was observed.
@@ -183,6 +186,9 @@ public final class InvariantAuditor: Sendable {
                 if forced {
                     state.forced.append(ForcedDeletion(
                         namespace: pod.namespace ?? "", name: pod.name, uid: uid, node: node, at: Date(), ready: pod.isReady,
+                        nodeSilent: state.nodes[node].map { node in
+                            node.readyCondition?.status != "True" && node.taints.contains { $0.key == Self.unreachableKey }
+                        } ?? false,
                         claims: pod.claimNames, nodeTaints: state.nodes[node]?.taints ?? [], eventIndex: indexes,
                         ioActiveVolumes: state.ioActive))
                 } else {
@@ -367,7 +373,9 @@ public final class InvariantAuditor: Sendable {
         // 1. Force deletes only with a trigger, not Ready, no I/O, every volume fenced first.
         for deletion in snapshot.forced {
             let who = "\(deletion.namespace)/\(deletion.name) \(deletion.uid)"
-            if deletion.ready { problems.append("invariant 1: \(who) force-deleted while Ready") }
+            if deletion.ready && !deletion.nodeSilent {
+                problems.append("invariant 1: \(who) force-deleted while Ready (its node reporting)")
+            }
             let trigger = deletion.nodeTaints.contains {
                 $0.key == Self.unreachableKey || Self.isPodguardTaint($0.key) || Self.isOfflineTaint($0.key)
             } || (snapshot.lostSince[deletion.node].map { $0 <= deletion.at } ?? false)

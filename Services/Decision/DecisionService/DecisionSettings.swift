@@ -23,7 +23,7 @@ public enum DecisionSettings {
                   help: "fewer Ready nodes that lost an array (or its driver pod) than this are never an outage"),
         ConfigKey("policy.outage.window", .duration, default: "5m",
                   help: "the losses that open the outage breaker began within this long of each other"),
-        ConfigKey("policy.notReadyEvidence", .string, default: "node",
+        ConfigKey("policy.notReadyEvidence", .oneOf(["node", "pod"]), default: "node",
                   help: "what may say a pod is not Ready: 'node' (its own condition, or its node silent: Ready Unknown/False past policy.nodeNotReadyGrace with node.kubernetes.io/unreachable; the fence then needs the array's proof) or 'pod' (podmon: its own condition only)"),
         ConfigKey("policy.nodeNotReadyGrace", .duration, default: "0s",
                   help: "with policy.notReadyEvidence=node: how long a node must have been Ready Unknown/False (after the node controller's own grace) before its pods count as not Ready"),
