@@ -170,7 +170,9 @@ struct WatcherBenchmark: AsyncParsableCommand {
         // Pods, PVCs, PVs, VolumeAttachments, nodes and driver node pods: what the six informers list.
         let objectsCreated = population.nodes + population.driverPods + population.pods + population.volumes * 2
             + population.attachments
-        var table = FigureTable(title: "podguard watcher benchmark (real kube-apiserver 1.20 and nats-server on loopback; 2 cores)")
+        let version = (try? await client.serverVersion().gitVersion) ?? "?"
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var table = FigureTable(title: "podguard watcher benchmark (real kube-apiserver \(version) and nats-server on loopback; \(cores) cores)")
         table.add("cluster: nodes / protected pods", value: "\(Format.grouped(population.nodes)) / \(Format.grouped(population.pods))",
                   target: nodes == 1_000 && pods == 30_000 ? "" : "(asked: \(Format.grouped(nodes)) / \(Format.grouped(pods)))")
         table.add("  + PVCs / PVs / VolumeAttachments / driver node pods",
