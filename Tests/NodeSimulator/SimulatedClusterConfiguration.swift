@@ -20,6 +20,9 @@ public struct SimulatedClusterConfiguration: Sendable {
     public var leaseDurationSeconds: Int32 = 40
     /// How often each kubelet reconciles its pods, and the attacher its VolumeAttachments.
     public var syncInterval: Duration = .milliseconds(500)
+    /// How often each kubelet compares the pod statuses the API server holds with its own and
+    /// writes back those someone else changed (the kubelet status manager's sync period, 10 s).
+    public var statusReconcileInterval: Duration = .seconds(10)
     /// How often a running container writes to each of its volumes.
     public var writeInterval: Duration = .seconds(1)
     /// The last octet of the first node's InternalIP (127.0.1.x).

@@ -55,9 +55,14 @@ extension SimulatedNode {
             record.withLock { record in
                 record.bootID = UUID().uuidString.lowercased()
                 record.boots += 1
+                record.postedStatuses = [:]
             }
             for backend in context.backends.values { backend.array.setPaths(of: name, down: false) }
-        case .kubeletDown, .driverPodDown:
+        case .kubeletDown:
+            // A kubelet that starts again (here or after the reboot above) has an empty status
+            // manager: it writes every pod's status afresh.
+            record.withLock { $0.postedStatuses = [:] }
+        case .driverPodDown:
             break
         }
         logger.info("node recovered", metadata: ["node": "\(name)", "fault": "\(fault.rawValue)"])

@@ -21,6 +21,10 @@ extension SimulatedNode {
             _ = record.withLock { $0.pods.removeValue(forKey: orphan.uid) }
             logger.info("orphaned pod cleaned up", metadata: ["node": "\(name)", "pod": "\(orphan.namespace)/\(orphan.name)"])
         }
+        // The status manager forgets the pods the kubelet no longer runs (deleted, or gone in a reboot).
+        record.withLock { record in
+            for uid in record.postedStatuses.keys where record.pods[uid] == nil { record.postedStatuses[uid] = nil }
+        }
     }
 
     private func sync(_ pod: Pod) async {
@@ -30,11 +34,14 @@ extension SimulatedNode {
             return
         }
         if pod.status?.phase == "Succeeded" || pod.status?.phase == "Failed" { return }
-        let (running, driverPodReady, probeFails) = record.withLock { ($0.pods[uid], $0.driverPodReady, $0.notReadyPods.contains(uid)) }
+        let (running, ready, posted) = record.withLock { record in
+            (record.pods[uid], record.pods[uid].map(record.isReady) ?? false, record.postedStatuses[uid])
+        }
         if let running {
-            let ready = running.isDriverPod ? driverPodReady : !probeFails
-            let postedIDs = pod.status?.containerStatuses?.compactMap(\.containerID) ?? []
-            if pod.isReady != ready || pod.status?.phase != "Running" || postedIDs != running.containers.map(\.id) {
+            // As the kubelet's status manager: a write when the kubelet's own status of the pod is
+            // not the one it last wrote (changed, or never written). What someone else changed on
+            // the API server is the periodic reconcile's (SimulatedNode+StatusReconcile).
+            if posted != KubeletPodStatus(running: running, ready: ready) {
                 await postStatus(of: pod, running, ready: ready)
             }
             return
@@ -74,7 +81,7 @@ extension SimulatedNode {
             return running
         }
         logger.info("pod started", metadata: ["node": "\(name)", "pod": "\(pod.key)", "volumes": "\(volumes.count)"])
-        let ready = record.withLock { isDriverPod ? $0.driverPodReady : !$0.notReadyPods.contains(uid) }
+        let ready = record.withLock { $0.isReady(running) }
         await postStatus(of: pod, running, ready: ready)
     }
 

@@ -38,6 +38,10 @@ extension SimulatedNode {
             ])
             _ = try await context.client.patch(Pod.self, name: pod.name, namespace: pod.namespace,
                                                patch: .merge(.object(["status": status])), subresource: "status")
+            // Written: the status manager's cache holds it (a failed write is tried again).
+            record.withLock { record in
+                if record.pods[running.uid] != nil { record.postedStatuses[running.uid] = KubeletPodStatus(running: running, ready: ready) }
+            }
         } catch {
             logger.debug("pod status update failed", metadata: ["node": "\(name)", "pod": "\(pod.key)", "error": "\(error)"])
         }

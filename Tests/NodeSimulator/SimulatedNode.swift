@@ -64,6 +64,7 @@ final class SimulatedNode: Sendable {
         let loops = [
             Task { await self.loop(every: self.context.configuration.heartbeatInterval) { await self.heartbeat() } },
             Task { await self.loop(every: self.context.configuration.syncInterval) { await self.syncPods() } },
+            Task { await self.loop(every: self.context.configuration.statusReconcileInterval) { await self.reconcileStatuses() } },
             Task { await self.loop(every: self.context.configuration.writeInterval) { self.writeVolumes() } },
         ]
         tasks.withLock { $0 += loops }

@@ -38,13 +38,15 @@ enum SimTestCluster {
         return name
     }
 
-    /// Starts `nodes` simulated nodes named `<prefix>-<random>-<i>`, in their own zone.
-    static func start(_ client: KubeClient, prefix: String, nodes: Int = 2,
-                      families: [ArrayFamilyID] = [.powerstore]) async throws -> SimulatedCluster {
+    /// Starts `nodes` simulated nodes named `<prefix>-<random>-<i>`, in their own zone;
+    /// `configure` adjusts the rest of the configuration (intervals).
+    static func start(_ client: KubeClient, prefix: String, nodes: Int = 2, families: [ArrayFamilyID] = [.powerstore],
+                      configure: (inout SimulatedClusterConfiguration) -> Void = { _ in }) async throws -> SimulatedCluster {
         let zone = "\(prefix)-\(UUID().uuidString.prefix(4).lowercased())"
         var configuration = SimulatedClusterConfiguration(nodes: nodes, namePrefix: zone, families: families)
         // The simulator waits for the driver namespace to take pods.
         configuration.driverNamespace = "podguard-sim-drivers"
+        configure(&configuration)
         var logger = Logger(label: "podguard.node-sim.test")
         logger.logLevel = .info
         return try await SimulatedCluster.start(client: client, configuration: configuration, logger: logger)
