@@ -30,6 +30,8 @@ enum Fixture {
             driverPod.namespace = "vxflexos"
             driverPod.name = "vxflexos-node-\(name)"
             driverPod.ready = driverPodReady
+            // A kubelet reporting its pod not Ready gives a reason.
+            if driverPodReady == .false { driverPod.readyReason = "ContainersNotReady" }
             node.driverPods = [driverPod]
         }
         return node

@@ -441,6 +441,20 @@ struct FencingServiceTests {
             let nodes = try await bed.jetStream.keyValue(BusTopology.standard.nodesBucket)
             _ = try await nodes.put(PodguardKeys.node(name), message: state)
 
+            // The node controller's mark (no kubelet reporting) is no evidence of the driver.
+            try await alert(try await send(.add, offline), "TaintRequestRefused")
+            #expect(try await !keys().contains(offline))
+            // The kubelet reports: the node Ready, its driver pod not Ready with its reason.
+            try await bed.kube.update(Node.self, name: name, subresource: "status") { node in
+                node.status = NodeStatus(conditions: [NodeCondition(type: "Ready", status: "True", reason: "KubeletReady",
+                                                                    lastHeartbeatTime: Date(), lastTransitionTime: Date())])
+            }
+            try await bed.kube.update(Pod.self, name: driverPod.metadata.name!, namespace: bed.namespace, subresource: "status") { pod in
+                var status = pod.status ?? PodStatus()
+                status.phase = "Running"
+                status.conditions = [PodCondition(type: "Ready", status: "False", reason: "ContainersNotReady")]
+                pod.status = status
+            }
             try await alert(try await send(.add, offline), "TaintAdded")
             #expect(try await keys().contains(offline))
             #expect(try await keys().contains("example.com/other"))

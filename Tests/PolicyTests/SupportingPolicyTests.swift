@@ -101,6 +101,9 @@ struct SupportingPolicyTests {
         #expect(NodeTaintPolicy.driverOffline(driverPodReady: true, hasOfflineTaint: true, taintKey: key) == .remove(key))
         #expect(NodeTaintPolicy.driverOffline(driverPodReady: true, hasOfflineTaint: false, taintKey: key) == .none)
         #expect(NodeTaintPolicy.driverOffline(driverPodReady: nil, hasOfflineTaint: true, taintKey: key) == .none)
+        // The node controller's mark of a silent node's pods is no report of the driver.
+        #expect(NodeTaintPolicy.driverOffline(driverPodReady: false, reportedByKubelet: false, hasOfflineTaint: false, taintKey: key) == .none)
+        #expect(NodeTaintPolicy.driverOffline(driverPodReady: true, reportedByKubelet: false, hasOfflineTaint: true, taintKey: key) == .remove(key))
         let podguard = "vxflexos.podmon.storage.dell.com"
         #expect(NodeTaintPolicy.connectivityLoss(lost: true, hasProtectedPods: true, hasPodguardTaint: false, taintKey: podguard) == .add(podguard))
         #expect(NodeTaintPolicy.connectivityLoss(lost: true, hasProtectedPods: false, hasPodguardTaint: false, taintKey: podguard) == .none)

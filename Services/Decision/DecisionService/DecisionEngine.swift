@@ -330,7 +330,9 @@ public struct DecisionEngine: Sendable {
         for driverPod in node.driverPods {
             guard let key = taintKeys.driverOffline[driverPod.driver] else { continue }
             let ready: Bool? = driverPod.ready == .true ? true : (driverPod.ready == .false ? false : nil)
-            let action = NodeTaintPolicy.driverOffline(driverPodReady: ready, hasOfflineTaint: present.contains(key), taintKey: key)
+            let reported = node.ready == .true && (ready != false || !driverPod.readyReason.isEmpty)
+            let action = NodeTaintPolicy.driverOffline(driverPodReady: ready, reportedByKubelet: reported,
+                                                       hasOfflineTaint: present.contains(key), taintKey: key)
             // A driver outage is no node's own fault: no offline taint while it lasts (removal is fine).
             if case .add = action, driverOutages[driverPod.driver] != nil { continue }
             effects += taintEffect(action, node: node, reason: .driverPodOffline,
@@ -463,7 +465,8 @@ public struct DecisionEngine: Sendable {
             for driverPod in node.driverPods {
                 driverNodes[driverPod.driver, default: 0] += 1
                 driverFamily[driverPod.driver] = driverPod.family
-                guard node.ready == .true, driverPod.ready == .false else { continue }
+                // Only a kubelet's own report counts (see NodeTaintPolicy.driverOffline).
+                guard node.ready == .true, driverPod.ready == .false, !driverPod.readyReason.isEmpty else { continue }
                 driverAffected[driverPod.driver, default: []].append(.init(name: node.name, since: driverPod.readyLastTransition.date))
             }
         }

@@ -19,7 +19,8 @@ struct FencingKube: Sendable {
     func livePod(namespace: String, name: String) async throws -> LivePod? {
         guard let pod = try await client.getIfPresent(Pod.self, name: name, namespace: namespace) else { return nil }
         let crashLooping = (pod.status?.containerStatuses ?? []).contains { $0.state?.waiting?.reason == "CrashLoopBackOff" }
-        return LivePod(uid: pod.metadata.uid ?? "", nodeName: pod.nodeName ?? "", ready: pod.isReady, crashLoopBackOff: crashLooping)
+        return LivePod(uid: pod.metadata.uid ?? "", nodeName: pod.nodeName ?? "", ready: pod.isReady, crashLoopBackOff: crashLooping,
+                       readyReason: pod.status?.conditions?.first { $0.type == "Ready" }?.reason ?? "")
     }
 
     /// The node as it is now; concurrent reads of one node are joined (`InFlightCalls`).

@@ -6,11 +6,14 @@ public struct LivePod: Sendable, Hashable {
     public var ready: Bool
     /// A container waits with reason CrashLoopBackOff.
     public var crashLoopBackOff: Bool
+    /// reason of the Ready condition (empty: none, e.g. the node controller's not-Ready mark).
+    public var readyReason: String
 
-    public init(uid: String, nodeName: String, ready: Bool, crashLoopBackOff: Bool = false) {
+    public init(uid: String, nodeName: String, ready: Bool, crashLoopBackOff: Bool = false, readyReason: String = "") {
         self.uid = uid
         self.nodeName = nodeName
         self.ready = ready
         self.crashLoopBackOff = crashLoopBackOff
+        self.readyReason = readyReason
     }
 }

@@ -6,7 +6,7 @@ import Policy
 /// only asks, and anyone on the bus could ask. Mirrors `NodeTaintPolicy`. Pure.
 ///
 /// - The driver-offline taint is added only while a driver node pod of that driver exists on the
-///   node and none of them is Ready; removed only when one is Ready again.
+///   node and none of them is Ready, by the kubelet's own report; removed only when one is Ready again.
 /// - The podguard taint is added only while the array-prober's current verdict for the node is LOST
 ///   in a family of that driver; a request never removes it (node-cleanup does, after cleaning).
 /// - Any other key is not podguard's to set.
@@ -20,11 +20,15 @@ public enum TaintRequestCheck {
     public struct Evidence: Sendable, Hashable {
         /// Live readiness of each driver node pod of the taint's driver found on the node.
         public var driverPodsReady: [Bool]
+        /// The live node's kubelet reports (Ready), and every not-Ready driver pod above was reported
+        /// so by it (its Ready condition has a reason), not marked by the node controller.
+        public var reportedByKubelet: Bool
         /// Families of the taint's driver whose current verdict for this node (uid) is LOST.
         public var lostFamilies: [Podguard_V1_ArrayFamily]
 
-        public init(driverPodsReady: [Bool] = [], lostFamilies: [Podguard_V1_ArrayFamily] = []) {
+        public init(driverPodsReady: [Bool] = [], reportedByKubelet: Bool = true, lostFamilies: [Podguard_V1_ArrayFamily] = []) {
             self.driverPodsReady = driverPodsReady
+            self.reportedByKubelet = reportedByKubelet
             self.lostFamilies = lostFamilies
         }
     }
@@ -52,6 +56,9 @@ public enum TaintRequestCheck {
             }
             guard !evidence.driverPodsReady.contains(true) else {
                 return .refused("a node pod of \(driver) on \(node) is Ready")
+            }
+            guard evidence.reportedByKubelet else {
+                return .refused("\(node)'s kubelet does not report it: the node controller's not-Ready mark says nothing about \(driver)")
             }
             return .allowed("the node pod of \(driver) on \(node) is not Ready")
         case (.driverOffline(let driver), .remove):

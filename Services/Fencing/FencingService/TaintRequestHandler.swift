@@ -93,10 +93,13 @@ struct TaintRequestHandler: Sendable {
         switch TaintRequestCheck.kind(of: request.taint.key, taintKeys: taintKeys) {
         case .driverOffline(let driver):
             let state = try await nodes.get(PodguardKeys.node(request.nodeName), as: Podguard_V1_NodeState.self)?.value
+            let liveNode = try await kube.liveNode(request.nodeName)
+            evidence.reportedByKubelet = liveNode?.ready == .true
             for pod in state?.driverPods ?? [] where pod.driver == driver {
                 guard let live = try await kube.livePod(namespace: pod.namespace, name: pod.name), live.nodeName == request.nodeName,
                       pod.uid.isEmpty || live.uid == pod.uid else { continue }
                 evidence.driverPodsReady.append(live.ready)
+                if !live.ready && live.readyReason.isEmpty { evidence.reportedByKubelet = false }
             }
         case .podguard(let driver):
             for family in Self.families where ArrayFamilyCatalog.family(family, driver: driver)?.csiDriverName == driver {

@@ -40,6 +40,7 @@ extension StateProjector {
         state.ready = Self.conditionStatus(ready?.status)
         state.phase = pod.status?.phase ?? ""
         if let time = Self.timestamp(ready?.lastTransitionTime) { state.readyLastTransition = time }
+        state.readyReason = ready?.reason ?? ""
         return state
     }
 

@@ -72,12 +72,13 @@ public struct WatchedPod: KubeResource, Hashable {
 }
 
 extension WatchedPod.Status {
-    /// Keeps what the projection reads: the Ready condition (status and transition time) and each
+    /// Keeps what the projection reads: the Ready condition (status, reason, transition time) and each
     /// container's name, id, state, ready flag and restart count. At 30,000 pods the other
     /// conditions, images and last states are tens of megabytes nobody reads.
     mutating func trimToWhatIsRead() {
         conditions = conditions?.filter { $0.type == "Ready" }.map { condition in
-            PodCondition(type: condition.type, status: condition.status, lastTransitionTime: condition.lastTransitionTime)
+            PodCondition(type: condition.type, status: condition.status, reason: condition.reason,
+                         lastTransitionTime: condition.lastTransitionTime)
         }
         initContainerStatuses = initContainerStatuses?.map(Self.trimmed)
         containerStatuses = containerStatuses?.map(Self.trimmed)

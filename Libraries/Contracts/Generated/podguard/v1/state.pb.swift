@@ -199,6 +199,12 @@ public nonisolated struct Podguard_V1_DriverPodState: Sendable {
   /// Clears the value of `readyLastTransition`. Subsequent reads from it will return its default value.
   public mutating func clearReadyLastTransition() {self._readyLastTransition = nil}
 
+  /// reason of the pod's Ready condition. A kubelet that reports its pod not Ready gives one
+  /// ("ContainersNotReady"); the node controller, marking the pods of a node it lost contact with,
+  /// flips only the status and leaves it empty. decision adds the driver-offline taint only on a
+  /// kubelet's report, never on that mark (the node's failure is handled as such).
+  public var readyReason: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -700,7 +706,7 @@ nonisolated extension Podguard_V1_NodeState: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Podguard_V1_DriverPodState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DriverPodState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}driver\0\u{1}family\0\u{1}namespace\0\u{1}name\0\u{1}uid\0\u{1}ready\0\u{1}phase\0\u{3}ready_last_transition\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}driver\0\u{1}family\0\u{1}namespace\0\u{1}name\0\u{1}uid\0\u{1}ready\0\u{1}phase\0\u{3}ready_last_transition\0\u{3}ready_reason\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -716,6 +722,7 @@ nonisolated extension Podguard_V1_DriverPodState: SwiftProtobuf.Message, SwiftPr
       case 6: try { try decoder.decodeSingularEnumField(value: &self.ready) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.phase) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._readyLastTransition) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.readyReason) }()
       default: break
       }
     }
@@ -750,6 +757,9 @@ nonisolated extension Podguard_V1_DriverPodState: SwiftProtobuf.Message, SwiftPr
     try { if let v = self._readyLastTransition {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
     } }()
+    if !self.readyReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.readyReason, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -762,6 +772,7 @@ nonisolated extension Podguard_V1_DriverPodState: SwiftProtobuf.Message, SwiftPr
     if lhs.ready != rhs.ready {return false}
     if lhs.phase != rhs.phase {return false}
     if lhs._readyLastTransition != rhs._readyLastTransition {return false}
+    if lhs.readyReason != rhs.readyReason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
