@@ -405,21 +405,39 @@ public final class InvariantAuditor: Sendable {
         }
 
         // 1'. No fenced volume published to its fenced node again after POD_DELETED, until cleanup.
+        var republishedAndCut: [String] = []
         for watch in snapshot.publicationWatches.values {
             for volume in watch.volumes {
                 guard let log = eventLogs[volume.family] else { continue }
                 let from = min(watch.from[volume.family] ?? 0, log.count)
                 let until = min(watch.until?[volume.family] ?? log.count, log.count)
                 guard from < until else { continue }
-                let republished = log[from..<until].contains { event in
+                // The attach/detach controller may re-attach from a stale cache (after an API-server
+                // restart); podguard cannot stop that, only undo it. So a re-publication counts
+                // unless podguard cut it off again before cleanup and said so (FencedVolumeRepublished).
+                let window = log[from..<until]
+                guard let republished = window.firstIndex(where: { event in
                     if case .mapped(let handle, let host) = event { return handle == volume.handle && host == watch.node }
                     return false
+                }) else { continue }
+                let lastMapping = window.last { event in
+                    switch event {
+                    case .mapped(let handle, let host), .unmapped(let handle, let host): handle == volume.handle && host == watch.node
+                    case .write: false
+                    }
                 }
-                if republished {
-                    problems.append("invariant 1: \(volume.handle) of \(watch.pod) published to its fenced node \(watch.node) again before cleanup")
+                let cutOff: Bool = if case .unmapped? = lastMapping { true } else { false }
+                let alerted = snapshot.alerts.contains { $0.reason == "FencedVolumeRepublished" && $0.nodeName == watch.node }
+                if !(cutOff && alerted) {
+                    problems.append("invariant 1: \(volume.handle) of \(watch.pod) published to its fenced node \(watch.node) again before cleanup"
+                                    + (cutOff ? " (cut off, but no FencedVolumeRepublished alert)" : " and not cut off again"))
+                } else {
+                    republishedAndCut.append("\(volume.handle) of \(watch.pod) at position \(republished)")
                 }
             }
         }
+
+        for entry in republishedAndCut { log("auditor: re-published to its fenced node and cut off again by podguard: \(entry)") }
 
         // 2. Podguard taints removed only from clean nodes.
         for removal in snapshot.taintRemovals where !removal.problems.isEmpty {

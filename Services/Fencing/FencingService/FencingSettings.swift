@@ -37,7 +37,7 @@ public struct FencingSettings: Sendable {
     public var republicationCheckEvery: Duration?
 
     public init(replicaID: String, fenceConsumer: String = "fencing-fence-requests", taintConsumer: String = "fencing-taint-requests",
-                ackWait: Duration = .seconds(60), maxDeliveries: Int? = nil, concurrency: Int = 8, maxRetries: Int = 10,
+                ackWait: Duration = .seconds(60), maxDeliveries: Int? = nil, concurrency: Int = 64, maxRetries: Int = 10,
                 backoff: RetryBackoff = RetryBackoff(), validateTimeout: Duration = .seconds(10),
                 unpublishTimeout: Duration = .seconds(120), unpublishTimeoutByFamily: [Podguard_V1_ArrayFamily: Duration] = [:],
                 takeoverAfter: Duration = .seconds(60), eventComponent: String = "podmon",
@@ -71,7 +71,11 @@ public struct FencingSettings: Sendable {
         ConfigKey("fencing.taintConsumer", .string, default: "fencing-taint-requests", help: "durable consumer of NodeTaintRequests, shared by all replicas"),
         ConfigKey("fencing.ackWait", .duration, default: "60s", help: "ack wait of both consumers; in-progress acknowledgements are sent every third of it"),
         ConfigKey("fencing.maxDeliveries", .int, default: "0", range: 0...1_000_000, help: "deliveries of one request before the server gives up; 0 = unlimited"),
-        ConfigKey("fencing.concurrency", .int, default: "8", range: 1...1024, help: "requests worked on at once by one replica"),
+        ConfigKey("fencing.concurrency", .int, default: "64", range: 1...1024, help: "requests worked on at once by one replica (a failed node's pods arrive at once; see docs/performance.md)"),
+        // fencing's own client budget: idle but for failovers, then about seven calls per pod, all
+        // at once for a failed node's pods (measured in docs/performance.md). Overrides KubeClientSettings' defaults.
+        ConfigKey("kube.qps", .double, default: "500", help: "client-side rate limit of API requests per second (fencing: ~7 calls per remediated pod, in bursts)"),
+        ConfigKey("kube.burst", .int, default: "1000", range: 1...100_000, help: "requests allowed above the rate limit in a burst"),
         ConfigKey("fencing.maxRetries", .int, default: "10", range: 0...10_000, help: "transient failures (adapter or Kubernetes unavailable, pending unpublish) retried before a remediation aborts"),
         ConfigKey("fencing.retry.initialDelay", .duration, default: "1s", help: "first redelivery delay after a transient failure; doubles per retry"),
         ConfigKey("fencing.retry.maxDelay", .duration, default: "30s", help: "cap of the redelivery delay (an adapter's retry_after may be longer)"),
@@ -92,7 +96,7 @@ public struct FencingSettings: Sendable {
             taintConsumer: configuration.string("fencing.taintConsumer") ?? "fencing-taint-requests",
             ackWait: configuration.duration("fencing.ackWait") ?? .seconds(60),
             maxDeliveries: maxDeliveries == 0 ? nil : maxDeliveries,
-            concurrency: configuration.int("fencing.concurrency") ?? 8,
+            concurrency: configuration.int("fencing.concurrency") ?? 64,
             maxRetries: configuration.int("fencing.maxRetries") ?? 10,
             backoff: RetryBackoff(initial: configuration.duration("fencing.retry.initialDelay") ?? .seconds(1),
                                   maximum: configuration.duration("fencing.retry.maxDelay") ?? .seconds(30)),
