@@ -1,6 +1,6 @@
 /// Pods that must stay together (a required pod-affinity on `kubernetes.io/hostname`) are moved
 /// together: podmon processes every pod of the same node whose affinity labels are equal as one
-/// group (§2.4). The group key is the node plus the sorted labels.
+/// group (as in podmon). The group key is the node plus the sorted labels.
 public enum AffinityGroups {
     public struct Member<ID: Hashable & Sendable>: Sendable {
         public var id: ID

@@ -1,7 +1,7 @@
 import Contracts
 
 /// Which FenceRecords concern a node's cleanup, and what to do with each pod they name (podmon's
-/// `nodeModeCleanupPods` rules, §3.3, in its order).
+/// `nodeModeCleanupPods` rules, in its order; docs/policy.md).
 extension CleanupPolicy {
     /// What a FenceRecord means to the node-cleanup of `node`.
     public enum RecordRole: Sendable, Equatable {

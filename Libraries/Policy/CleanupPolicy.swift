@@ -1,4 +1,4 @@
-/// node-cleanup's rules (podmon §3.2–§3.3), with podguard's stability window and boot-id option.
+/// node-cleanup's rules (podmon's node mode, docs/policy.md), with podguard's stability window and boot-id option.
 public enum CleanupPolicy {
     /// What node-cleanup found for one pod recorded as moved away from its node.
     public enum PodStatus: Sendable, Equatable {

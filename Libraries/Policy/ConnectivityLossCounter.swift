@@ -1,5 +1,5 @@
 /// Array-connectivity loss detection for one (node, array) pair, as podmon's array monitor does it
-/// (§2.4): one sample per cycle; a "not connected" answer counts, a "connected" answer resets, an
+/// (as podmon counts them): one sample per cycle; a "not connected" answer counts, a "connected" answer resets, an
 /// error counts as neither ("assume connected", the count stays); loss is declared after
 /// `threshold` consecutive failed samples.
 public struct ConnectivityLossCounter: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Contracts
 
-/// The per-pod failover rules, as podmon's controller applies them (podmon-behaviour §2.1, §2.4),
+/// The per-pod failover rules, as podmon's controller applies them (docs/policy.md),
 /// plus podguard's own: dry-run, storm limits, already-in-progress.
 ///
 /// A pod counts as not Ready by its own condition or, with `NotReadyEvidence.nodeSilence` (the

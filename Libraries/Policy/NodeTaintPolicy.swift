@@ -4,7 +4,7 @@
 ///   CSI driver's node pod on the node is not Ready by its kubelet's own report, and removed when
 ///   it is Ready again (podmon's driver-pod monitoring).
 /// - The podguard taint (`<driver>.podmon.storage.dell.com:NoSchedule`) is added when array
-///   connectivity of a node with protected pods is declared lost (podmon §2.4). It is removed only
+///   connectivity of a node with protected pods is declared lost (as podmon does). It is removed only
 ///   by node-cleanup (see `CleanupPolicy`), never here.
 public enum NodeTaintPolicy {
     public enum Action: Sendable, Equatable {

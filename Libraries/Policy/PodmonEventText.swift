@@ -1,6 +1,6 @@
 /// The Kubernetes Event texts podmon emits, rendered exactly as podmon renders them (its Go code
 /// formats the argument slice as one `%s`, hence the brackets), so runbooks and alerts that match
-/// on them keep working (podmon-behaviour §2.8).
+/// on them keep working (docs/operations.md lists them).
 public enum PodmonEventText {
     public static func cleaning(podUID: String, node: String) -> String {
         "podmon cleaning pod [\(podUID) \(node)] with force delete"

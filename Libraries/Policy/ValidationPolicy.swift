@@ -1,4 +1,4 @@
-/// The validation step of a fence (podmon §2.5 step 7): may the pod's node be fenced, given what
+/// The validation step of a fence (podmon's, docs/policy.md): may the pod's node be fenced, given what
 /// the array says about it? Applied per array family; the pod goes ahead only if every family does.
 public enum ValidationPolicy {
     /// What the adapter answered for the node and the pod's volumes of one family.

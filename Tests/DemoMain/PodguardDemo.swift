@@ -289,7 +289,7 @@ final class DemoRun: Sendable {
         let crashed = stack.crashedProcesses()
         c.line()
         if violations.isEmpty {
-            c.step("safety", "DESIGN.md's four invariants held (force delete only with a trigger and every volume fenced; taint removed only from a clean node; one remediation per pod; never two writers on a volume)", .green)
+            c.step("safety", "the four safety invariants held (force delete only with a trigger and every volume fenced; taint removed only from a clean node; one remediation per pod; never two writers on a volume)", .green)
         } else {
             c.step("safety", "INVARIANTS BROKEN:\n  " + violations.joined(separator: "\n  "), .red)
         }

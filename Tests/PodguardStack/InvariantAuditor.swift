@@ -12,7 +12,7 @@ import Synchronization
 /// Records, from outside podguard, what happened during a scenario — from the apiserver (protected
 /// pods and nodes, watched), the bus (FenceRecords in `podguard-fences`, Alerts, CleanupReports,
 /// ArrayConnectivity) and the simulators (mapping log, mounts, containers, one-writer violations) —
-/// and checks DESIGN.md's four safety invariants against it (``violations()``).
+/// and checks the four safety invariants (docs/end-to-end-tests.md) against it (``violations()``).
 public final class InvariantAuditor: Sendable {
     let kube: KubeClient
     let cluster: SimulatedCluster
@@ -362,7 +362,7 @@ public final class InvariantAuditor: Sendable {
 
     // MARK: The invariants
 
-    /// Breaches of DESIGN.md's safety invariants seen so far; empty when all four held. Call it at
+    /// Breaches of the safety invariants seen so far; empty when all four held. Call it at
     /// the end of a scenario, once the remediations it caused are over (it also checks that none
     /// was left unfinished).
     public func violations() async -> [String] {

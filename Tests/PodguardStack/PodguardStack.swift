@@ -21,7 +21,7 @@ import Synchronization
 /// defer { await stack.stop() }
 /// try await stack.cluster.inject(.interfaceDown, on: node)
 /// ...
-/// let violations = await stack.auditor.violations()      // DESIGN.md's four invariants
+/// let violations = await stack.auditor.violations()      // the four safety invariants (docs/end-to-end-tests.md)
 /// ```
 /// Independent of any test framework: the demo and the failover benchmarks drive it too.
 public final class PodguardStack: Sendable {

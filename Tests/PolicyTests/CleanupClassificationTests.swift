@@ -38,7 +38,7 @@ struct CleanupClassificationTests {
 
     typealias Current = CleanupPolicy.CurrentPod
 
-    /// podmon §3.3 and node.feature, one row each: volumes, ignore volumeless, current pod, containers → action.
+    /// podmon's node-mode rules and its node.feature, one row each: volumes, ignore volumeless, current pod, containers → action.
     @Test("pod actions in podmon's order", arguments: [
         (1, false, nil, CleanupPolicy.Containers.noneExecuting, CleanupPolicy.PodAction.clean),
         (0, false, nil, .noneExecuting, .clean),

@@ -17,7 +17,7 @@ public enum ArrayFamilyCatalog {
         PowerFlexFamily(), PowerStoreFamily(), PowerScaleFamily(), PowerMaxFamily(), UnityFamily(),
     ]
 
-    /// The taint keys of the five Dell families (podmon-behaviour §2.6).
+    /// The taint keys of the five Dell families (podmon's keys, docs/configuration.md).
     public static let dellTaintKeys = TaintKeys(families: dell)
 
     /// The taint keys of the Dell families and of the generic adapter's drivers.

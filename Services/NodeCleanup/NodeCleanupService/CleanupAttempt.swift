@@ -210,7 +210,7 @@ struct CleanupAttempt: Sendable {
         return .cleaned
     }
 
-    /// podmon's per-volume steps (§3.4): NodeUnpublish at the target path (a failure skips the rest
+    /// podmon's per-volume steps: NodeUnpublish at the target path (a failure skips the rest
     /// of this volume), then NodeUnstage at each staging path; an error the family excludes counts
     /// as done (the adapter already answers success for it; checked again here, it costs nothing).
     private func cleanVolume(_ volume: Podguard_V1_FenceVolume, of record: Podguard_V1_FenceRecord) async -> Podguard_V1_VolumeCleanup {

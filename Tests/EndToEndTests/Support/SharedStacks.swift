@@ -64,7 +64,7 @@ actor SharedStacks {
 
 extension PodguardStack {
     /// Runs one scenario: on failure, records the logs' tails and the auditor's timeline; at the
-    /// end asserts DESIGN.md's four safety invariants and that no service crashed.
+    /// end asserts the four safety invariants (docs/end-to-end-tests.md) and that no service crashed.
     func scenario(_ name: String, sourceLocation: SourceLocation = #_sourceLocation,
                   _ body: () async throws -> Void) async throws {
         let started = ContinuousClock.now
