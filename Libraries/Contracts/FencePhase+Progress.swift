@@ -16,4 +16,14 @@ extension Podguard_V1_FencePhase {
         case .UNRECOGNIZED: 9
         }
     }
+
+    /// The remediation is over: the pod was deleted by it, or it was aborted. The one definition
+    /// every service uses.
+    public var isTerminal: Bool { self == .podDeleted || self == .aborted }
+}
+
+extension Podguard_V1_FenceRecord {
+    /// Started and not over: it counts as a remediation in progress (storm limits, "already in
+    /// progress").
+    public var isLive: Bool { phase != .unspecified && !phase.isTerminal }
 }

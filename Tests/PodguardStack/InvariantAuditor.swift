@@ -470,7 +470,7 @@ public final class InvariantAuditor: Sendable {
                     problems.append("invariant 3: fence \(fenceID) of \(uid) unpublished \(volume.volume.volumeHandle) \(volume.attempts) times in \(last.attempts) attempts")
                 }
             }
-            if let last = revisions.last, last.phase != .podDeleted, last.phase != .aborted {
+            if let last = revisions.last, !last.phase.isTerminal {
                 problems.append("invariant 3: fence \(last.fenceID) of \(uid) never finished (phase \(last.phase))")
             }
             if let last = revisions.last, last.phase == .podDeleted,

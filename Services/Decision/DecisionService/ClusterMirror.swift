@@ -80,10 +80,8 @@ public struct ClusterMirror: Sendable {
         (connectivityKeysByNode[node] ?? []).sorted().compactMap { connectivity[$0] }
     }
 
-    /// Started and not terminal.
-    public static func isLive(_ record: Podguard_V1_FenceRecord) -> Bool {
-        record.phase != .podDeleted && record.phase != .aborted && record.phase != .unspecified
-    }
+    /// Started and not terminal (`FenceRecord.isLive`).
+    public static func isLive(_ record: Podguard_V1_FenceRecord) -> Bool { record.isLive }
 
 
     private mutating func countLive(_ node: String, by delta: Int) {

@@ -87,7 +87,7 @@ struct FenceRequestHandler: Sendable {
                 return nil
             }
             if tracked.record.request.fenceID.isEmpty { tracked.record.request = request }
-            let terminal = tracked.record.phase == .podDeleted || tracked.record.phase == .aborted
+            let terminal = tracked.record.phase.isTerminal
             if !terminal, let wait = ownedElsewhere(tracked.record) {
                 logger.info("another live replica works on this remediation; handing the request back",
                             metadata: ["owner": "\(tracked.record.owner)"])

@@ -70,7 +70,7 @@ public struct RemediationStateMachine: Sendable, Hashable {
                   retries: Int(record.retries), maxRetries: maxRetries, backoff: backoff)
     }
 
-    public var isTerminalPhase: Bool { phase == .podDeleted || phase == .aborted }
+    public var isTerminalPhase: Bool { phase.isTerminal }
 
     // MARK: Inputs
 

@@ -24,7 +24,7 @@ struct TrackedRecord: Sendable {
     /// Writes the record as this replica's (owner renewed, or cleared once terminal).
     mutating func write(now: Date = Date()) async throws {
         record.header = messages.header(at: now, correlation: record.decisionID)
-        if record.phase == .podDeleted || record.phase == .aborted {
+        if record.phase.isTerminal {
             record.owner = ""
             record.clearOwnerRenewedAt()
         } else {
