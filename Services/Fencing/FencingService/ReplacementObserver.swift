@@ -3,7 +3,6 @@ import Contracts
 import Foundation
 import Logging
 import ServiceLifecycle
-import SwiftProtobuf
 
 /// Watches buckets `podguard-fences` and `podguard-pods` and, when a deleted pod's replacement is
 /// Running and Ready, records `replacement_running_at` (and its node and uid) in the deleted pod's
@@ -36,14 +35,9 @@ struct ReplacementObserver: Sendable {
     func run() async {
         let (inputs, sink) = AsyncStream<Input>.makeStream()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await follow(fences, as: Podguard_V1_FenceRecord.self, into: sink) { .fence(key: $0, $1) } }
-            group.addTask { await follow(pods, as: Podguard_V1_PodState.self, into: sink) { .pod(key: $0, $1) } }
-            group.addTask { [tickEvery] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: tickEvery)
-                    sink.yield(.tick)
-                }
-            }
+            group.addTask { await fences.follow(as: Podguard_V1_FenceRecord.self, into: sink, logger: logger) { .fence(key: $0, $1) } }
+            group.addTask { await pods.follow(as: Podguard_V1_PodState.self, into: sink, logger: logger) { .pod(key: $0, $1) } }
+            group.addTask { [tickEvery] in await sink.yieldTicks(every: tickEvery, .tick) }
             var tracker = ReplacementTracker(window: window)
             for await input in inputs.cancelOnGracefulShutdown() {
                 let now = Date()
@@ -86,20 +80,6 @@ struct ReplacementObserver: Sendable {
             return .recorded
         }
         throw ReplacementError.tooManyConflicts(key: match.fenceKey)
-    }
-
-    /// Forwards a bucket's values and changes, across bus outages (`KeyValueStore.follow`).
-    private func follow<Value: SwiftProtobuf.Message & Sendable>(
-        _ store: KeyValueStore, as type: Value.Type, into sink: AsyncStream<Input>.Continuation,
-        _ input: @escaping @Sendable (String, Value?) -> Input
-    ) async {
-        await store.follow(as: Value.self, logger: logger) { update in
-            switch update {
-            case .caughtUp: break
-            case .put(let key, let value, _): sink.yield(input(key, value))
-            case .deleted(let key): sink.yield(input(key, nil))
-            }
-        }
     }
 }
 

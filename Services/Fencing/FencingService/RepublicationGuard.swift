@@ -30,21 +30,8 @@ struct RepublicationGuard: Sendable {
     func run() async {
         let (inputs, sink) = AsyncStream<Input>.makeStream()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await fences.follow(as: Podguard_V1_FenceRecord.self, logger: logger) { update in
-                    switch update {
-                    case .caughtUp: break
-                    case .put(let key, let value, _): sink.yield(.fence(key: key, value))
-                    case .deleted(let key): sink.yield(.fence(key: key, nil))
-                    }
-                }
-            }
-            group.addTask { [interval] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
-                    sink.yield(.tick)
-                }
-            }
+            group.addTask { await fences.follow(as: Podguard_V1_FenceRecord.self, into: sink, logger: logger) { .fence(key: $0, $1) } }
+            group.addTask { [interval] in await sink.yieldTicks(every: interval, .tick) }
             var watchList = RepublicationWatchList()
             for await input in inputs.cancelOnGracefulShutdown() {
                 switch input {
