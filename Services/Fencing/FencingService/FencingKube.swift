@@ -29,11 +29,7 @@ struct FencingKube: Sendable {
             guard let node = try await client.getIfPresent(Node.self, name: name) else { return nil }
             let condition = node.readyCondition
             // An absent condition reads as Unknown without a transition time: never "silent".
-            let ready: Podguard_V1_ConditionStatus = switch condition?.status {
-            case "True": .true
-            case "False": .false
-            default: .unknown
-            }
+            let ready = Podguard_V1_ConditionStatus(kubernetes: condition?.status)
             return LiveNode(uid: node.metadata.uid ?? "", taints: node.taints.map { LiveNode.Taint(key: $0.key, effect: $0.effect) },
                             csiNodeIDs: node.csiNodeIDs, ready: ready, readySince: condition?.lastTransitionTime)
         }

@@ -12,7 +12,7 @@ extension StateProjector {
         state.uid = node.uid ?? ""
         state.bootID = node.status?.nodeInfo?.bootID ?? ""
         let ready = node.readyCondition
-        state.ready = Self.conditionStatus(ready?.status)
+        state.ready = Podguard_V1_ConditionStatus(kubernetes: ready?.status)
         if let time = Self.timestamp(ready?.lastTransitionTime) { state.readyLastTransition = time }
         state.readyReason = ready?.reason ?? ""
         state.taints = (node.spec?.taints ?? []).map(Self.taint)
@@ -37,7 +37,7 @@ extension StateProjector {
         state.name = pod.name
         state.uid = pod.uid ?? ""
         let ready = pod.readyCondition
-        state.ready = Self.conditionStatus(ready?.status)
+        state.ready = Podguard_V1_ConditionStatus(kubernetes: ready?.status)
         state.phase = pod.status?.phase ?? ""
         if let time = Self.timestamp(ready?.lastTransitionTime) { state.readyLastTransition = time }
         state.readyReason = ready?.reason ?? ""

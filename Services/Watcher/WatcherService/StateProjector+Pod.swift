@@ -15,7 +15,7 @@ extension StateProjector {
         state.nodeName = pod.nodeName ?? ""
         state.phase = pod.status?.phase ?? ""
         let ready = pod.readyCondition
-        state.ready = Self.conditionStatus(ready?.status)
+        state.ready = Podguard_V1_ConditionStatus(kubernetes: ready?.status)
         if let time = Self.timestamp(ready?.lastTransitionTime) { state.readyLastTransition = time }
         state.hostIp = pod.status?.hostIP ?? ""
         state.podIp = pod.status?.podIP ?? ""

@@ -33,14 +33,6 @@ public struct StateProjector: MessageProducer, Sendable {
                   version: version)
     }
 
-    static func conditionStatus(_ status: String?) -> Podguard_V1_ConditionStatus {
-        switch status {
-        case "True": .true
-        case "False": .false
-        default: .unknown
-        }
-    }
-
     static func timestamp(_ date: Date?) -> Google_Protobuf_Timestamp? {
         date.map { Google_Protobuf_Timestamp(date: $0) }
     }
