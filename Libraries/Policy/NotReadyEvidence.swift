@@ -42,8 +42,7 @@ public enum NotReadyEvidence: Sendable, Equatable {
     }
 
     static func seconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let value = Double(seconds) + Double(attoseconds) / 1e18
+        let value = duration.seconds
         return value < 10 ? "\((value * 10).rounded() / 10) s" : "\(Int(value.rounded())) s"
     }
 }

@@ -58,7 +58,3 @@ public enum OutageBreaker {
         return together >= limits.minAffectedNodes && Double(together) > Double(population) * (1 - limits.minHealthy)
     }
 }
-
-extension Duration {
-    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

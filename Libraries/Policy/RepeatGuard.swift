@@ -27,6 +27,15 @@ public enum RepeatGuard {
         }
     }
 
+    /// `earlier` with `remediation` added (once per pod uid) and those older than `window` dropped:
+    /// what a caller keeps per workload.
+    public static func remembering(_ remediation: Remediation, in earlier: [Remediation], now: Date,
+                                   window: Duration?) -> [Remediation] {
+        var kept = earlier.filter { now.timeIntervalSince($0.deletedAt) < (window?.seconds ?? 0) }
+        if !kept.contains(where: { $0.podUID == remediation.podUID }) { kept.append(remediation) }
+        return kept
+    }
+
     /// The identity a remediation counts against: a StatefulSet pod's name (it comes back under
     /// it), else the owner (a ReplicaSet's replacement has a new name), else the pod.
     public static func workload(_ pod: Podguard_V1_PodState) -> String {
@@ -45,7 +54,7 @@ public enum RepeatGuard {
         case .arrayConnectivityLoss, .podguardTaint, .driverOfflineTaint: break
         default: return nil
         }
-        let seconds = Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18
+        let seconds = window.seconds
         guard let created else { return nil }
         // Only a pod created after an earlier remediation deleted its predecessor is a repeat: pods
         // that were there together (one node's evacuation, or two nodes failing at once) are not.

@@ -302,11 +302,9 @@ public struct DecisionEngine: Sendable {
         let request = record.request
         guard record.phase == .podDeleted, request.reason != .crashLoopBackOff, !request.workload.isEmpty,
               let deleted = record.transitions.last(where: { $0.phase == .podDeleted })?.at.date else { return }
-        let window = configuration.repeatWindow.map { Double($0.components.seconds) } ?? 0
-        var list = remediations[request.workload, default: []].filter { now.timeIntervalSince($0.deletedAt) < window }
-        guard !list.contains(where: { $0.podUID == request.pod.uid }) else { return }
-        list.append(RepeatGuard.Remediation(podUID: request.pod.uid, node: request.nodeName, deletedAt: deleted))
-        remediations[request.workload] = list
+        remediations[request.workload] = RepeatGuard.remembering(
+            RepeatGuard.Remediation(podUID: request.pod.uid, node: request.nodeName, deletedAt: deleted),
+            in: remediations[request.workload] ?? [], now: now, window: configuration.repeatWindow)
     }
 
     /// The podguard taints fencing should put on the node: one per driver of the pod's volumes.
