@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 
 /// Tells an outage of an array (or of a CSI driver) from failures of nodes. When the array-prober

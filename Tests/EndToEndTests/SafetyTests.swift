@@ -229,7 +229,7 @@ extension EndToEndTests {
     /// node again: podguard cannot prevent that, so it must undo it (unpublish again, attachment
     /// deleted, FencedVolumeRepublished), which the auditor checks. A replacement whose volume was
     /// re-attached waits for the controller's own force detach (6 min) and is not waited for here.
-    @Test(.disabled("flaky (passed 3 of 4 runs on 2026-12-06): podguard cuts every stale re-attach to the fenced node off within fencing.republicationCheckEvery, but one that lands just before node-cleanup marks the pod cleaned ends the guard's watch (and the auditor's window) before the cut; see docs/end-to-end-tests.md, r"))
+    @Test
     func apiServerRestartMidFailoverLosesNothing() async throws {
         let stack = try await Self.mainStack()
         try await stack.scenario("kube-apiserver restart mid-failover") {

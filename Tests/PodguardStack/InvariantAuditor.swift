@@ -413,20 +413,25 @@ public final class InvariantAuditor: Sendable {
                 let until = min(watch.until?[volume.family] ?? log.count, log.count)
                 guard from < until else { continue }
                 // The attach/detach controller may re-attach from a stale cache (after an API-server
-                // restart); podguard cannot stop that, only undo it. So a re-publication counts
-                // unless podguard cut it off again before cleanup and said so (FencedVolumeRepublished).
-                let window = log[from..<until]
-                guard let republished = window.firstIndex(where: { event in
-                    if case .mapped(let handle, let host) = event { return handle == volume.handle && host == watch.node }
-                    return false
-                }) else { continue }
-                let lastMapping = window.last { event in
+                // restart); podguard cannot stop that, only undo it. So a re-publication before
+                // cleanup counts unless podguard cut it off again and said so (FencedVolumeRepublished).
+                // One that lands just before the cleanup is cut just after it (the guard watches on
+                // a little): what must follow every such mapping is an unmapping, wherever it lands.
+                func concerns(_ event: SimulatorEvent) -> Bool {
                     switch event {
                     case .mapped(let handle, let host), .unmapped(let handle, let host): handle == volume.handle && host == watch.node
                     case .write: false
                     }
                 }
-                let cutOff: Bool = if case .unmapped? = lastMapping { true } else { false }
+                let mappings = log[from..<until].indices.filter { index in
+                    if case .mapped = log[index] { return concerns(log[index]) }
+                    return false
+                }
+                guard let republished = mappings.first else { continue }
+                let cutOff = mappings.allSatisfy { index in
+                    if case .unmapped? = log[(index + 1)...].first(where: concerns) { return true }
+                    return false
+                }
                 let alerted = snapshot.alerts.contains { $0.reason == "FencedVolumeRepublished" && $0.nodeName == watch.node }
                 if !(cutOff && alerted) {
                     problems.append("invariant 1: \(volume.handle) of \(watch.pod) published to its fenced node \(watch.node) again before cleanup"

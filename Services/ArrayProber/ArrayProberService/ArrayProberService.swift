@@ -159,7 +159,7 @@ public struct ArrayProberService: Service {
         request.header.producedAt = Google_Protobuf_Timestamp(date: Date())
         request.nodeName = target.node
         request.csiNodeID = target.csiNodeID
-        request.timeout = Google_Protobuf_Duration(seconds: settings.probeTimeout.components.seconds, nanos: 0)
+        request.timeout = settings.probeTimeout.protobuf
         let subject = topology.subjects.adapterController(family: target.family, operation: .validateHostConnectivity)
         do {
             // Wait a little longer than the adapter's own deadline so its typed error arrives.

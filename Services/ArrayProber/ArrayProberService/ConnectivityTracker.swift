@@ -42,8 +42,7 @@ public struct ConnectivityTracker: Sendable {
         message.nodeUid = target.nodeUID
         message.family = target.family
         message.lossThreshold = UInt32(threshold)
-        message.pollInterval = Google_Protobuf_Duration(seconds: pollInterval.components.seconds,
-                                                        nanos: Int32(pollInterval.components.attoseconds / 1_000_000_000))
+        message.pollInterval = pollInterval.protobuf
         message.csiNodeID = target.csiNodeID
         message.cycle = cycle
 

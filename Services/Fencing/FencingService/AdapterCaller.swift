@@ -19,7 +19,7 @@ struct AdapterCaller: Sendable {
         request.nodeName = node
         request.csiNodeID = csiNodeID
         request.volumeHandles = volumeHandles
-        request.timeout = Self.protobuf(settings.validateTimeout)
+        request.timeout = settings.validateTimeout.protobuf
         do {
             // Wait a little longer than the adapter's own deadline, so its typed error arrives.
             let reply = try await connection.request(
@@ -51,8 +51,4 @@ struct AdapterCaller: Sendable {
         }
     }
 
-    static func protobuf(_ duration: Duration) -> Google_Protobuf_Duration {
-        let (seconds, attoseconds) = duration.components
-        return Google_Protobuf_Duration(seconds: seconds, nanos: Int32(attoseconds / 1_000_000_000))
-    }
 }

@@ -65,6 +65,15 @@ struct FencingKube: Sendable {
         }
     }
 
+    /// Whether a pod other than `excludingUID`, now on `node`, uses the claim: its attachment of
+    /// the claim's volume to that node is wanted, not a stale re-attach.
+    func podOnNodeUses(claim: String, namespace: String, node: String, excludingUID: String) async throws -> Bool {
+        let options = ListOptions(fieldSelector: "spec.nodeName=\(node)")
+        return try await client.listAll(Pod.self, namespace: namespace, options: options).items.contains {
+            $0.metadata.uid != excludingUID && $0.claimNames.contains(claim)
+        }
+    }
+
     /// Deletes a VolumeAttachment; false when it was already gone. An error is retried once, as podmon does.
     func deleteAttachment(_ name: String) async throws -> Bool {
         for attempt in 1...2 {

@@ -84,7 +84,7 @@ public struct FencingSettings: Sendable {
         ConfigKey("fencing.unpublishTimeoutByFamily", .stringList, default: nil, help: "per-family overrides of fencing.unpublishTimeout, e.g. powermax=5m,unity=3m"),
         ConfigKey("fencing.takeoverAfter", .duration, default: "60s", help: "a FenceRecord whose owner has not written for this long may be taken over"),
         ConfigKey("fencing.eventComponent", .string, default: "podmon", help: "reportingController of the Events on pods (podmon's, so runbooks keep matching)"),
-        ConfigKey("fencing.republicationCheckEvery", .duration, default: "5s", help: "while a fenced node waits for node-cleanup: how often the VolumeAttachments are checked for a fenced volume attached to it again (then unpublished again, the attachment deleted, a critical alert); 0s = never"),
+        ConfigKey("fencing.republicationCheckEvery", .duration, default: "5s", help: "while a fenced node waits for node-cleanup, and three intervals after: how often the VolumeAttachments are checked for a fenced volume attached to it again (then unpublished again, the attachment deleted, a critical alert; after the cleanup, not when a pod now on the node uses the claim); 0s = never"),
         ConfigKey("fencing.replacementWindow", .duration, default: "1h", help: "how long after a pod delete its FenceRecord waits for the replacement pod to be Running and Ready (replacement_running_at)"),
     ])
 

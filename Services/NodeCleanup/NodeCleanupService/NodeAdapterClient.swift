@@ -15,7 +15,7 @@ struct NodeAdapterClient: Sendable {
 
     func unpublish(_ request: Podguard_V1_NodeUnpublishRequest, family: Podguard_V1_ArrayFamily) async -> Podguard_V1_AdapterError? {
         var request = request
-        request.timeout = Self.protobuf(callTimeout)
+        request.timeout = callTimeout.protobuf
         let reply = await call(request, family: family, operation: .nodeUnpublish, as: Podguard_V1_NodeUnpublishReply.self,
                                wait: replyTimeout)
         return reply.map { $0.hasError ? $0.error : nil } ?? unreachable(family, .nodeUnpublish)
@@ -23,7 +23,7 @@ struct NodeAdapterClient: Sendable {
 
     func unstage(_ request: Podguard_V1_NodeUnstageRequest, family: Podguard_V1_ArrayFamily) async -> Podguard_V1_AdapterError? {
         var request = request
-        request.timeout = Self.protobuf(callTimeout)
+        request.timeout = callTimeout.protobuf
         let reply = await call(request, family: family, operation: .nodeUnstage, as: Podguard_V1_NodeUnstageReply.self,
                                wait: replyTimeout)
         return reply.map { $0.hasError ? $0.error : nil } ?? unreachable(family, .nodeUnstage)
@@ -35,7 +35,7 @@ struct NodeAdapterClient: Sendable {
         var request = Podguard_V1_ListContainersRequest()
         request.header = header
         request.podUids = podUIDs
-        request.timeout = Self.protobuf(containerCheckTimeout)
+        request.timeout = containerCheckTimeout.protobuf
         // A little longer than the adapter's own deadline, so its typed error arrives first.
         guard let reply = await call(request, family: family, operation: .listContainers, as: Podguard_V1_ListContainersReply.self,
                                      wait: containerCheckTimeout + .seconds(2))
@@ -56,10 +56,6 @@ struct NodeAdapterClient: Sendable {
         return error
     }
 
-    static func protobuf(_ duration: Duration) -> Google_Protobuf_Duration {
-        let (seconds, attoseconds) = duration.components
-        return Google_Protobuf_Duration(seconds: seconds, nanos: Int32(attoseconds / 1_000_000_000))
-    }
 }
 
 /// An adapter call that failed, with the adapter's typed error.

@@ -11,4 +11,7 @@ extension Duration {
         let (seconds, attoseconds) = components
         return Google_Protobuf_Duration(seconds: seconds, nanos: Int32(attoseconds / 1_000_000_000))
     }
+
+    /// The duration as seconds, for comparisons with `Date` intervals.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
