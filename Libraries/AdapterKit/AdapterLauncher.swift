@@ -21,13 +21,11 @@ public enum AdapterLauncher {
             let family = try makeFamily(application.configuration)
             let settings = try AdapterSettings(application.configuration,
                                                defaultInstance: ProcessInfo.processInfo.hostName)
-            let prefix = application.configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
-            let subjects = try PodguardSubjects(prefix: prefix)
-            let bus = try await BusConnectionService.connect(application)
-            let adapter = AdapterService(family: family, connection: bus.connection, subjects: subjects,
+            let busConnection = try await BusConnectionService.connect(application)
+            let adapter = AdapterService(family: family, connection: busConnection.connection, subjects: busConnection.bus.subjects,
                                          settings: settings, readiness: application.readiness,
                                          logger: application.logger)
-            try await application.run([bus, adapter])
+            try await application.run([busConnection, adapter])
         } catch {
             application.terminate(failingWith: error)
         }

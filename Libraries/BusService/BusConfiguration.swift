@@ -1,4 +1,5 @@
 import Bus
+import Contracts
 import ServiceKit
 
 /// The configuration keys of the bus connection beyond `ConfigSchema.common`'s, and the mapping of
@@ -49,6 +50,16 @@ public enum BusConfiguration {
         options.reconnect.maxDelay = configuration.duration("bus.reconnect.maxDelay") ?? options.reconnect.maxDelay
         options.reconnect.bufferBytes = configuration.int("bus.reconnect.bufferBytes") ?? options.reconnect.bufferBytes
         return options
+    }
+
+    /// The bus topology under `bus.subjectPrefix` (default `podguard`).
+    public static func topology(from configuration: Configuration) throws(ConfigError) -> BusTopology {
+        let prefix = configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
+        do {
+            return BusTopology(subjects: try PodguardSubjects(prefix: prefix))
+        } catch {
+            throw ConfigError(key: "bus.subjectPrefix", message: "invalid value '\(prefix)' for 'bus.subjectPrefix': expected dot-separated tokens of letters, digits, '-' or '_'")
+        }
     }
 
     private static func credentials(_ configuration: Configuration) throws(ConfigError) -> BusOptions.Credentials {

@@ -11,26 +11,31 @@ import ServiceLifecycle
 /// order, so the bus drains after the services that use it have handed their work back.
 public struct BusConnectionService: Service {
     public let connection: BusConnection
+    /// The connection with the configured topology, for the services that use it.
+    public let bus: PodguardBus
     private let readiness: ReadinessRegistry
     private let logger: Logger
     private let drainTimeout: Duration
     public static let readinessComponent = "bus"
 
-    public init(connection: BusConnection, readiness: ReadinessRegistry, logger: Logger, drainTimeout: Duration = .seconds(10)) {
-        self.connection = connection
+    public init(bus: PodguardBus, readiness: ReadinessRegistry, logger: Logger, drainTimeout: Duration = .seconds(10)) {
+        self.connection = bus.connection
+        self.bus = bus
         self.readiness = readiness
         self.logger = logger
         self.drainTimeout = drainTimeout
         readiness.register(Self.readinessComponent)
     }
 
-    /// Connects with the options of `configuration` (see `BusConfiguration`).
+    /// Connects with the options of `configuration` (see `BusConfiguration`), for the topology of
+    /// its `bus.subjectPrefix`.
     public static func connect(_ application: PodguardApplication) async throws -> BusConnectionService {
         let options = try BusConfiguration.options(from: application.configuration, defaultName: application.info.name)
+        let topology = try BusConfiguration.topology(from: application.configuration)
         var logger = application.logger
         logger[metadataKey: "component"] = "bus"
         let connection = try await BusConnection.connect(options, logger: logger)
-        return BusConnectionService(connection: connection, readiness: application.readiness, logger: logger)
+        return BusConnectionService(bus: PodguardBus(connection: connection, topology: topology), readiness: application.readiness, logger: logger)
     }
 
     public func run() async throws {

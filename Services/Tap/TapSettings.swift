@@ -1,3 +1,4 @@
+import BusService
 import Contracts
 import ServiceKit
 
@@ -11,15 +12,8 @@ struct TapSettings: Sendable {
     var exitAfterMessages: Int?
 
     init(_ configuration: Configuration) throws(ConfigError) {
-        let prefix = configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
-        let subjects: PodguardSubjects
-        do {
-            subjects = try PodguardSubjects(prefix: prefix)
-        } catch {
-            throw ConfigError(key: "bus.subjectPrefix",
-                              message: "invalid value '\(prefix)' for 'bus.subjectPrefix': expected dot-separated tokens of letters, digits, '-' or '_'")
-        }
-        topology = BusTopology(subjects: subjects)
+        topology = try BusConfiguration.topology(from: configuration)
+        let subjects = topology.subjects
         let chosen = configuration.stringList("tap.subjects") ?? []
         self.subjects = chosen.isEmpty ? [subjects.everything] : chosen
         ensureTopology = configuration.bool("tap.ensureTopology") ?? false

@@ -78,7 +78,7 @@ struct ArrayProberServiceTests {
     static func startReplica(_ bed: Bed, id: String) async throws -> (Task<Void, any Error>, BusConnection) {
         let connection = try await connect(bed.server, id)
         let settings = ProberSettings(pollInterval: .milliseconds(150), lossThreshold: 3, probeTimeout: .milliseconds(300), replicaID: id)
-        let service = ArrayProberService(connection: connection, topology: topology, settings: settings,
+        let service = ArrayProberService(bus: PodguardBus(connection: connection, topology: topology), settings: settings,
                                          readiness: ReadinessRegistry(), logger: quiet)
         return (Task { try await service.run() }, connection)
     }

@@ -47,7 +47,7 @@ struct DriverConfigParamsReloadTests {
         #expect(settings.pollInterval == .seconds(1) && settings.lossThreshold == 2)
 
         let connection = try await ArrayProberServiceTests.connect(bed.server, "prober-a")
-        let prober = ArrayProberService(connection: connection, topology: ArrayProberServiceTests.topology, settings: settings,
+        let prober = ArrayProberService(bus: PodguardBus(connection: connection, topology: ArrayProberServiceTests.topology), settings: settings,
                                         readiness: ReadinessRegistry(), logger: ArrayProberServiceTests.quiet)
         let group = ServiceGroup(services: [prober, watcher, settings.reloader(watcher, logger: ArrayProberServiceTests.quiet)],
                                  logger: ArrayProberServiceTests.quiet)

@@ -28,7 +28,7 @@ struct DecisionServiceTests {
         logger.logLevel = .warning
         let engine = DecisionEngine(configuration: .init(), taintKeys: ArrayFamilyCatalog.dellTaintKeys, producerID: "decision/\(name)",
                                     version: "0.1.0") { UUID().uuidString.lowercased() }
-        let service = DecisionService(connection: connection, topology: .standard, engine: engine, readiness: readiness,
+        let service = DecisionService(bus: PodguardBus(connection: connection, topology: .standard), engine: engine, readiness: readiness,
                                       logger: logger, reevaluateEvery: .milliseconds(200))
         return (Task { try await service.run() }, connection, readiness)
     }

@@ -134,7 +134,7 @@ final class FencingBed: Sendable {
         let readiness = ReadinessRegistry()
         var logger = Logger(label: "test.\(settings.replicaID)")
         logger.logLevel = .critical
-        let service = FencingService(connection: connection, topology: .standard, kube: kube, settings: settings,
+        let service = FencingService(bus: PodguardBus(connection: connection, topology: .standard), kube: kube, settings: settings,
                                      readiness: readiness, logger: logger, version: "test", failoverRecorder: failover)
         start([service])
         try await eventually("fencing \(settings.replicaID) ready") { readiness.isReady }

@@ -149,7 +149,7 @@ final class CleanupBed: Sendable {
     func startCleanup() async throws {
         let connection = try await BusConnection.connect(BusOptions(servers: [server.url], name: "node-cleanup"), logger: Self.quiet)
         let readiness = ReadinessRegistry()
-        let service = NodeCleanupService(connection: connection, kube: kube, topology: .standard, settings: settings,
+        let service = NodeCleanupService(bus: PodguardBus(connection: connection, topology: .standard), kube: kube, settings: settings,
                                          families: CleanupFamilies(), readiness: readiness, logger: Self.quiet, version: "0.1.0")
         let task = Task { try await service.run() }
         running.withLock { $0 = (task, connection, readiness) }

@@ -107,7 +107,7 @@ final class WatcherBed: Sendable {
         let connection = try await BusConnection.connect(BusOptions(servers: [server.url], name: identity), logger: logger)
         try await connection.waitUntilConnected(timeout: .seconds(5))
         let readiness = ReadinessRegistry()
-        let service = WatcherService(connection: connection, client: client, topology: topology, settings: settings(identity: identity),
+        let service = WatcherService(bus: PodguardBus(connection: connection, topology: topology), client: client, settings: settings(identity: identity),
                                      leaseNamespace: namespace, version: "0.1.0", readiness: readiness, logger: logger)
         let task = Task { try await service.run() }
         return RunningWatcher(identity: identity, task: task, connection: connection, readiness: readiness)

@@ -19,16 +19,14 @@ import Synchronization
 /// the others once its lease expires. Loss counts are seeded from the last published value, so a
 /// takeover continues the count.
 public struct ArrayProberService: Service {
-    let connection: BusConnection
-    let topology: BusTopology
+    let bus: PodguardBus
     let settings: ProberSettings
     let readiness: ReadinessRegistry
     let logger: Logger
     public static let readinessComponent = "prober"
 
-    public init(connection: BusConnection, topology: BusTopology, settings: ProberSettings, readiness: ReadinessRegistry, logger: Logger) {
-        self.connection = connection
-        self.topology = topology
+    public init(bus: PodguardBus, settings: ProberSettings, readiness: ReadinessRegistry, logger: Logger) {
+        self.bus = bus
         self.settings = settings
         self.readiness = readiness
         self.logger = logger
@@ -36,19 +34,14 @@ public struct ArrayProberService: Service {
     }
 
     public func run() async throws {
-        try await connection.waitUntilConnected(timeout: .seconds(60))
-        let js = try connection.jetStream()
-        try await TopologyInstaller.ensure(topology, on: js, logger: logger)
-        let pods = try await js.keyValue(topology.podsBucket)
-        let nodes = try await js.keyValue(topology.nodesBucket)
-        let connectivity = try await js.keyValue(topology.connectivityBucket)
-        let members = try await js.keyValue(topology.proberBucket)
+        let open = try await bus.open(logger: logger)
+        let js = open.jetStream
         let state = ProberState()
         let acquiredAt = Date()
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await Self.follow(pods, as: Podguard_V1_PodState.self, logger: logger) { state.setPod($0, $1) } caughtUp: { state.caughtUp("pods") } }
-            group.addTask { await Self.follow(nodes, as: Podguard_V1_NodeState.self, logger: logger) { state.setNode(SubjectToken.decode($0) ?? $0, $1) } caughtUp: { state.caughtUp("nodes") } }
+            group.addTask { await open.pods.follow(as: Podguard_V1_PodState.self, logger: logger, caughtUp: { state.caughtUp("pods") }) { state.setPod($0, $1) } }
+            group.addTask { await open.nodes.follow(as: Podguard_V1_NodeState.self, logger: logger, caughtUp: { state.caughtUp("nodes") }) { state.setNode(SubjectToken.decode($0) ?? $0, $1) } }
 
             var trackers: [String: ConnectivityTracker] = [:]
             var cycle: UInt64 = 0
@@ -61,12 +54,12 @@ public struct ArrayProberService: Service {
                     // A bus outage (a nats-server restart, a put or a request timing out) is weather:
                     // this cycle is skipped, the next one tries again; the service never exits for it.
                     do {
-                        try await renewLease(members, acquiredAt: acquiredAt, cycle: cycle, probed: trackers.count)
+                        try await renewLease(open.prober, acquiredAt: acquiredAt, cycle: cycle, probed: trackers.count)
                         if state.isCaughtUp(["pods", "nodes"]) {
                             cycle += 1
-                            let live = try await liveReplicas(members)
+                            let live = try await liveReplicas(open.prober)
                             let (probed, published) = try await runCycle(cycle, live: live, state: state, trackers: &trackers,
-                                                                         connectivity: connectivity)
+                                                                         connectivity: open.connectivity)
                             probes.increment(by: probed)
                             cycles.increment()
                             readiness.set(Self.readinessComponent, ready: true)
@@ -90,7 +83,7 @@ public struct ArrayProberService: Service {
             // Hand the nodes over at once instead of after the lease TTL; in a task of its own so a
             // cancelled run still gets it done.
             let leaseKey = PodguardKeys.proberLease(replicaID: settings.replicaID)
-            await Task { try? await members.delete(leaseKey) }.value
+            await Task { try? await open.prober.delete(leaseKey) }.value
             readiness.set(Self.readinessComponent, ready: false, reason: "shutting down")
             group.cancelAll()
         }
@@ -141,7 +134,7 @@ public struct ArrayProberService: Service {
             trackers[target.key] = tracker
             do {
                 try await connectivity.put(target.key, message: message)
-                try connection.publish(message, to: topology.subjects.connectivity(family: target.family, node: target.node))
+                try bus.connection.publish(message, to: bus.subjects.connectivity(family: target.family, node: target.node))
                 published += 1
             } catch {
                 logger.error("could not publish connectivity", metadata: ["key": "\(target.key)", "error": "\(error)"])
@@ -160,10 +153,10 @@ public struct ArrayProberService: Service {
         request.nodeName = target.node
         request.csiNodeID = target.csiNodeID
         request.timeout = settings.probeTimeout.protobuf
-        let subject = topology.subjects.adapterController(family: target.family, operation: .validateHostConnectivity)
+        let subject = bus.subjects.adapterController(family: target.family, operation: .validateHostConnectivity)
         do {
             // Wait a little longer than the adapter's own deadline so its typed error arrives.
-            let reply = try await connection.request(request, to: subject, expecting: Podguard_V1_ValidateHostConnectivityReply.self,
+            let reply = try await bus.connection.request(request, to: subject, expecting: Podguard_V1_ValidateHostConnectivityReply.self,
                                                      timeout: settings.probeTimeout + .milliseconds(500))
             return .reply(reply)
         } catch {
@@ -191,19 +184,6 @@ public struct ArrayProberService: Service {
             return SubjectToken.decode(String(key.dropFirst("replica.".count)))
         }
         return Array(Set(ids + [settings.replicaID])).sorted()
-    }
-
-    static func follow<Value: SwiftProtobuf.Message & Sendable>(
-        _ store: KeyValueStore, as type: Value.Type, logger: Logger, apply: @escaping @Sendable (String, Value?) -> Void,
-        caughtUp: @escaping @Sendable () -> Void
-    ) async {
-        await store.follow(as: Value.self, logger: logger) { update in
-            switch update {
-            case .caughtUp: caughtUp()
-            case .put(let key, let value, _): apply(key, value)
-            case .deleted(let key): apply(key, nil)
-            }
-        }
     }
 }
 

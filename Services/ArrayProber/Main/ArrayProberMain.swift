@@ -24,12 +24,10 @@ enum ArrayProberMain {
                 settings.adopt(driverParams.current, configuration: application.configuration)
                 reload = [driverParams, settings.reloader(driverParams, logger: application.logger)]
             }
-            let prefix = application.configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
-            let topology = BusTopology(subjects: try PodguardSubjects(prefix: prefix))
-            let bus = try await BusConnectionService.connect(application)
-            let prober = ArrayProberService(connection: bus.connection, topology: topology, settings: settings,
+            let busConnection = try await BusConnectionService.connect(application)
+            let prober = ArrayProberService(bus: busConnection.bus, settings: settings,
                                             readiness: application.readiness, logger: application.logger)
-            try await application.run([bus, prober] + reload)
+            try await application.run([busConnection, prober] + reload)
         } catch {
             application.terminate(failingWith: error)
         }

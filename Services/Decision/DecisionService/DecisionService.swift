@@ -16,8 +16,7 @@ import SwiftProtobuf
 /// a decision on half a mirror could fence a pod whose node state has not arrived yet. Changes are
 /// processed one at a time by the single task that owns the engine.
 public struct DecisionService: Service {
-    let connection: BusConnection
-    let topology: BusTopology
+    let bus: PodguardBus
     let readiness: ReadinessRegistry
     let logger: Logger
     let reevaluateEvery: Duration
@@ -26,11 +25,10 @@ public struct DecisionService: Service {
     let livePolicy: LivePolicy?
     public static let readinessComponent = "decision-state"
 
-    public init(connection: BusConnection, topology: BusTopology, engine: DecisionEngine, readiness: ReadinessRegistry,
+    public init(bus: PodguardBus, engine: DecisionEngine, readiness: ReadinessRegistry,
                 logger: Logger, reevaluateEvery: Duration = .seconds(5), livePolicy: LivePolicy? = nil) {
         self.livePolicy = livePolicy
-        self.connection = connection
-        self.topology = topology
+        self.bus = bus
         self.engineSeed = engine
         self.readiness = readiness
         self.logger = logger
@@ -46,41 +44,30 @@ public struct DecisionService: Service {
     }
 
     public func run() async throws {
-        try await connection.waitUntilConnected(timeout: .seconds(60))
-        let js = try connection.jetStream()
-        try await TopologyInstaller.ensure(topology, on: js, logger: logger)
-        let pods = try await js.keyValue(topology.podsBucket)
-        let nodes = try await js.keyValue(topology.nodesBucket)
-        let connectivity = try await js.keyValue(topology.connectivityBucket)
-        let fences = try await js.keyValue(topology.fencesBucket)
-        let control = try await js.keyValue(topology.controlBucket)
-        let executor = EffectExecutor(jetStream: js, fences: fences, subjects: topology.subjects, logger: logger)
+        let open = try await bus.open(logger: logger)
+        let js = open.jetStream
+        let executor = EffectExecutor(jetStream: js, fences: open.fences, subjects: bus.subjects, logger: logger)
 
         let (inputs, sink) = AsyncStream<Input>.makeStream()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await Self.mirror(pods, as: Podguard_V1_PodState.self, into: sink, logger: logger) { .pod(key: $0, $1) } }
-            group.addTask { await Self.mirror(nodes, as: Podguard_V1_NodeState.self, into: sink, logger: logger) { .node(name: SubjectToken.decode($0) ?? $0, $1) } }
-            group.addTask { await Self.mirror(connectivity, as: Podguard_V1_ArrayConnectivity.self, into: sink, logger: logger) { .connectivity(key: $0, $1) } }
-            group.addTask { await Self.mirror(fences, as: Podguard_V1_FenceRecord.self, into: sink, logger: logger) { .fence(podUID: SubjectToken.decode($0) ?? $0, $1) } }
+            group.addTask { await open.pods.follow(as: Podguard_V1_PodState.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.pods.bucket)) { .change(.pod(key: $0, $1)) } }
+            group.addTask { await open.nodes.follow(as: Podguard_V1_NodeState.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.nodes.bucket)) { .change(.node(name: SubjectToken.decode($0) ?? $0, $1)) } }
+            group.addTask { await open.connectivity.follow(as: Podguard_V1_ArrayConnectivity.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.connectivity.bucket)) { .change(.connectivity(key: $0, $1)) } }
+            group.addTask { await open.fences.follow(as: Podguard_V1_FenceRecord.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.fences.bucket)) { .change(.fence(podUID: SubjectToken.decode($0) ?? $0, $1)) } }
             group.addTask {
-                await control.follow(PodguardKeys.pause, as: Podguard_V1_PauseSwitch.self, logger: logger) { update in
+                await open.control.follow(PodguardKeys.pause, as: Podguard_V1_PauseSwitch.self, logger: logger) { update in
                     switch update {
-                    case .caughtUp: sink.yield(.caughtUp(bucket: control.bucket))
+                    case .caughtUp: sink.yield(.caughtUp(bucket: open.control.bucket))
                     case .put(_, let value, _): sink.yield(.pause(value))
                     case .deleted: sink.yield(.pause(nil))
                     }
                 }
             }
-            group.addTask { [reevaluateEvery] in
-                while !Task.isCancelled {
-                    try await Task.sleep(for: reevaluateEvery)
-                    sink.yield(.tick)
-                }
-            }
+            group.addTask { [reevaluateEvery] in await sink.yieldTicks(every: reevaluateEvery, .tick) }
 
             var engine = engineSeed
             // Nothing is decided before every bucket is mirrored, the pause switch included.
-            var pendingBuckets: Set<String> = [pods.bucket, nodes.bucket, connectivity.bucket, fences.bucket, control.bucket]
+            var pendingBuckets: Set<String> = [open.pods.bucket, open.nodes.bucket, open.connectivity.bucket, open.fences.bucket, open.control.bucket]
             for await input in inputs.cancelOnGracefulShutdown() {
                 if let livePolicy { engine.configuration = livePolicy.applied(to: engine.configuration) }
                 let now = Date()
@@ -113,22 +100,6 @@ public struct DecisionService: Service {
             }
             readiness.set(Self.readinessComponent, ready: false, reason: "shutting down")
             group.cancelAll()
-        }
-    }
-
-    /// Forwards a bucket's values (then `.caughtUp`, then live changes) as typed changes, across
-    /// bus outages (`KeyValueStore.follow`). A value that does not decode is counted and logged by
-    /// the bus library and treated as absent.
-    static func mirror<Value: SwiftProtobuf.Message & Sendable>(
-        _ store: KeyValueStore, as type: Value.Type, into sink: AsyncStream<Input>.Continuation, logger: Logger,
-        change: @escaping @Sendable (String, Value?) -> ClusterMirror.Change
-    ) async {
-        await store.follow(as: Value.self, logger: logger) { update in
-            switch update {
-            case .caughtUp: sink.yield(.caughtUp(bucket: store.bucket))
-            case .put(let key, let value, _): sink.yield(.change(change(key, value)))
-            case .deleted(let key): sink.yield(.change(change(key, nil)))
-            }
         }
     }
 }

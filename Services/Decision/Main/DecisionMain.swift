@@ -28,18 +28,16 @@ enum DecisionMain {
             let reload: [any Service] = driverParams.map {
                 [$0, DecisionSettings.reloader($0, live: livePolicy, logger: application.logger)]
             } ?? []
-            let prefix = application.configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
-            let topology = BusTopology(subjects: try PodguardSubjects(prefix: prefix))
-            let bus = try await BusConnectionService.connect(application)
+            let busConnection = try await BusConnectionService.connect(application)
             let instance = ProcessInfo.processInfo.hostName
             var engine = DecisionEngine(configuration: policy, taintKeys: ArrayFamilyCatalog.dellTaintKeys, producerID: "decision/\(instance)",
                                         version: info.version) { UUID().uuidString.lowercased() }
             engine.retryAfterAbort = application.configuration.duration("decision.retryAfterAbort") ?? .seconds(10)
-            let decision = DecisionService(connection: bus.connection, topology: topology, engine: engine,
+            let decision = DecisionService(bus: busConnection.bus, engine: engine,
                                            readiness: application.readiness, logger: application.logger,
                                            reevaluateEvery: application.configuration.duration("decision.reevaluateEvery") ?? .seconds(5),
                                            livePolicy: livePolicy)
-            try await application.run([bus, decision] + reload)
+            try await application.run([busConnection, decision] + reload)
         } catch {
             application.terminate(failingWith: error)
         }

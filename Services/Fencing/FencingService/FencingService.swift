@@ -14,8 +14,7 @@ import Synchronization
 /// (durable consumers shared by every replica, so each request goes to one of them) and carries
 /// them out against the adapters and the apiserver, recording every phase in the pod's FenceRecord.
 public struct FencingService: Service {
-    let connection: BusConnection
-    let topology: BusTopology
+    let bus: PodguardBus
     let kube: KubeClient
     let settings: FencingSettings
     let readiness: ReadinessRegistry
@@ -27,11 +26,10 @@ public struct FencingService: Service {
 
     /// - Parameter failoverRecorder: where the failover phases go (`podguard_failover_phase_seconds`
     ///   by default; tests pass a recorder of their own).
-    public init(connection: BusConnection, topology: BusTopology, kube: KubeClient, settings: FencingSettings,
+    public init(bus: PodguardBus, kube: KubeClient, settings: FencingSettings,
                 readiness: ReadinessRegistry, logger: Logger, version: String, taintKeys: TaintKeys = ArrayFamilyCatalog.dellTaintKeys,
                 failoverRecorder: FailoverRecorder = .metrics) {
-        self.connection = connection
-        self.topology = topology
+        self.bus = bus
         self.kube = kube
         self.settings = settings
         self.readiness = readiness
@@ -52,18 +50,13 @@ public struct FencingService: Service {
     }
 
     public func run() async throws {
-        try await connection.waitUntilConnected(timeout: .seconds(60))
-        let js = try connection.jetStream()
-        try await TopologyInstaller.ensure(topology, on: js, logger: logger)
-        let fenceSpec = Self.consumer(topology.fenceRequestConsumer, name: settings.fenceConsumer, settings: settings)
-        let taintSpec = Self.consumer(topology.taintRequestConsumer, name: settings.taintConsumer, settings: settings)
+        let open = try await bus.open(logger: logger)
+        let js = open.jetStream
+        let fenceSpec = Self.consumer(bus.topology.fenceRequestConsumer, name: settings.fenceConsumer, settings: settings)
+        let taintSpec = Self.consumer(bus.topology.taintRequestConsumer, name: settings.taintConsumer, settings: settings)
         for spec in [fenceSpec, taintSpec] {
             try await js.createOrUpdateConsumer(stream: spec.stream, TopologyInstaller.consumerConfiguration(spec))
         }
-        let fences = try await js.keyValue(topology.fencesBucket)
-        let pods = try await js.keyValue(topology.podsBucket)
-        let nodes = try await js.keyValue(topology.nodesBucket)
-        let connectivity = try await js.keyValue(topology.connectivityBucket)
         let fenceConsumer = try await js.pullConsumer(stream: fenceSpec.stream, durableName: fenceSpec.durableName,
                                                       filterSubject: fenceSpec.filterSubject)
         let taintConsumer = try await js.pullConsumer(stream: taintSpec.stream, durableName: taintSpec.durableName,
@@ -73,18 +66,18 @@ public struct FencingService: Service {
         let metrics = FencingMetrics(failover: failoverRecorder)
         let events = EventRecorder(client: kube, controller: settings.eventComponent, instance: settings.replicaID)
         let fencingKube = FencingKube(client: kube, events: events)
-        let adapters = AdapterCaller(connection: connection, subjects: topology.subjects, messages: messages, settings: settings)
+        let adapters = AdapterCaller(connection: bus.connection, subjects: bus.subjects, messages: messages, settings: settings)
         let validations = ValidationBatches(onCall: { metrics.validateCall(family: $0.family, remediations: $1) }) { key, volumeHandles, correlation in
             await adapters.validate(family: key.family, node: key.node, csiNodeID: key.csiNodeID,
                                     volumeHandles: volumeHandles, correlation: correlation)
         }
         let executor = RemediationExecutor(adapters: adapters, validations: validations, kube: fencingKube, taintKeys: taintKeys, logger: logger)
-        let fenceHandler = FenceRequestHandler(fences: fences, jetStream: js, subjects: topology.subjects, executor: executor,
+        let fenceHandler = FenceRequestHandler(fences: open.fences, jetStream: js, subjects: bus.subjects, executor: executor,
                                                messages: messages, settings: settings, metrics: metrics, logger: logger)
-        let taintHandler = TaintRequestHandler(kube: fencingKube, nodes: nodes, connectivity: connectivity, taintKeys: taintKeys, jetStream: js, subjects: topology.subjects, messages: messages,
+        let taintHandler = TaintRequestHandler(kube: fencingKube, nodes: open.nodes, connectivity: open.connectivity, taintKeys: taintKeys, jetStream: js, subjects: bus.subjects, messages: messages,
                                                settings: settings, metrics: metrics, logger: logger)
         let inFlight = InFlightCount(metrics: metrics)
-        let replacements = ReplacementObserver(fences: fences, pods: pods, messages: messages, metrics: metrics,
+        let replacements = ReplacementObserver(fences: open.fences, pods: open.pods, messages: messages, metrics: metrics,
                                                window: settings.replacementWindow, tickEvery: .seconds(30), logger: logger)
 
         readiness.set(Self.readinessComponent, ready: true)
@@ -101,8 +94,8 @@ public struct FencingService: Service {
             }
             group.addTask { await replacements.run() }
             if let every = settings.republicationCheckEvery {
-                let guardian = RepublicationGuard(fences: fences, kube: fencingKube, adapters: adapters, jetStream: js,
-                                                  subjects: topology.subjects, messages: messages, interval: every, logger: logger)
+                let guardian = RepublicationGuard(fences: open.fences, kube: fencingKube, adapters: adapters, jetStream: js,
+                                                  subjects: bus.subjects, messages: messages, interval: every, logger: logger)
                 group.addTask { await guardian.run() }
             }
         }

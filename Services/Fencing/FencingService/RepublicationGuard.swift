@@ -1,4 +1,5 @@
 import Bus
+import BusService
 import Contracts
 import Foundation
 import Kube

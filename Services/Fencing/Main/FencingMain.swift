@@ -18,15 +18,13 @@ enum FencingMain {
         do {
             let configuration = application.configuration
             let settings = try FencingSettings(configuration, defaultReplicaID: ProcessInfo.processInfo.hostName)
-            let prefix = configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
-            let topology = BusTopology(subjects: try PodguardSubjects(prefix: prefix))
             var kubeLogger = application.logger
             kubeLogger[metadataKey: "component"] = "kube"
             let kube = try KubeClientSettings.client(configuration, logger: kubeLogger)
-            let bus = try await BusConnectionService.connect(application)
-            let fencing = FencingService(connection: bus.connection, topology: topology, kube: kube, settings: settings,
+            let busConnection = try await BusConnectionService.connect(application)
+            let fencing = FencingService(bus: busConnection.bus, kube: kube, settings: settings,
                                          readiness: application.readiness, logger: application.logger, version: info.version)
-            try await application.run([bus, fencing])
+            try await application.run([busConnection, fencing])
             try? await kube.shutdown()
         } catch {
             application.terminate(failingWith: error)

@@ -19,16 +19,14 @@ enum NodeCleanupMain {
             let environment = ProcessInfo.processInfo.environment
             let settings = try NodeCleanupSettings(application.configuration, environment: environment,
                                                    defaultInstance: ProcessInfo.processInfo.hostName)
-            let prefix = application.configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
-            let topology = BusTopology(subjects: try PodguardSubjects(prefix: prefix))
             var kubeLogger = application.logger
             kubeLogger[metadataKey: "component"] = "kube"
             let kube = try KubeClientSettings.client(application.configuration, logger: kubeLogger, environment: environment)
-            let bus = try await BusConnectionService.connect(application)
-            let cleanup = NodeCleanupService(connection: bus.connection, kube: kube, topology: topology, settings: settings,
+            let busConnection = try await BusConnectionService.connect(application)
+            let cleanup = NodeCleanupService(bus: busConnection.bus, kube: kube, settings: settings,
                                              families: CleanupFamilies(genericDrivers: settings.genericDrivers),
                                              readiness: application.readiness, logger: application.logger, version: info.version)
-            try await application.run([bus, cleanup])
+            try await application.run([busConnection, cleanup])
             try? await kube.shutdown()
         } catch {
             application.terminate(failingWith: error)

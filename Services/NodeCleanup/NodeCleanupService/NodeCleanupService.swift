@@ -16,9 +16,8 @@ import ServiceLifecycle
 /// a child task and report back as an input. No attempt starts before the fences bucket has been
 /// read to the end: an attempt on half a ledger could remove the taint with pods still uncleaned.
 public struct NodeCleanupService: Service {
-    let connection: BusConnection
+    let bus: PodguardBus
     let kube: KubeClient
-    let topology: BusTopology
     let settings: NodeCleanupSettings
     let families: CleanupFamilies
     let readiness: ReadinessRegistry
@@ -29,12 +28,11 @@ public struct NodeCleanupService: Service {
     public static let kubeReadinessComponent = "kube"
     public static let ledgerReadinessComponent = "fence-records"
 
-    public init(connection: BusConnection, kube: KubeClient, topology: BusTopology, settings: NodeCleanupSettings,
+    public init(bus: PodguardBus, kube: KubeClient, settings: NodeCleanupSettings,
                 families: CleanupFamilies, readiness: ReadinessRegistry, logger: Logger, version: String,
                 makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
-        self.connection = connection
+        self.bus = bus
         self.kube = kube
-        self.topology = topology
         self.settings = settings
         self.families = families
         self.readiness = readiness
@@ -55,25 +53,22 @@ public struct NodeCleanupService: Service {
     }
 
     public func run() async throws {
-        try await connection.waitUntilConnected(timeout: .seconds(60))
-        let js = try connection.jetStream()
-        try await TopologyInstaller.ensure(topology, on: js, logger: logger)
-        let fences = try await js.keyValue(topology.fencesBucket)
-        let last = try? await CleanupReportHistory.last(node: settings.nodeName, jetStream: js, topology: topology)
+        let open = try await bus.open(logger: logger)
+        let js = open.jetStream
+        let last = try? await CleanupReportHistory.last(node: settings.nodeName, jetStream: js, topology: bus.topology)
         let resumed = CleanupReportHistory.resumption(from: last)
         if resumed.attempt > 0 {
             logger.info("continuing from the last cleanup report", metadata: [
                 "attempt": "\(resumed.attempt)", "zombiesSeenBootID": "\(resumed.zombiesSeenAtBootID ?? "")"])
         }
-        let ledger = FenceLedger(store: fences, node: settings.nodeName)
-        let connectivity = try await js.keyValue(topology.connectivityBucket)
+        let ledger = FenceLedger(store: open.fences, node: settings.nodeName)
         let attemptRunner = CleanupAttempt(
             settings: settings, families: families,
-            adapters: NodeAdapterClient(connection: connection, subjects: topology.subjects, node: settings.nodeName,
+            adapters: NodeAdapterClient(connection: bus.connection, subjects: bus.subjects, node: settings.nodeName,
                                         callTimeout: settings.adapterCallTimeout, replyTimeout: settings.adapterReplyTimeout,
                                         containerCheckTimeout: settings.containerCheckTimeout),
-            kube: kube, ledger: ledger, connectivity: connectivity, messages: messages, logger: logger)
-        let publisher = CleanupPublisher(jetStream: js, subjects: topology.subjects, logger: logger)
+            kube: kube, ledger: ledger, connectivity: open.connectivity, messages: messages, logger: logger)
+        let publisher = CleanupPublisher(jetStream: js, subjects: bus.subjects, logger: logger)
 
         let (inputs, sink) = AsyncStream<Input>.makeStream()
         let informer = Informer(client: kube, Node.self, fieldSelector: "metadata.name=\(settings.nodeName)")

@@ -16,15 +16,13 @@ enum WatcherMain {
         let application = PodguardApplication.bootstrap(info, schema: schema)
         do {
             let settings = try WatcherSettings(application.configuration, defaultIdentity: ProcessInfo.processInfo.hostName)
-            let prefix = application.configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
-            let topology = BusTopology(subjects: try PodguardSubjects(prefix: prefix))
             let client = try KubeClientSettings.client(application.configuration, logger: application.logger)
-            let bus = try await BusConnectionService.connect(application)
-            let watcher = WatcherService(connection: bus.connection, client: client, topology: topology, settings: settings,
+            let busConnection = try await BusConnectionService.connect(application)
+            let watcher = WatcherService(bus: busConnection.bus, client: client, settings: settings,
                                          leaseNamespace: settings.leaseNamespace ?? WatcherService.defaultLeaseNamespace(client: client),
                                          version: info.version, readiness: application.readiness, logger: application.logger)
             do {
-                try await application.run([bus, watcher])
+                try await application.run([busConnection, watcher])
             } catch {
                 try? await client.shutdown()
                 throw error

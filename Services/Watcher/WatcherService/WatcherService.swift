@@ -19,9 +19,8 @@ import ServiceLifecycle
 /// All writes happen on one task, in event order, so a key's delete is never overtaken by a put
 /// decided before it; the ledgers refuse any snapshot of a uid whose deletion was observed.
 public struct WatcherService: Service {
-    let connection: BusConnection
+    let bus: PodguardBus
     let client: KubeClient
-    let topology: BusTopology
     let settings: WatcherSettings
     let leaseNamespace: String
     let projector: StateProjector
@@ -30,11 +29,10 @@ public struct WatcherService: Service {
     let metrics = WatcherMetrics()
     public static let readinessComponent = "watcher-caches"
 
-    public init(connection: BusConnection, client: KubeClient, topology: BusTopology, settings: WatcherSettings,
+    public init(bus: PodguardBus, client: KubeClient, settings: WatcherSettings,
                 leaseNamespace: String, version: String, readiness: ReadinessRegistry, logger: Logger) {
-        self.connection = connection
+        self.bus = bus
         self.client = client
-        self.topology = topology
         self.settings = settings
         self.leaseNamespace = leaseNamespace
         self.projector = StateProjector(settings: settings, version: version)
@@ -59,19 +57,16 @@ public struct WatcherService: Service {
     }
 
     public func run() async throws {
-        try await connection.waitUntilConnected(timeout: .seconds(60))
-        let js = try connection.jetStream()
-        try await TopologyInstaller.ensure(topology, on: js, logger: logger)
-        let nodesBucket = try await js.keyValue(topology.nodesBucket)
-        let podsBucket = try await js.keyValue(topology.podsBucket)
+        let open = try await bus.open(logger: logger)
+        let js = open.jetStream
         let informers = ClusterInformers(client: client, settings: settings)
         let elector = LeaderElector(client: client, configuration: leaderElection)
-        let subjects = topology.subjects
+        let subjects = bus.subjects
         let mayWrite: @Sendable () -> Bool = { elector.isLeader }
         var publisher = StatePublisher(
-            nodeWriter: StateWriter(connection: connection, bucket: nodesBucket, kind: "node", subject: { subjects.nodeState($0.name) },
+            nodeWriter: StateWriter(connection: bus.connection, bucket: open.nodes, kind: "node", subject: { subjects.nodeState($0.name) },
                                     metrics: metrics, logger: logger, mayWrite: mayWrite),
-            podWriter: StateWriter(connection: connection, bucket: podsBucket, kind: "pod",
+            podWriter: StateWriter(connection: bus.connection, bucket: open.pods, kind: "pod",
                                    subject: { subjects.podState(namespace: $0.namespace, name: $0.name) },
                                    metrics: metrics, logger: logger, mayWrite: mayWrite),
             metrics: metrics)
