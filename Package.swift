@@ -2,58 +2,313 @@
 // podguard: stateful-workload failover for Kubernetes, as Swift services over NATS.
 //
 // One owner edits this file. Dependencies are deliberate: CI builds everything from scratch on
-// every run, so each package here must earn its build minutes.
+// every run, so each package here must earn its build minutes. Targets are listed by layer, each
+// layer depending only on those above it: the bus contract and foundations, clients, policy and
+// array families, the service kits, the services (each a library, a main and its tests), then
+// simulators, the test stack and tools. docs/architecture.md draws the layers.
 
 import PackageDescription
 
-let strictSettings: [SwiftSetting] = [
+// MARK: - Helpers
+
+/// Swift 6 with the upcoming checks, for every hand-written module (Contracts is generated code).
+let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+func library(_ name: String, _ path: String, _ dependencies: [Target.Dependency] = [], exclude: [String] = []) -> Target {
+    .target(name: name, dependencies: dependencies, path: path, exclude: exclude, swiftSettings: strict)
+}
+
+func executable(_ name: String, _ path: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name, dependencies: dependencies, path: path, swiftSettings: strict)
+}
+
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, path: "Tests/\(name)", swiftSettings: strict)
+}
+
+/// A service: its pure core `<Name>Core` when it has one (Services/<Name>/<Name>Core: policy,
+/// state machines and message building, which may import only the contract, policy and family
+/// modules, so the compiler keeps I/O out), `<Name>Service` (Services/<Name>/<Name>Service: the
+/// I/O around it), its `main` (Services/<Name>/Main) and `<Name>ServiceTests`.
+func service(_ name: String, core coreDependencies: [Target.Dependency]? = nil, library dependencies: [Target.Dependency],
+             main: [Target.Dependency], tests testDependencies: [Target.Dependency]) -> [Target] {
+    let service = "\(name)Service"
+    let core: [Target.Dependency] = coreDependencies == nil ? [] : [.target(name: "\(name)Core")]
+    return (coreDependencies.map { [library("\(name)Core", "Services/\(name)/\(name)Core", $0)] } ?? []) + [
+        library(service, "Services/\(name)/\(service)", core + dependencies),
+        executable(name, "Services/\(name)/Main", [.target(name: service)] + core + main),
+        tests("\(service)Tests", [.target(name: service)] + core + testDependencies),
+    ]
+}
+
+
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let asyncHTTPClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let grpcCore = Target.Dependency.product(name: "GRPCCore", package: "grpc-swift-2")
+let grpcHTTP2 = Target.Dependency.product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")
+let grpcProtobuf = Target.Dependency.product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let protobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+
+/// What a service's pure core may import: the contract and the policy (no I/O module).
+let pure: [Target.Dependency] = ["Contracts", "Policy", protobuf]
+
+let familyModules: [Target.Dependency] = [
+    "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
+]
+
+// MARK: - Layer 1: the bus contract and what every process shares
+
+var foundations: [Target] { [
+    /// The bus contract: generated protobuf messages of proto/podguard/v1, subjects, keys, topology.
+    .target(name: "Contracts", dependencies: [protobuf], path: "Libraries/Contracts", exclude: ["proto-manifest.sha256"]),
+    /// nats.c from Debian's libnats-dev.
+    .systemLibrary(name: "CNATS", path: "Libraries/CNATS", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
+    /// Async Swift API over nats.c: core pub/sub, request/reply, JetStream, KeyValue, typed protobuf layer.
+    library("Bus", "Libraries/Bus", [
+        "CNATS", logging, metrics, protobuf, .product(name: "NIOPosix", package: "swift-nio"),
+    ]),
+    /// What every service shares: configuration, logging, metrics, health, lifecycle.
+    library("ServiceKit", "Libraries/ServiceKit", [
+        logging, metrics, serviceLifecycle, yams, hummingbird,
+        .product(name: "Prometheus", package: "swift-prometheus"),
+    ]),
+] }
+
+// MARK: - Layer 2: clients of the outside world
+
+var clients: [Target] { [
+    /// A focused Kubernetes API client: typed models, list/watch/informer, patch/update with
+    /// conflict retry, taints, events, leases and leader election, kubeconfig and in-cluster auth.
+    library("Kube", "Libraries/Kube", [
+        asyncHTTPClient, nioCore, nioHTTP1, logging, metrics, yams,
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+    ]),
+    /// A gRPC client over a unix socket, as the CSI and CRI clients share it: the socket address
+    /// and its parsing, reconnect with backoff, calls with deadlines, failures classified per protocol.
+    library("UnixGRPC", "Libraries/UnixGRPC", [grpcCore, grpcHTTP2, logging]),
+    /// CSI v1 (subset) and Dell's podmon.v1 extension: generated messages and gRPC stubs, and a
+    /// client over the driver's unix socket with deadlines, reconnect and podmon's retry rule.
+    library("CSI", "Libraries/CSI", ["UnixGRPC", grpcCore, grpcHTTP2, grpcProtobuf, protobuf, logging]),
+    /// The Kubernetes CRI subset podguard uses (runtime.v1 Version, ListContainers): generated
+    /// messages and gRPC stubs, and a client that lists the containers of given pods.
+    library("CRI", "Libraries/CRI", ["UnixGRPC", grpcCore, grpcHTTP2, grpcProtobuf, protobuf, logging]),
+] }
+
+// MARK: - Layer 3: policy and array families (pure)
+
+var policyAndFamilies: [Target] { [
+    /// The failover policy: pure, deterministic functions of recorded inputs (no I/O), so every
+    /// rule is table-tested and every decision can be explained and replayed.
+    library("Policy", "Libraries/Policy", ["Contracts", protobuf]),
+    /// What podguard knows about an array family, as one pure protocol and its shared logic:
+    /// handle/node-id parsing, taints, node-cleanup paths, per-array queries, the multi-array rule.
+    library("ArrayFamily", "Libraries/ArrayFamily"),
+    /// One small module of facts per family, each depending only on ArrayFamily.
+    library("PowerFlexFamily", "Libraries/Families/PowerFlex", ["ArrayFamily"]),
+    library("PowerStoreFamily", "Libraries/Families/PowerStore", ["ArrayFamily"]),
+    library("PowerScaleFamily", "Libraries/Families/PowerScale", ["ArrayFamily"]),
+    library("PowerMaxFamily", "Libraries/Families/PowerMax", ["ArrayFamily"]),
+    library("UnityFamily", "Libraries/Families/Unity", ["ArrayFamily"]),
+    library("GenericFamily", "Libraries/Families/Generic", ["ArrayFamily"]),
+    /// The family modules podguard serves in one list (family by id or contract family, taint
+    /// keys of all), so the services do not each repeat it.
+    library("FamilyCatalog", "Libraries/Families/Catalog", ["ArrayFamily", "Contracts", "Policy"] + familyModules),
+] }
+
+// MARK: - Layer 4: the service kits
+
+var serviceKits: [Target] { [
+    /// The bus inside a service: options from configuration, one start-up (`PodguardBus`), readiness
+    /// from connection state, drain on shutdown, the topology, bucket followers, the FenceRecord store.
+    library("BusService", "Libraries/BusService", ["Bus", "Contracts", "ServiceKit"]),
+    /// The Kubernetes client inside a service: the `kube.*` keys and the client they configure.
+    library("KubeService", "Libraries/KubeService", ["Kube", "ServiceKit", logging]),
+    /// What every array-family adapter shares: the bus contract of adapter.proto served over a
+    /// CSI driver's socket (requests → CSI/podmon calls → typed replies), CSI health and
+    /// readiness, CRI list-containers, metrics, configuration and graceful shutdown.
+    library("AdapterKit", "Libraries/AdapterKit", [
+        "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CRI", "ServiceKit",
+        grpcCore, logging, metrics, serviceLifecycle, protobuf,
+    ]),
+] }
+
+// MARK: - Layer 5: the services
+
+var services: [Target] {
+    /// watcher: mirrors protected pods, nodes, PVCs, PVs, VolumeAttachments and CSI driver node
+    /// pods from Kubernetes into NodeState/PodState (KV buckets and subjects); leader-elected.
+    service("Watcher",
+            library: ["Bus", "BusService", "Contracts", "Kube", "ServiceKit", "ArrayFamily", "FamilyCatalog",
+                      logging, metrics, serviceLifecycle, protobuf],
+            main: ["BusService", "Kube", "KubeService", "ServiceKit"],
+            tests: ["Bus", "BusService", "Contracts", "Kube", "ServiceKit", "Harness", logging, protobuf])
+    /// array-prober: samples each (family, node) through the controller adapters, applies the
+    /// loss threshold per array, publishes ArrayConnectivity; replicas share nodes by lease.
+    + service("ArrayProber", core: pure,
+              library: ["Bus", "BusService", "Contracts", "Policy", "ServiceKit", protobuf],
+              main: ["BusService", "ServiceKit"],
+              tests: ["Bus", "BusService", "Contracts", "ServiceKit", "Harness", protobuf])
+    /// decision: applies the policy to the state on the bus; starts each remediation with a KV
+    /// compare-and-set and queues it for fencing. No Kubernetes credentials.
+    + service("Decision", core: pure,
+              library: ["Bus", "BusService", "Contracts", "FamilyCatalog", "Policy", "ServiceKit", protobuf],
+              main: ["BusService", "FamilyCatalog", "ServiceKit"],
+              tests: ["Bus", "BusService", "Contracts", "FamilyCatalog", "Policy", "ServiceKit", "Harness", protobuf])
+    /// fencing: pulls FenceRequests and NodeTaintRequests from the work queue, re-checks them
+    /// live and carries them out (validate, fence through the adapters, taint, Event, pod delete,
+    /// VolumeAttachments, unpublish again), every phase a compare-and-set on the pod's FenceRecord.
+    + service("Fencing", core: pure,
+              library: ["ArrayFamily", "Bus", "BusService", "Contracts", "FamilyCatalog", "Kube", "Policy", "ServiceKit",
+                        logging, metrics, serviceLifecycle, protobuf],
+              main: ["BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
+              tests: ["AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
+                      "FamilyCatalog", "Harness", "Kube", "Policy", "ServiceKit", logging, serviceLifecycle, protobuf])
+    /// node-cleanup: one per node; once its node is stable, cleans the pods that were moved away
+    /// (NodeUnpublish/NodeUnstage through the local node adapters, zombie check), records it in
+    /// their FenceRecords and removes the podguard taint.
+    + service("NodeCleanup", core: pure + ["ArrayFamily", "FamilyCatalog"],
+              library: ["ArrayFamily", "Bus", "BusService", "Contracts", "FamilyCatalog", "Kube", "Policy", "ServiceKit",
+                        logging, metrics, serviceLifecycle, protobuf],
+              main: ["BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
+              tests: ["AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
+                      "Harness", "Kube", "ServiceKit", "PowerFlexFamily", logging, serviceLifecycle, protobuf])
+    + [
+        /// The adapters: each executable only picks its family.
+        executable("AdapterPowerFlex", "Services/Adapters/PowerFlex", ["AdapterKit", "PowerFlexFamily"]),
+        executable("AdapterPowerStore", "Services/Adapters/PowerStore", ["AdapterKit", "PowerStoreFamily"]),
+        executable("AdapterPowerScale", "Services/Adapters/PowerScale", ["AdapterKit", "PowerScaleFamily"]),
+        executable("AdapterPowerMax", "Services/Adapters/PowerMax", ["AdapterKit", "PowerMaxFamily"]),
+        executable("AdapterUnity", "Services/Adapters/Unity", ["AdapterKit", "UnityFamily"]),
+        executable("AdapterGeneric", "Services/Adapters/Generic", ["AdapterKit", "GenericFamily", "ServiceKit"]),
+        /// `podguard-tap`: prints every podguard message on the bus, decoded; publishes test alerts.
+        executable("Tap", "Services/Tap", ["ServiceKit", "Bus", "BusService", "Contracts"]),
+    ]
+}
+
+// MARK: - Layer 6: the far side of the cluster, simulated (apart from the product)
+
+var simulators: [Target] { [
+    /// A family-faithful CSI driver over a simulated array, in-process for tests and as
+    /// `podguard-csi-sim` for the demo, with fault injection and the no-dual-writer invariant.
+    library("CSISimulator", "Simulators/CSISimulator", ["CSI", "ArrayFamily", grpcCore, grpcHTTP2, logging, hummingbird] + familyModules),
+    executable("CSISimulatorMain", "Simulators/CSISimulatorMain", ["CSISimulator", "ArrayFamily", argumentParser, hummingbird, nioCore, logging]),
+    /// A container runtime serving CRI Version and ListContainers on a unix socket from a
+    /// container source the caller supplies (tests, the node simulator, the demo).
+    library("CRISimulator", "Simulators/CRISimulator", ["CRI", grpcCore, grpcHTTP2, logging]),
+    /// Simulated nodes against a real apiserver: kubelets (registration, heartbeats, pods,
+    /// volumes), CSI node and controller plugins over one shared simulated array per family, the
+    /// external-attacher, driver node pods, and node faults.
+    library("NodeSimulator", "Simulators/NodeSimulator", ["CRISimulator", "CRI", "Kube", "CSI", "CSISimulator", "ArrayFamily", logging, hummingbird]),
+    executable("NodeSimulatorMain", "Simulators/NodeSimulatorMain", ["NodeSimulator", "Kube", "ArrayFamily", argumentParser, hummingbird, logging]),
+] }
+
+// MARK: - Layer 7: the test stack
+
+var testStack: [Target] { [
+    /// Starts and stops real infrastructure for tests, benchmarks and the demo (nats-server, the
+    /// control plane, child processes).
+    library("Harness", "Testing/Harness"),
+    /// The whole of podguard on this machine, for end-to-end tests, the demo and the failover
+    /// benchmarks: nats-server, the shared control plane, the simulated cluster and every
+    /// service as its own process, with handles to kill, stop and restart them, and an auditor
+    /// of the safety invariants. Independent of any test framework.
+    library("PodguardStack", "Testing/PodguardStack", [
+        "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator",
+        asyncHTTPClient, nioCore, nioHTTP1, logging, protobuf,
+    ]),
+] }
+
+// MARK: - Layer 8: tools
+
+var tools: [Target] { [
+    /// `podguard-bench`: prints figures (throughput, latency) beside their targets; never asserts.
+    executable("PodguardBench", "Tools/PodguardBench", [
+        "Bus", "Contracts", "Harness", "Kube", "BusService", "PodguardStack", "ArrayFamily", "CSISimulator", "NodeSimulator",
+        argumentParser, logging, protobuf,
+    ]),
+    /// `podguard-demo` (scripts/demo.sh, `make demo`): the whole stack on this machine, a node
+    /// failure under one protected StatefulSet per family, shown step by step as it happens.
+    executable("DemoMain", "Tools/DemoMain", [
+        "PodguardStack", "ArrayFamily", "Contracts", "CSISimulator", "Harness", "Kube", "NodeSimulator", argumentParser, logging,
+    ]),
+] }
+
+// MARK: - Tests of the libraries, simulators and the whole
+
+var testTargets: [Target] { [
+    tests("ContractsTests", ["Contracts"]),
+    tests("BusTests", ["Bus", "Contracts", "Harness"]),
+    tests("ServiceKitTests", ["ServiceKit", "Harness"]),
+    tests("BusServiceTests", ["BusService", "Bus", "ServiceKit", "Harness"]),
+    tests("KubeTests", ["Kube", "Harness"]),
+    tests("CSITests", ["CSI", "Harness"]),
+    tests("CRITests", ["CRI", "CRISimulator", "Harness", grpcCore, grpcHTTP2, grpcProtobuf, protobuf, logging]),
+    tests("PolicyTests", ["Policy", "Contracts"]),
+    tests("FamilyTests", ["ArrayFamily"] + familyModules),
+    tests("AdapterTests", [
+        "AdapterKit", "ArrayFamily", "Bus", "Contracts", "CSI", "CSISimulator", "Harness", "ServiceKit", "CRI", "CRISimulator",
+        grpcCore, logging, serviceLifecycle, protobuf,
+    ]),
+    tests("CSISimulatorTests", ["CSISimulator", "CSI", "ArrayFamily", logging]),
+    tests("NodeSimulatorTests", [
+        "CRI", "NodeSimulator", "Kube", "Harness", "CSISimulator", "ArrayFamily", "CSI", logging, asyncHTTPClient, nioCore, nioHTTP1,
+    ]),
+    /// The charts checked without helm: structure, value paths, configuration.
+    tests("HelmChartTests", ["Harness", yams]),
+    tests("EndToEndTests", ["PodguardStack", "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube",
+                            "NodeSimulator", protobuf]),
+] }
+
+// MARK: - Package
 
 let package = Package(
     name: "podguard",
     platforms: [.macOS(.v15)],
     products: [
+        // Libraries others may build on.
         .library(name: "Bus", targets: ["Bus"]),
         .library(name: "Contracts", targets: ["Contracts"]),
         .library(name: "ServiceKit", targets: ["ServiceKit"]),
         .library(name: "BusService", targets: ["BusService"]),
-        .executable(name: "podguard-tap", targets: ["Tap"]),
-        .executable(name: "podguard-decision", targets: ["Decision"]),
-        .executable(name: "podguard-array-prober", targets: ["ArrayProber"]),
-        .executable(name: "podguard-bench", targets: ["PodguardBench"]),
-        // MARK: CSI layer and array families (issue "CSI layer, array-family adapters, simulator")
-        .library(name: "ArrayFamily", targets: ["ArrayFamily"]),
-        .library(name: "Families", targets: [
-            "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
-            "FamilyCatalog",
-        ]),
         .library(name: "CSI", targets: ["CSI"]),
-        .library(name: "CSISimulator", targets: ["CSISimulator"]),
-        .executable(name: "podguard-csi-sim", targets: ["CSISimulatorMain"]),
-        // MARK: Node simulator
-        .library(name: "NodeSimulator", targets: ["NodeSimulator"]),
-        .executable(name: "podguard-node-sim", targets: ["NodeSimulatorMain"]),
-        // MARK: Adapters
+        .library(name: "CRI", targets: ["CRI"]),
+        .library(name: "ArrayFamily", targets: ["ArrayFamily"]),
+        .library(name: "Families", targets: ["PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily",
+                                             "UnityFamily", "GenericFamily", "FamilyCatalog"]),
         .library(name: "AdapterKit", targets: ["AdapterKit"]),
+        .library(name: "FencingService", targets: ["FencingService"]),
+        // The services.
+        .executable(name: "podguard-watcher", targets: ["Watcher"]),
+        .executable(name: "podguard-array-prober", targets: ["ArrayProber"]),
+        .executable(name: "podguard-decision", targets: ["Decision"]),
+        .executable(name: "podguard-fencing", targets: ["Fencing"]),
+        .executable(name: "podguard-node-cleanup", targets: ["NodeCleanup"]),
         .executable(name: "podguard-adapter-powerflex", targets: ["AdapterPowerFlex"]),
         .executable(name: "podguard-adapter-powerstore", targets: ["AdapterPowerStore"]),
         .executable(name: "podguard-adapter-powerscale", targets: ["AdapterPowerScale"]),
         .executable(name: "podguard-adapter-powermax", targets: ["AdapterPowerMax"]),
         .executable(name: "podguard-adapter-unity", targets: ["AdapterUnity"]),
         .executable(name: "podguard-adapter-generic", targets: ["AdapterGeneric"]),
-        // MARK: cri (CRI container listing for the node adapters; podmon-compatible configuration)
-        .library(name: "CRI", targets: ["CRI"]),
+        .executable(name: "podguard-tap", targets: ["Tap"]),
+        // Simulators and tools.
+        .library(name: "CSISimulator", targets: ["CSISimulator"]),
         .library(name: "CRISimulator", targets: ["CRISimulator"]),
-        // MARK: fencing
-        .library(name: "FencingService", targets: ["FencingService"]),
-        .executable(name: "podguard-fencing", targets: ["Fencing"]),
-        // MARK: watcher (products)
-        .executable(name: "podguard-watcher", targets: ["Watcher"]),
-        // MARK: cleanup (products)
-        .executable(name: "podguard-node-cleanup", targets: ["NodeCleanup"]),
-        // MARK: demo (products)
+        .library(name: "NodeSimulator", targets: ["NodeSimulator"]),
+        .executable(name: "podguard-csi-sim", targets: ["CSISimulatorMain"]),
+        .executable(name: "podguard-node-sim", targets: ["NodeSimulatorMain"]),
+        .executable(name: "podguard-bench", targets: ["PodguardBench"]),
         .executable(name: "podguard-demo", targets: ["DemoMain"]),
     ],
     dependencies: [
@@ -66,639 +321,14 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0", traits: []),
-        // Kubernetes API (issue "Kubernetes client").
+        // The Kubernetes API over HTTPS.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
-        // CSI gRPC over unix sockets (issue "adapters").
+        // CSI and CRI gRPC over unix sockets.
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.0.0"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.0.0"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.0.0"),
     ],
-    targets: [
-        // MARK: Libraries
-
-        /// nats.c from Debian's libnats-dev.
-        .systemLibrary(
-            name: "CNATS",
-            path: "Libraries/CNATS",
-            pkgConfig: "libnats",
-            providers: [.apt(["libnats-dev"])]
-        ),
-        /// Async Swift API over nats.c: core pub/sub, request/reply, JetStream, KeyValue, typed protobuf layer.
-        .target(
-            name: "Bus",
-            dependencies: [
-                "CNATS",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Libraries/Bus",
-            swiftSettings: strictSettings
-        ),
-        /// The bus contract: generated protobuf messages of proto/podguard/v1 and the subject names.
-        .target(
-            name: "Contracts",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            path: "Libraries/Contracts",
-            exclude: ["proto-manifest.sha256"]
-        ),
-        /// What every service shares: configuration, logging, metrics, health, lifecycle.
-        .target(
-            name: "ServiceKit",
-            dependencies: [
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ],
-            path: "Libraries/ServiceKit",
-            swiftSettings: strictSettings
-        ),
-
-        /// The bus inside a service: options from configuration, readiness from connection state,
-        /// drain on shutdown, and creation of podguard's streams, consumers and buckets.
-        .target(
-            name: "BusService",
-            dependencies: ["Bus", "Contracts", "ServiceKit"],
-            path: "Libraries/BusService",
-            swiftSettings: strictSettings
-        ),
-
-        /// The Kubernetes client inside a service: the `kube.*` keys and the client they configure
-        /// (kubeconfig, in-cluster, rate limit, request deadline), the same for every service.
-        .target(
-            name: "KubeService",
-            dependencies: ["Kube", "ServiceKit", .product(name: "Logging", package: "swift-log")],
-            path: "Libraries/KubeService",
-            swiftSettings: strictSettings
-        ),
-
-        /// A focused Kubernetes API client: typed models, list/watch/informer, patch/update with
-        /// conflict retry, taints, events, leases and leader election, kubeconfig and in-cluster auth.
-        .target(
-            name: "Kube",
-            dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Yams", package: "Yams"),
-            ],
-            path: "Libraries/Kube",
-            swiftSettings: strictSettings
-        ),
-        /// A gRPC client over a unix socket, as the CSI and CRI clients share it: the socket address
-        /// and its parsing, reconnect with backoff, calls with deadlines, failures classified per protocol.
-        .target(
-            name: "UnixGRPC",
-            dependencies: [
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Libraries/UnixGRPC",
-            swiftSettings: strictSettings
-        ),
-        /// CSI v1 (subset) and Dell's podmon.v1 extension: generated messages and gRPC stubs, and a
-        /// client over the driver's unix socket with deadlines, reconnect and podmon's retry rule.
-        .target(
-            name: "CSI",
-            dependencies: [
-                "UnixGRPC",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Libraries/CSI",
-            swiftSettings: strictSettings
-        ),
-
-        /// The failover policy: pure, deterministic functions of recorded inputs (no I/O), so every
-        /// rule is table-tested and every decision can be explained and replayed.
-        .target(
-            name: "Policy",
-            dependencies: ["Contracts", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            path: "Libraries/Policy",
-            swiftSettings: strictSettings
-        ),
-
-        // MARK: Array families (issue "CSI layer, array-family adapters, simulator")
-
-        /// What podguard knows about an array family, as one pure protocol and its shared logic:
-        /// handle/node-id parsing, taints, node-cleanup paths, per-array queries, the multi-array rule.
-        .target(
-            name: "ArrayFamily",
-            path: "Libraries/ArrayFamily",
-            swiftSettings: strictSettings
-        ),
-        /// One small module of facts per family, each depending only on ArrayFamily.
-        .target(name: "PowerFlexFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/PowerFlex",
-                swiftSettings: strictSettings),
-        .target(name: "PowerStoreFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/PowerStore",
-                swiftSettings: strictSettings),
-        .target(name: "PowerScaleFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/PowerScale",
-                swiftSettings: strictSettings),
-        .target(name: "PowerMaxFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/PowerMax",
-                swiftSettings: strictSettings),
-        .target(name: "UnityFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/Unity",
-                swiftSettings: strictSettings),
-        .target(name: "GenericFamily", dependencies: ["ArrayFamily"], path: "Libraries/Families/Generic",
-                swiftSettings: strictSettings),
-        /// The family modules podguard serves in one list (family by id or contract family, taint
-        /// keys of all), so the services do not each repeat it.
-        .target(
-            name: "FamilyCatalog",
-            dependencies: [
-                "ArrayFamily", "Contracts", "Policy",
-                "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily", "GenericFamily",
-            ],
-            path: "Libraries/Families/Catalog",
-            swiftSettings: strictSettings
-        ),
-
-        // MARK: Services
-
-        /// decision: applies the policy to the state on the bus; claims each remediation with a KV
-        /// compare-and-set and queues it for fencing. No Kubernetes credentials.
-        .target(
-            name: "DecisionService",
-            dependencies: [
-                "Bus", "BusService", "Contracts", "FamilyCatalog", "Policy", "ServiceKit",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Services/Decision/DecisionService",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "Decision",
-            dependencies: ["DecisionService", "BusService", "FamilyCatalog", "ServiceKit"],
-            path: "Services/Decision/Main",
-            swiftSettings: strictSettings
-        ),
-        /// array-prober: samples each (family, node) through the controller adapters, applies the
-        /// loss threshold per array, publishes ArrayConnectivity; replicas share nodes by lease.
-        .target(
-            name: "ArrayProberService",
-            dependencies: [
-                "Bus", "BusService", "Contracts", "Policy", "ServiceKit",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Services/ArrayProber/ArrayProberService",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "ArrayProber",
-            dependencies: ["ArrayProberService", "BusService", "ServiceKit"],
-            path: "Services/ArrayProber/Main",
-            swiftSettings: strictSettings
-        ),
-        /// `podguard-tap`: prints every podguard message on the bus, decoded; publishes test alerts.
-        .executableTarget(
-            name: "Tap",
-            dependencies: ["ServiceKit", "Bus", "BusService", "Contracts"],
-            path: "Services/Tap",
-            swiftSettings: strictSettings
-        ),
-
-        // MARK: Adapters
-
-        /// What every array-family adapter shares: the bus contract of adapter.proto served over a
-        /// CSI driver's socket (requests → CSI/podmon calls → typed replies), CSI health and
-        /// readiness, metrics, configuration and graceful shutdown. The executables only pick a family.
-        .target(
-            name: "AdapterKit",
-            dependencies: [
-                "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "ServiceKit",
-                "CRI",  // cri: list-containers through the node's container runtime
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Libraries/AdapterKit",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(name: "AdapterPowerFlex", dependencies: ["AdapterKit", "PowerFlexFamily"],
-                          path: "Services/Adapters/PowerFlex", swiftSettings: strictSettings),
-        .executableTarget(name: "AdapterPowerStore", dependencies: ["AdapterKit", "PowerStoreFamily"],
-                          path: "Services/Adapters/PowerStore", swiftSettings: strictSettings),
-        .executableTarget(name: "AdapterPowerScale", dependencies: ["AdapterKit", "PowerScaleFamily"],
-                          path: "Services/Adapters/PowerScale", swiftSettings: strictSettings),
-        .executableTarget(name: "AdapterPowerMax", dependencies: ["AdapterKit", "PowerMaxFamily"],
-                          path: "Services/Adapters/PowerMax", swiftSettings: strictSettings),
-        .executableTarget(name: "AdapterUnity", dependencies: ["AdapterKit", "UnityFamily"],
-                          path: "Services/Adapters/Unity", swiftSettings: strictSettings),
-        .executableTarget(name: "AdapterGeneric", dependencies: ["AdapterKit", "GenericFamily", "ServiceKit"],
-                          path: "Services/Adapters/Generic", swiftSettings: strictSettings),
-
-        // MARK: Test infrastructure, benchmarks and tests
-
-        /// Starts and stops real infrastructure for tests, benchmarks and the demo (nats-server, ...).
-        .target(
-            name: "Harness",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
-            path: "Tests/Harness",
-            swiftSettings: strictSettings
-        ),
-        /// `podguard-bench`: prints figures (throughput, latency) beside their targets; never asserts.
-        .executableTarget(
-            name: "PodguardBench",
-            dependencies: [
-                "Bus", "Contracts", "Harness",
-                // watcher: creates objects in the apiserver and installs the topology; failover: the
-                // whole stack of the end-to-end tests, observed through watches.
-                "Kube", "BusService", "PodguardStack", "ArrayFamily", "CSISimulator", "NodeSimulator",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Tests/Benchmarks/PodguardBench",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "BusTests",
-            dependencies: ["Bus", "Contracts", "Harness"],
-            path: "Tests/BusTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "BusServiceTests",
-            dependencies: ["BusService", "Bus", "Contracts", "ServiceKit", "Harness"],
-            path: "Tests/BusServiceTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "KubeTests",
-            dependencies: ["Kube", "Harness"],
-            path: "Tests/KubeTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "CSITests",
-            dependencies: ["CSI", "Harness"],
-            path: "Tests/CSITests",
-            swiftSettings: strictSettings
-        ),
-        // MARK: CSI simulator and family tests (issue "CSI layer, array-family adapters, simulator")
-
-        /// A family-faithful CSI driver over a simulated array, in-process for tests and as
-        /// `podguard-csi-sim` for the demo, with fault injection and the no-dual-writer invariant.
-        .target(
-            name: "CSISimulator",
-            dependencies: [
-                "CSI", "ArrayFamily",
-                "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily", "UnityFamily",
-                "GenericFamily",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ],
-            path: "Tests/CSISimulator",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "CSISimulatorMain",
-            dependencies: [
-                "CSISimulator", "ArrayFamily",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/CSISimulatorMain",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "FamilyTests",
-            dependencies: [
-                "ArrayFamily", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily",
-                "UnityFamily", "GenericFamily",
-            ],
-            path: "Tests/FamilyTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "CSISimulatorTests",
-            dependencies: [
-                "CSISimulator", "CSI", "ArrayFamily",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/CSISimulatorTests",
-            swiftSettings: strictSettings
-        ),
-        // MARK: Node simulator
-
-        /// Simulated nodes against a real apiserver: kubelets (registration, heartbeats, pods,
-        /// volumes), CSI node and controller plugins over one shared simulated array per family, the
-        /// external-attacher, driver node pods, and node faults.
-        .target(
-            name: "NodeSimulator",
-            dependencies: [
-                "CRISimulator", "CRI",
-                "Kube", "CSI", "CSISimulator", "ArrayFamily",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ],
-            path: "Tests/NodeSimulator",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "NodeSimulatorMain",
-            dependencies: [
-                "NodeSimulator", "Kube", "ArrayFamily", "CSISimulator",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/NodeSimulatorMain",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "NodeSimulatorTests",
-            dependencies: [
-                "CRI",
-                "NodeSimulator", "Kube", "Harness", "CSISimulator", "ArrayFamily", "CSI",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            path: "Tests/NodeSimulatorTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "PolicyTests",
-            dependencies: ["Policy", "Contracts"],
-            path: "Tests/PolicyTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "DecisionServiceTests",
-            dependencies: [
-                "DecisionService", "Bus", "BusService", "Contracts", "FamilyCatalog", "Policy", "ServiceKit", "Harness",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Tests/DecisionServiceTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "ArrayProberServiceTests",
-            dependencies: [
-                "ArrayProberService", "Bus", "BusService", "Contracts", "Policy", "ServiceKit", "Harness",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Tests/ArrayProberServiceTests",
-            swiftSettings: strictSettings
-        ),
-        // MARK: Adapters (tests)
-        .testTarget(
-            name: "AdapterTests",
-            dependencies: [
-                "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator", "Harness",
-                "ServiceKit", "PowerFlexFamily", "PowerStoreFamily", "PowerScaleFamily", "PowerMaxFamily",
-                "UnityFamily", "GenericFamily",
-                "CRI", "CRISimulator",  // cri: node-mode list-containers against the CRI simulator
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Tests/AdapterTests",
-            swiftSettings: strictSettings
-        ),
-        // MARK: watcher (issue 5 item 1)
-
-        /// watcher: mirrors protected pods, nodes, PVCs, PVs, VolumeAttachments and CSI driver node
-        /// pods from Kubernetes into NodeState/PodState (KV buckets and subjects); leader-elected.
-        .target(
-            name: "WatcherService",
-            dependencies: [
-                "Bus", "BusService", "Contracts", "Kube", "ServiceKit", "ArrayFamily", "FamilyCatalog",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Services/Watcher/WatcherService",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "Watcher",
-            dependencies: ["WatcherService", "BusService", "Kube", "KubeService", "ServiceKit"],
-            path: "Services/Watcher/Main",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "WatcherServiceTests",
-            dependencies: [
-                "WatcherService", "Bus", "BusService", "Contracts", "Kube", "ServiceKit", "Harness",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Tests/WatcherServiceTests",
-            swiftSettings: strictSettings
-        ),
-        // MARK: end watcher
-
-        .testTarget(
-            name: "ContractsTests",
-            dependencies: ["Contracts"],
-            path: "Tests/ContractsTests",
-            swiftSettings: strictSettings
-        ),
-        // MARK: helm (the charts checked without helm: structure, value paths, configuration)
-
-        .testTarget(
-            name: "HelmChartTests",
-            dependencies: ["Harness", .product(name: "Yams", package: "Yams")],
-            path: "Tests/HelmChartTests",
-            swiftSettings: strictSettings
-        ),
-
-        .testTarget(
-            name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "Harness"],
-            path: "Tests/ServiceKitTests",
-            swiftSettings: strictSettings
-        ),
-
-        // MARK: cri (CRI container listing for the node adapters; podmon-compatible configuration)
-
-        /// The Kubernetes CRI subset podguard uses (runtime.v1 Version, ListContainers): generated
-        /// messages and gRPC stubs, and a client over the runtime's unix socket with deadlines and
-        /// reconnect that lists the containers of given pods.
-        .target(
-            name: "CRI",
-            dependencies: [
-                "UnixGRPC",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Libraries/CRI",
-            swiftSettings: strictSettings
-        ),
-        /// A container runtime serving CRI Version and ListContainers on a unix socket from a
-        /// container source the caller supplies (tests, the node simulator, the demo).
-        .target(
-            name: "CRISimulator",
-            dependencies: [
-                "CRI",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/CRISimulator",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "CRITests",
-            dependencies: [
-                "CRI", "CRISimulator", "Harness",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/CRITests",
-            swiftSettings: strictSettings
-        ),
-
-        // MARK: fencing
-
-        /// fencing: pulls FenceRequests and NodeTaintRequests from the work queue, re-checks them
-        /// live and carries them out (validate, fence through the adapters, taint, Event, pod delete,
-        /// VolumeAttachments, unpublish again), every phase a compare-and-set on the pod's FenceRecord.
-        .target(
-            name: "FencingService",
-            dependencies: [
-                "ArrayFamily", "Bus", "BusService", "Contracts", "FamilyCatalog", "Kube", "Policy", "ServiceKit",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Services/Fencing/FencingService",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "Fencing",
-            dependencies: ["FencingService", "BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
-            path: "Services/Fencing/Main",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "FencingServiceTests",
-            dependencies: [
-                "FencingService", "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
-                "FamilyCatalog", "Harness", "Kube", "Policy", "ServiceKit",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Tests/FencingServiceTests",
-            swiftSettings: strictSettings
-        ),
-
-        // MARK: cleanup
-        /// node-cleanup: one per node; once its node is stable, cleans the pods that were moved away
-        /// (NodeUnpublish/NodeUnstage through the local node adapters, zombie check), records it in
-        /// their FenceRecords and removes the podguard taint.
-        .target(
-            name: "NodeCleanupService",
-            dependencies: [
-                "ArrayFamily", "Bus", "BusService", "Contracts", "FamilyCatalog", "Kube", "Policy", "ServiceKit",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Services/NodeCleanup/NodeCleanupService",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "NodeCleanup",
-            dependencies: ["NodeCleanupService", "BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
-            path: "Services/NodeCleanup/Main",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "NodeCleanupServiceTests",
-            dependencies: [
-                "NodeCleanupService", "AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
-                "Harness", "Kube", "Policy", "ServiceKit", "PowerFlexFamily", "PowerStoreFamily",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Tests/NodeCleanupServiceTests",
-            swiftSettings: strictSettings
-        ),
-        // MARK: end cleanup
-
-        // MARK: e2e
-        /// The whole of podguard on this machine, for end-to-end tests, the demo and the failover
-        /// benchmarks: nats-server, the shared control plane, the simulated cluster and every
-        /// service as its own process, with handles to kill, stop and restart them, and an auditor
-        /// of DESIGN.md's safety invariants. Independent of any test framework.
-        .target(
-            name: "PodguardStack",
-            dependencies: [
-                "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Tests/PodguardStack",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "EndToEndTests",
-            dependencies: [
-                "PodguardStack", "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Tests/EndToEndTests",
-            swiftSettings: strictSettings
-        ),
-        // MARK: end e2e
-
-        // MARK: demo
-        /// `podguard-demo` (scripts/demo.sh, `make demo`): the whole stack on this machine, a node
-        /// failure under one protected StatefulSet per family, shown step by step as it happens.
-        .executableTarget(
-            name: "DemoMain",
-            dependencies: [
-                "PodguardStack", "ArrayFamily", "Contracts", "CSISimulator", "Harness", "Kube", "NodeSimulator",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/DemoMain",
-            swiftSettings: strictSettings
-        ),
-        // MARK: end demo
-    ],
+    targets: foundations + clients + policyAndFamilies + serviceKits + services + simulators + testStack + tools + testTargets,
     swiftLanguageModes: [.v6]
 )

@@ -27,7 +27,7 @@ public struct PodguardBus: Sendable {
             pods: try await jetStream.keyValue(topology.podsBucket),
             nodes: try await jetStream.keyValue(topology.nodesBucket),
             connectivity: try await jetStream.keyValue(topology.connectivityBucket),
-            fences: try await jetStream.keyValue(topology.fencesBucket),
+            fences: FenceRecordStore(try await jetStream.keyValue(topology.fencesBucket)),
             control: try await jetStream.keyValue(topology.controlBucket),
             prober: try await jetStream.keyValue(topology.proberBucket))
     }
@@ -44,8 +44,8 @@ public struct OpenBus: Sendable {
     public let nodes: KeyValueStore
     /// ArrayConnectivity by family and node (the array-prober's).
     public let connectivity: KeyValueStore
-    /// FenceRecord by pod uid.
-    public let fences: KeyValueStore
+    /// FenceRecord by pod uid, written only through the store.
+    public let fences: FenceRecordStore
     /// The pause switch.
     public let control: KeyValueStore
     /// The array-prober's membership leases.

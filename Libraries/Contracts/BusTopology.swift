@@ -152,7 +152,7 @@ public struct BusTopology: Sendable, Hashable {
 
     // MARK: Streams
 
-    /// Work queue of remediation requests: FenceRequests and NodeTaintRequests, each consumed by
+    /// Work queue of remediation requests: FenceWork and NodeTaintRequests, each consumed by
     /// exactly one fencing replica. File storage; duplicate window 2 min (Nats-Msg-Id = fence_id /
     /// request_id); no age limit (work is never dropped).
     public var workStream: StreamSpec {
@@ -161,7 +161,7 @@ public struct BusTopology: Sendable, Hashable {
             subjects: [subjects.allFenceRequests, subjects.allTaintRequests],
             retention: .workQueue, storage: .file, maxAge: nil, duplicateWindow: .seconds(120),
             replicas: replicas,
-            summary: "FenceRequest and NodeTaintRequest work queue, consumed by fencing")
+            summary: "FenceWork and NodeTaintRequest work queue, consumed by fencing")
     }
 
     /// Alerts for anyone, kept 7 days (Nats-Msg-Id = alert_id).
@@ -189,14 +189,14 @@ public struct BusTopology: Sendable, Hashable {
 
     // MARK: Consumers
 
-    /// fencing's durable consumer of FenceRequests. Ack wait 60 s: a replica working on a fence
+    /// fencing's durable consumer of FenceWork. Ack wait 60 s: a replica working on a fence
     /// (podmon allows 180 s) sends in-progress acknowledgements; an unacknowledged request is
     /// redelivered and resumed from the FenceRecord's phase.
     public var fenceRequestConsumer: ConsumerSpec {
         ConsumerSpec(
             stream: workStream.name, durableName: "fencing-fence-requests",
             filterSubject: subjects.allFenceRequests, ackWait: .seconds(60), maxDeliver: -1,
-            maxAckPending: 256, summary: "fencing replicas pull FenceRequests")
+            maxAckPending: 256, summary: "fencing replicas pull FenceWork")
     }
 
     /// fencing's durable consumer of NodeTaintRequests.

@@ -57,8 +57,8 @@ public struct PayloadTypeRegistry: Sendable {
                 summary: "request to a node-mode adapter"))
         }
         entries += [
-            Entry(pattern: "\(root).fence.request.*", messageType: Podguard_V1_FenceRequest.self,
-                  summary: "decision: remediation request (work queue)"),
+            Entry(pattern: "\(root).fence.request.*", messageType: Podguard_V1_FenceWork.self,
+                  summary: "decision: remediation work, naming its FenceRecord (work queue)"),
             Entry(pattern: "\(root).taint.request.*", messageType: Podguard_V1_NodeTaintRequest.self,
                   summary: "decision: node taint request (work queue)"),
             Entry(pattern: "\(root).decision.*.*", messageType: Podguard_V1_DecisionRecord.self,

@@ -175,7 +175,7 @@ public enum ParsedSubject: Sendable, Hashable {
 /// <prefix>.v1.connectivity.<family>.<node>               ArrayConnectivity
 /// <prefix>.v1.adapter.<family>.controller.<op>           adapter requests (request/reply)
 /// <prefix>.v1.adapter.<family>.node.<node>.<op>          adapter requests (request/reply)
-/// <prefix>.v1.fence.request.<node>                       FenceRequest      (stream PODGUARD_WORK)
+/// <prefix>.v1.fence.request.<node>                       FenceWork         (stream PODGUARD_WORK)
 /// <prefix>.v1.taint.request.<node>                       NodeTaintRequest  (stream PODGUARD_WORK)
 /// <prefix>.v1.decision.<namespace>.<pod>                 DecisionRecord    (stream PODGUARD_EVENTS)
 /// <prefix>.v1.alert.<severity>.<reason>                  Alert             (stream PODGUARD_ALERTS)
@@ -286,7 +286,7 @@ public struct PodguardSubjects: Sendable, Hashable {
         "\(root).adapter.\(Self.token(family)).node.\(SubjectToken.encode(node)).\(operation.rawValue)"
     }
 
-    /// `<prefix>.v1.fence.request.<node>`: FenceRequest (stream PODGUARD_WORK).
+    /// `<prefix>.v1.fence.request.<node>`: FenceWork (stream PODGUARD_WORK).
     public func fenceRequest(_ node: String) -> String {
         "\(root).fence.request.\(SubjectToken.encode(node))"
     }

@@ -1,3 +1,4 @@
+import ArrayProberCore
 import ArrayProberService
 import Bus
 import BusService

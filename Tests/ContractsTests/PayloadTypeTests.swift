@@ -39,7 +39,7 @@ struct PayloadTypeTests {
             (subjects.nodeState("n1.lab"), "NodeState"),
             (subjects.podState(namespace: "db", name: "pg-0"), "PodState"),
             (subjects.connectivity(family: .powerflex, node: "n1"), "ArrayConnectivity"),
-            (subjects.fenceRequest("n1"), "FenceRequest"),
+            (subjects.fenceRequest("n1"), "FenceWork"),
             (subjects.taintRequest("n1"), "NodeTaintRequest"),
             (subjects.decision(namespace: "db", pod: "pg-0"), "DecisionRecord"),
             (subjects.alert(severity: .info, reason: "FenceCompleted"), "Alert"),

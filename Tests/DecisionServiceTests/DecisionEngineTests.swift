@@ -1,4 +1,5 @@
 import Contracts
+import DecisionCore
 import DecisionService
 import Foundation
 import Policy
@@ -19,7 +20,7 @@ struct DecisionEngineTests {
             case .claimAndRequest(_, _, let decision, _): return decision
             case .record(let decision, _): return decision
             case .taint(_, let decision): return decision
-            case .alert: return nil
+            case .alert, .requeue: return nil
             }
         }
     }

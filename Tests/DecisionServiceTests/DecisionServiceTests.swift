@@ -1,6 +1,7 @@
 import Bus
 import BusService
 import Contracts
+import DecisionCore
 import DecisionService
 import FamilyCatalog
 import Foundation
@@ -71,24 +72,26 @@ struct DecisionServiceTests {
 
         let consumer = try await js.pullConsumer(stream: topology.workStream.name, durableName: topology.fenceRequestConsumer.durableName,
                                                  filterSubject: topology.fenceRequestConsumer.filterSubject)
-        var requests: [Podguard_V1_FenceRequest] = []
+        var requests: [Podguard_V1_FenceWork] = []
         for _ in 0..<20 where requests.isEmpty {
             for message in try await consumer.fetch(batch: 10, timeout: .milliseconds(250)) {
-                requests.append(try message.decode(as: Podguard_V1_FenceRequest.self))
+                requests.append(try message.decode(as: Podguard_V1_FenceWork.self))
                 try message.ack()
             }
         }
         // Let both replicas re-evaluate several times: nothing more may arrive.
         try await Task.sleep(for: .seconds(1))
         for message in try await consumer.fetch(batch: 10, timeout: .milliseconds(300)) {
-            requests.append(try message.decode(as: Podguard_V1_FenceRequest.self))
+            requests.append(try message.decode(as: Podguard_V1_FenceWork.self))
         }
         #expect(requests.map(\.pod.name) == ["pg-0"])
-        let request = try #require(requests.first)
-        #expect(request.reason == .nodeFailure)
+        let work = try #require(requests.first)
         let record = try #require(try await fences.get(PodguardKeys.fence(podUID: "uid-pg-0"), as: Podguard_V1_FenceRecord.self))
         #expect(record.value.phase == .requested)
-        #expect(record.value.fenceID == request.fenceID)
+        #expect(record.value.fenceID == work.fenceID)
+        #expect(work.pod.uid == "uid-pg-0")
+        #expect(record.value.request.reason == .nodeFailure)
+        #expect(record.value.request.fenceID == work.fenceID)
         #expect(try await fences.get(PodguardKeys.fence(podUID: "uid-pg-1")) == nil)
 
         // The audit trail has the decision that requested it.
@@ -97,7 +100,7 @@ struct DecisionServiceTests {
         let audit = try await js.pullConsumer(stream: topology.eventStream.name, durableName: "test-audit",
                                               filterSubject: topology.subjects.decision(namespace: "db", pod: "pg-0"))
         let decisions = try await audit.fetch(batch: 20, timeout: .seconds(1)).map { try $0.decode(as: Podguard_V1_DecisionRecord.self) }
-        #expect(decisions.contains { $0.outcome == .fenceRequested && $0.fenceID == request.fenceID && $0.rule == .nodeUnreachableTaint })
+        #expect(decisions.contains { $0.outcome == .fenceRequested && $0.fenceID == work.fenceID && $0.rule == .nodeUnreachableTaint })
 
         await Self.stop(replicas)
         await admin.close()
@@ -133,10 +136,10 @@ struct DecisionServiceTests {
         pause.header.producedAt = .init(date: Date())
         pause.paused = false
         try await control.put(PodguardKeys.pause, message: pause)
-        var requests: [Podguard_V1_FenceRequest] = []
+        var requests: [Podguard_V1_FenceWork] = []
         for _ in 0..<20 where requests.isEmpty {
             for message in try await consumer.fetch(batch: 10, timeout: .milliseconds(250)) {
-                requests.append(try message.decode(as: Podguard_V1_FenceRequest.self))
+                requests.append(try message.decode(as: Podguard_V1_FenceWork.self))
                 try message.ack()
             }
         }

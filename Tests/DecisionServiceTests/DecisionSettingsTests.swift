@@ -1,4 +1,5 @@
 import Contracts
+import DecisionCore
 import DecisionService
 import Policy
 import ServiceKit

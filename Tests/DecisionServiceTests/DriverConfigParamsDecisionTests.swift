@@ -1,3 +1,4 @@
+import DecisionCore
 import DecisionService
 import Foundation
 import Logging

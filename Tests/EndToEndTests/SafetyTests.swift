@@ -102,7 +102,7 @@ extension EndToEndTests {
             record.request = request
             let fences = try await js.keyValue(stack.topology.fencesBucket)
             _ = try await fences.create(PodguardKeys.fence(podUID: pod.uid), message: record)
-            try await js.publish(request, to: stack.topology.subjects.fenceRequest(target), messageID: request.fenceID)
+            try await js.publish(Podguard_V1_FenceWork(naming: request), to: stack.topology.subjects.fenceRequest(target), messageID: request.fenceID)
 
             try await Wait.until("both refused", timeout: .seconds(60)) {
                 stack.auditor.alerts.contains { $0.reason == "TaintRequestRefused" && $0.nodeName == target }

@@ -1,5 +1,6 @@
 import Bus
 import Contracts
+import FencingCore
 import FencingService
 import Foundation
 import Kube
@@ -213,7 +214,7 @@ struct ReplacementRunningTests {
             // id), and a third replica whose watches deliver every value anew.
             try await bed.putPodState(podState(namespace: bed.namespace, name: "pg-0", uid: newUID, node: "worker-9", running: true,
                                                ready: true, readyAt: readyAt.addingTimeInterval(1)))
-            try await bed.jetStream.publish(request, to: PodguardSubjects.standard.fenceRequest(request.nodeName),
+            try await bed.jetStream.publish(Podguard_V1_FenceWork(naming: request), to: PodguardSubjects.standard.fenceRequest(request.nodeName),
                                             messageID: request.fenceID + ".again")
             try await bed.startFencing(FencingBed.settings("fencing-c"), failover: log.recorder("fencing-c"))
             try await Task.sleep(for: .seconds(3))

@@ -6,6 +6,7 @@ import Contracts
 import CSI
 import CSISimulator
 import FamilyCatalog
+import FencingCore
 import FencingService
 import Foundation
 import Harness
@@ -286,7 +287,8 @@ final class FencingBed: Sendable {
         record.transitions = [transition]
         configure(&record)
         try await fences.create(PodguardKeys.fence(podUID: request.pod.uid), message: record)
-        try await jetStream.publish(request, to: PodguardSubjects.standard.fenceRequest(request.nodeName), messageID: request.fenceID)
+        try await jetStream.publish(Podguard_V1_FenceWork(naming: request), to: PodguardSubjects.standard.fenceRequest(request.nodeName),
+                                    messageID: request.fenceID)
     }
 
     /// Plays the watcher: puts `pod` into bucket podguard-pods (key `<namespace>.<name>`).

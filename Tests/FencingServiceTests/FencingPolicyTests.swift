@@ -1,6 +1,7 @@
 import Bus
 import Contracts
 import FamilyCatalog
+import FencingCore
 import FencingService
 import Foundation
 import Policy

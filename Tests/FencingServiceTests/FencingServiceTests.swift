@@ -4,6 +4,7 @@ import BusService
 import Contracts
 import CSI
 import CSISimulator
+import FencingCore
 import FencingService
 import Foundation
 import Kube

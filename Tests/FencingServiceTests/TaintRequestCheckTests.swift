@@ -1,5 +1,6 @@
 import Contracts
 import FamilyCatalog
+import FencingCore
 import FencingService
 import Testing
 

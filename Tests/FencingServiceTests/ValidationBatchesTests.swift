@@ -1,4 +1,5 @@
 import Contracts
+import FencingCore
 import FencingService
 import Synchronization
 import Testing

@@ -5,10 +5,12 @@ import BusService
 import Contracts
 import CSI
 import CSISimulator
+import FamilyCatalog
 import Foundation
 import Harness
 import Kube
 import Logging
+import NodeCleanupCore
 import NodeCleanupService
 import PowerFlexFamily
 import ServiceKit
@@ -150,7 +152,7 @@ final class CleanupBed: Sendable {
         let connection = try await BusConnection.connect(BusOptions(servers: [server.url], name: "node-cleanup"), logger: Self.quiet)
         let readiness = ReadinessRegistry()
         let service = NodeCleanupService(bus: PodguardBus(connection: connection, topology: .standard), kube: kube, settings: settings,
-                                         families: CleanupFamilies(), readiness: readiness, logger: Self.quiet, version: "0.1.0")
+                                         families: FamilyRegistry(), readiness: readiness, logger: Self.quiet, version: "0.1.0")
         let task = Task { try await service.run() }
         running.withLock { $0 = (task, connection, readiness) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NodeCleanupCore
 import NodeCleanupService
 import Testing
 

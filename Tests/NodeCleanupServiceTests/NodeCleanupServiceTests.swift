@@ -4,6 +4,7 @@ import Contracts
 import CSISimulator
 import Foundation
 import Kube
+import NodeCleanupCore
 import NodeCleanupService
 import ServiceKit
 import SwiftProtobuf

@@ -1,3 +1,4 @@
+import NodeCleanupCore
 import NodeCleanupService
 import ServiceKit
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import Kube
+import NodeCleanupCore
 import Synchronization
 
 /// Plays the kubelet's part for one Node of the real control plane: posts its status (Ready

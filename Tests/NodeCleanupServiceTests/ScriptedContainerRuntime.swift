@@ -1,5 +1,6 @@
 import AdapterKit
 import Contracts
+import NodeCleanupCore
 import Synchronization
 
 /// The node's container runtime as a test scripts it, plugged into the REAL node adapter through

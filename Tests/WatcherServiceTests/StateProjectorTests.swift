@@ -1,4 +1,5 @@
 import Contracts
+import FamilyCatalog
 import Foundation
 import Kube
 import SwiftProtobuf
@@ -103,7 +104,7 @@ struct StateProjectorTests {
 
     @Test("generic drivers can be limited: other drivers are then UNSPECIFIED")
     func limitedGeneric() {
-        let projector = StateProjector(catalog: DriverCatalog(genericDrivers: ["nfs.csi.k8s.io"]), producerID: "watcher/test", version: "0")
+        let projector = StateProjector(families: FamilyRegistry(genericDrivers: ["nfs.csi.k8s.io"]), producerID: "watcher/test", version: "0")
         let cluster = ClusterSnapshot(claims: [Fixture.claim("a", volume: "pv-a"), Fixture.claim("b", volume: "pv-b")],
                                       volumes: [Fixture.volume("pv-a", driver: "nfs.csi.k8s.io", handle: "x"),
                                                 Fixture.volume("pv-b", driver: "ebs.csi.aws.com", handle: "y")])

@@ -1,3 +1,4 @@
+import ArrayProberCore
 import Bus
 import BusService
 import Contracts

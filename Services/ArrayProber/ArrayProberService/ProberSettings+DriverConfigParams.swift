@@ -1,3 +1,4 @@
+import ArrayProberCore
 import ServiceKit
 
 extension ProberSettings {

@@ -1,3 +1,4 @@
+import ArrayProberCore
 import ServiceKit
 
 /// array-prober's configuration (podmon's knobs where it has them).

@@ -1,3 +1,4 @@
+import ArrayProberCore
 import Synchronization
 
 /// The prober settings that change while it runs (podmon's ConfigMap reloads), shared by every

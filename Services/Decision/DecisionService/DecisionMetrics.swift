@@ -1,4 +1,5 @@
 import Contracts
+import DecisionCore
 import Metrics
 
 /// decision's share of the failover timeline:

@@ -1,6 +1,7 @@
 import Bus
 import BusService
 import Contracts
+import DecisionCore
 import Foundation
 import Logging
 import Metrics
@@ -46,14 +47,18 @@ public struct DecisionService: Service {
     public func run() async throws {
         let open = try await bus.open(logger: logger)
         let js = open.jetStream
-        let executor = EffectExecutor(jetStream: js, fences: open.fences, subjects: bus.subjects, logger: logger)
+        let executor = EffectExecutor(jetStream: js, records: open.fences, subjects: bus.subjects, logger: logger)
 
         let (inputs, sink) = AsyncStream<Input>.makeStream()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await open.pods.follow(as: Podguard_V1_PodState.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.pods.bucket)) { .change(.pod(key: $0, $1)) } }
             group.addTask { await open.nodes.follow(as: Podguard_V1_NodeState.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.nodes.bucket)) { .change(.node(name: SubjectToken.decode($0) ?? $0, $1)) } }
             group.addTask { await open.connectivity.follow(as: Podguard_V1_ArrayConnectivity.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.connectivity.bucket)) { .change(.connectivity(key: $0, $1)) } }
-            group.addTask { await open.fences.follow(as: Podguard_V1_FenceRecord.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.fences.bucket)) { .change(.fence(podUID: SubjectToken.decode($0) ?? $0, $1)) } }
+            group.addTask {
+                await open.fences.follow(into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.fences.keyValue.bucket)) {
+                    .change(.fence(podUID: SubjectToken.decode($0) ?? $0, $1))
+                }
+            }
             group.addTask {
                 await open.control.follow(PodguardKeys.pause, as: Podguard_V1_PauseSwitch.self, logger: logger) { update in
                     switch update {
@@ -67,7 +72,7 @@ public struct DecisionService: Service {
 
             var engine = engineSeed
             // Nothing is decided before every bucket is mirrored, the pause switch included.
-            var pendingBuckets: Set<String> = [open.pods.bucket, open.nodes.bucket, open.connectivity.bucket, open.fences.bucket, open.control.bucket]
+            var pendingBuckets: Set<String> = [open.pods.bucket, open.nodes.bucket, open.connectivity.bucket, open.fences.keyValue.bucket, open.control.bucket]
             for await input in inputs.cancelOnGracefulShutdown() {
                 if let livePolicy { engine.configuration = livePolicy.applied(to: engine.configuration) }
                 let now = Date()

@@ -1,3 +1,4 @@
+import DecisionCore
 import Logging
 import Policy
 import ServiceKit

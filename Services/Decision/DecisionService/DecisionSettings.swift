@@ -1,3 +1,4 @@
+import DecisionCore
 import FamilyCatalog
 import Policy
 import ServiceKit
@@ -33,6 +34,8 @@ public enum DecisionSettings {
                   help: "how often every pod is decided again (withheld and aborted pods are retried)"),
         ConfigKey("decision.retryAfterAbort", .duration, default: "10s",
                   help: "a pod whose fence was aborted is not requested again before this"),
+        ConfigKey("decision.requeueUnclaimedAfter", .duration, default: "2m",
+                  help: "a started remediation still REQUESTED and unclaimed by fencing after this long has its work queued again (its first may never have reached the queue)"),
     ])
 
     public static func policy(_ configuration: Configuration) throws(ConfigError) -> PolicyConfiguration {

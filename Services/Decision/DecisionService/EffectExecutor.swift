@@ -1,5 +1,7 @@
 import Bus
+import BusService
 import Contracts
+import DecisionCore
 import Logging
 import Metrics
 
@@ -7,7 +9,7 @@ import Metrics
 /// second decision replica publishing the same thing is stored once.
 struct EffectExecutor: Sendable {
     let jetStream: JetStream
-    let fences: KeyValueStore
+    let records: FenceRecordStore
     let subjects: PodguardSubjects
     let logger: Logger
 
@@ -26,7 +28,7 @@ struct EffectExecutor: Sendable {
                 let podKey = PodguardKeys.pod(namespace: request.pod.namespace, name: request.pod.name)
                 let claimed: Bool
                 do {
-                    claimed = try await claim(record)
+                    claimed = try await records.start(record)
                 } catch {
                     logger.error("could not claim the pod; it will be decided again", metadata: ["pod": "\(podKey)", "error": "\(error)"])
                     return .unclaimed(podKey: podKey)
@@ -54,6 +56,10 @@ struct EffectExecutor: Sendable {
                 }
             case .alert(let alert):
                 try await publish(alert)
+            case .requeue(let work):
+                try await jetStream.publish(work, to: subjects.fenceRequest(work.nodeName), messageID: "\(work.fenceID).requeued")
+                logger.warning("queued the work of an unclaimed remediation again", metadata: [
+                    "pod": "\(work.pod.namespace)/\(work.pod.name)", "fence": "\(work.fenceID)"])
             case .taint(let request, let decision):
                 if !request.dryRun {
                     try await jetStream.publish(request, to: subjects.taintRequest(request.nodeName), messageID: request.requestID)
@@ -71,41 +77,21 @@ struct EffectExecutor: Sendable {
         }
     }
 
-    /// Queues a claimed request. The claim is already in the bucket, where it counts as a live
-    /// fence, so a failed publish is retried here (the message id makes a repeat harmless) rather
-    /// than left to a later decision, which would see the claim and decide "in progress".
+    /// Queues the work of a started remediation: a FenceWork naming its record, which holds the
+    /// request. The record is already in the bucket, where it counts as a live fence, so a failed
+    /// publish is retried here (the message id makes a repeat harmless) rather than left to a later
+    /// decision, which would see the record and decide "in progress".
     private func queue(_ request: Podguard_V1_FenceRequest) async throws {
+        let work = Podguard_V1_FenceWork(naming: request)
         var delay = Duration.milliseconds(100)
         for attempt in 1...5 {
             do {
-                try await jetStream.publish(request, to: subjects.fenceRequest(request.nodeName), messageID: request.fenceID)
+                try await jetStream.publish(work, to: subjects.fenceRequest(request.nodeName), messageID: request.fenceID)
                 return
             } catch where attempt < 5 {
                 logger.warning("could not queue the fence request; retrying", metadata: ["fence": "\(request.fenceID)", "error": "\(error)"])
                 try await Task.sleep(for: delay)
                 delay *= 2
-            }
-        }
-    }
-
-    /// Creates the pod's FenceRecord, or replaces a terminal ABORTED one by compare-and-set.
-    /// Exactly one decision replica wins for a pod uid.
-    private func claim(_ record: Podguard_V1_FenceRecord) async throws -> Bool {
-        let key = PodguardKeys.fence(podUID: record.pod.uid)
-        do {
-            try await fences.create(key, message: record)
-            return true
-        } catch BusError.keyExists {
-            guard let existing = try await fences.get(key, as: Podguard_V1_FenceRecord.self), existing.value.phase == .aborted else {
-                return false
-            }
-            var replacement = record
-            replacement.attempts = existing.value.attempts + 1
-            do {
-                try await fences.update(key, message: replacement, expectedRevision: existing.revision)
-                return true
-            } catch BusError.wrongLastRevision {
-                return false
             }
         }
     }

@@ -1,5 +1,6 @@
 import BusService
 import Contracts
+import DecisionCore
 import DecisionService
 import FamilyCatalog
 import Foundation
@@ -33,6 +34,7 @@ enum DecisionMain {
             var engine = DecisionEngine(configuration: policy, taintKeys: ArrayFamilyCatalog.dellTaintKeys, producerID: "decision/\(instance)",
                                         version: info.version) { UUID().uuidString.lowercased() }
             engine.retryAfterAbort = application.configuration.duration("decision.retryAfterAbort") ?? .seconds(10)
+            engine.requeue = WorkRequeue(after: application.configuration.duration("decision.requeueUnclaimedAfter") ?? .seconds(120))
             let decision = DecisionService(bus: busConnection.bus, engine: engine,
                                            readiness: application.readiness, logger: application.logger,
                                            reevaluateEvery: application.configuration.duration("decision.reevaluateEvery") ?? .seconds(5),

@@ -1,5 +1,6 @@
 import Bus
 import Contracts
+import FencingCore
 import Foundation
 import SwiftProtobuf
 

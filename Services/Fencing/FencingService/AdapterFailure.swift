@@ -1,33 +1,8 @@
 import Bus
 import Contracts
-import SwiftProtobuf
+import FencingCore
 
-/// A failed adapter call as fencing reacts to it. Pure classification of the typed reply error
-/// (`AdapterError.kind`) and of the bus's own errors (no reply at all).
-public enum AdapterFailure: Sendable, Hashable {
-    /// Nobody answered, or the driver is unreachable for now: retry, then CSI_UNAVAILABLE.
-    case unavailable(String, after: Duration?)
-    /// The driver is still working on it: retry after its hint.
-    case pending(String, after: Duration?)
-    /// The volume or node is unknown to the array.
-    case notFound(String)
-    /// The driver lacks the call (no podmon extension).
-    case unimplemented(String)
-    /// Will not succeed by retrying (permanent, invalid request, unclassified).
-    case permanent(String)
-
-    public init(_ error: Podguard_V1_AdapterError) {
-        let hint: Duration? = error.hasRetryAfter
-            ? .seconds(error.retryAfter.seconds) + .nanoseconds(Int64(error.retryAfter.nanos)) : nil
-        switch error.kind {
-        case .transient: self = .unavailable(error.message, after: hint)
-        case .pending: self = .pending(error.message, after: hint)
-        case .notFound: self = .notFound(error.message)
-        case .unimplemented: self = .unimplemented(error.message)
-        case .permanent, .invalidRequest, .unspecified, .UNRECOGNIZED: self = .permanent(error.message)
-        }
-    }
-
+extension AdapterFailure {
     /// No reply: a timeout, no responders or a closed connection means the adapter is unavailable;
     /// a reply that does not decode is a bug, not worth retrying.
     public init(_ error: any Error) {
@@ -38,12 +13,6 @@ public enum AdapterFailure: Sendable, Hashable {
             self = .unavailable("\(busError)", after: nil)
         default:
             self = .unavailable("\(error)", after: nil)
-        }
-    }
-
-    public var message: String {
-        switch self {
-        case .unavailable(let m, _), .pending(let m, _), .notFound(let m), .unimplemented(let m), .permanent(let m): m
         }
     }
 }

@@ -1,14 +1,18 @@
 import Bus
+import BusService
 import Contracts
+import FencingCore
 import Foundation
 import Logging
 import SwiftProtobuf
 
-/// Works on one delivered FenceRequest: claims its FenceRecord (unless another live replica owns
-/// it), runs the remediation state machine from the recorded phase, and acknowledges only once the
-/// record is terminal; a transient failure hands the request back with a delay.
+/// Works on one delivered FenceWork: claims the FenceRecord it names (unless another live replica
+/// owns it), runs the remediation state machine from the recorded phase on the request the record
+/// holds, and acknowledges only once the record is terminal; a transient failure hands the work
+/// back with a delay. The record is authoritative: work whose record is gone or belongs to another
+/// remediation is acknowledged at once.
 struct FenceRequestHandler: Sendable {
-    let fences: KeyValueStore
+    let fences: FenceRecordStore
     let jetStream: JetStream
     let subjects: PodguardSubjects
     let executor: RemediationExecutor
@@ -18,21 +22,21 @@ struct FenceRequestHandler: Sendable {
     let logger: Logger
 
     func handle(_ message: JetStreamMessage) async {
-        let request: Podguard_V1_FenceRequest
+        let work: Podguard_V1_FenceWork
         do {
-            request = try message.decode(as: Podguard_V1_FenceRequest.self)
+            work = try message.decode(as: Podguard_V1_FenceWork.self)
         } catch {
             await reject(message, why: "\(error)")
             return
         }
-        if let problem = Self.problem(request) {
+        if let problem = Self.problem(work) {
             await reject(message, why: problem)
             return
         }
         var logger = logger
-        logger[metadataKey: "fence"] = "\(request.fenceID)"
-        logger[metadataKey: "pod"] = "\(request.pod.namespace)/\(request.pod.name)"
-        logger[metadataKey: "node"] = "\(request.nodeName)"
+        logger[metadataKey: "fence"] = "\(work.fenceID)"
+        logger[metadataKey: "pod"] = "\(work.pod.namespace)/\(work.pod.name)"
+        logger[metadataKey: "node"] = "\(work.nodeName)"
 
         // Keep the request ours while a step takes long (a pending unpublish can take minutes).
         let heartbeat = Task { [ackWait = settings.ackWait] in
@@ -45,7 +49,7 @@ struct FenceRequestHandler: Sendable {
         defer { heartbeat.cancel() }
 
         do {
-            guard var tracked = try await claim(request, message: message, logger: logger) else { return }
+            guard var tracked = try await claim(work, message: message, logger: logger) else { return }
             await run(&tracked, message: message, logger: logger)
         } catch {
             logger.warning("could not read or claim the FenceRecord; retrying later", metadata: ["error": "\(error)"])
@@ -53,40 +57,49 @@ struct FenceRequestHandler: Sendable {
         }
     }
 
-    /// What makes a request impossible to act on, if anything.
-    static func problem(_ request: Podguard_V1_FenceRequest) -> String? {
-        if request.fenceID.isEmpty { return "fence_id is empty" }
-        if request.pod.uid.isEmpty || request.pod.name.isEmpty || request.pod.namespace.isEmpty { return "pod namespace, name or uid is empty" }
-        if request.nodeName.isEmpty { return "node_name is empty" }
-        if request.reason == .unspecified { return "reason is unspecified" }
+    /// What makes a work item impossible to act on, if anything.
+    static func problem(_ work: Podguard_V1_FenceWork) -> String? {
+        if work.fenceID.isEmpty { return "fence_id is empty" }
+        if work.pod.uid.isEmpty { return "pod uid is empty" }
+        return nil
+    }
+
+    /// What makes the request a record holds impossible to carry out, if anything.
+    static func problem(_ request: Podguard_V1_FenceRequest, of record: Podguard_V1_FenceRecord) -> String? {
+        if request.fenceID != record.fenceID { return "its request belongs to fence '\(request.fenceID)', not the record's \(record.fenceID)" }
+        if request.pod.uid != record.pod.uid || request.pod.name.isEmpty || request.pod.namespace.isEmpty {
+            return "its request names another pod or none"
+        }
+        if request.nodeName.isEmpty { return "its request's node_name is empty" }
+        if request.reason == .unspecified { return "its request's reason is unspecified" }
         return nil
     }
 
     // MARK: Claim
 
     /// The record to work on, owned by this replica; nil when the message was settled instead.
-    private func claim(_ request: Podguard_V1_FenceRequest, message: JetStreamMessage, logger: Logger) async throws -> TrackedRecord? {
-        let key = PodguardKeys.fence(podUID: request.pod.uid)
+    private func claim(_ work: Podguard_V1_FenceWork, message: JetStreamMessage, logger: Logger) async throws -> TrackedRecord? {
+        let key = FenceRecordStore.key(podUID: work.pod.uid)
         for _ in 0..<5 {
-            guard let entry = try await fences.get(key, as: Podguard_V1_FenceRecord.self) else {
-                do {
-                    let record = messages.record(for: request, now: Date())
-                    let revision = try await fences.create(key, message: record)
-                    logger.notice("FenceRecord was missing; re-created from the request")
-                    return try await own(TrackedRecord(record: record, revision: revision, store: fences, messages: messages), logger: logger)
-                } catch BusError.keyExists {
-                    continue
-                }
+            guard let entry = try await fences.read(key: key) else {
+                // decision writes the record before the work; without it there is nothing to carry
+                // out (deleted by hand, a bucket lost), and decision starts afresh if still needed.
+                logger.notice("no FenceRecord for this work; nothing to do")
+                settle(message, .ack, logger: logger)
+                return nil
             }
-            var tracked = TrackedRecord(record: entry.value, revision: entry.revision, store: fences, messages: messages)
-            if tracked.record.fenceID != request.fenceID {
-                // decision replaced the record (a newer remediation of this pod uid): this request is stale.
-                logger.info("stale request: the pod's FenceRecord belongs to another remediation",
+            let tracked = TrackedRecord(record: entry.record, revision: entry.revision, store: fences, messages: messages)
+            if tracked.record.fenceID != work.fenceID {
+                // decision replaced the record (a newer remediation of this pod uid): this work is stale.
+                logger.info("stale work: the pod's FenceRecord belongs to another remediation",
                             metadata: ["recordFence": "\(tracked.record.fenceID)"])
                 settle(message, .ack, logger: logger)
                 return nil
             }
-            if tracked.record.request.fenceID.isEmpty { tracked.record.request = request }
+            if let problem = Self.problem(tracked.record.request, of: tracked.record) {
+                await reject(message, why: "FenceRecord \(key) cannot be carried out: \(problem)")
+                return nil
+            }
             let terminal = tracked.record.phase.isTerminal
             if !terminal, let wait = ownedElsewhere(tracked.record) {
                 logger.info("another live replica works on this remediation; handing the request back",
@@ -227,7 +240,7 @@ struct FenceRequestHandler: Sendable {
     }
 
     private func reject(_ message: JetStreamMessage, why: String) async {
-        logger.error("rejecting a fence request that cannot be acted on", metadata: ["subject": "\(message.subject)", "why": "\(why)"])
+        logger.error("rejecting fence work that cannot be acted on", metadata: ["subject": "\(message.subject)", "why": "\(why)"])
         let alert = messages.rejectedAlert(subject: message.subject, sequence: message.metadata.streamSequence, why: why, now: Date())
         _ = try? await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
         settle(message, .term, logger: logger)

@@ -1,4 +1,5 @@
 import Contracts
+import FencingCore
 import Metrics
 
 /// fencing's metrics:

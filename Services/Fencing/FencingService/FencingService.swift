@@ -2,6 +2,7 @@ import Bus
 import BusService
 import Contracts
 import FamilyCatalog
+import FencingCore
 import Foundation
 import Kube
 import Logging

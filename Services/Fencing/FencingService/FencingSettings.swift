@@ -1,3 +1,4 @@
+import FencingCore
 import Foundation
 import Contracts
 import ServiceKit

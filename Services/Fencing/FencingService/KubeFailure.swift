@@ -1,4 +1,5 @@
 import Contracts
+import FencingCore
 import Kube
 
 /// Whether a failed Kubernetes call is worth retrying later. Pure.

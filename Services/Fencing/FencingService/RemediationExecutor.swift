@@ -1,4 +1,5 @@
 import Contracts
+import FencingCore
 import Foundation
 import Logging
 import Policy

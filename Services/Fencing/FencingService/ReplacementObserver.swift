@@ -1,6 +1,7 @@
 import Bus
 import BusService
 import Contracts
+import FencingCore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -11,7 +12,7 @@ import ServiceLifecycle
 /// every other replica (and this one after a restart, when the watches deliver everything again)
 /// finds the record completed and does nothing.
 struct ReplacementObserver: Sendable {
-    let fences: KeyValueStore
+    let fences: FenceRecordStore
     let pods: KeyValueStore
     let messages: FencingMessages
     let metrics: FencingMetrics
@@ -36,7 +37,7 @@ struct ReplacementObserver: Sendable {
     func run() async {
         let (inputs, sink) = AsyncStream<Input>.makeStream()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await fences.follow(as: Podguard_V1_FenceRecord.self, into: sink, logger: logger) { .fence(key: $0, $1) } }
+            group.addTask { await fences.follow(into: sink, logger: logger) { .fence(key: $0, $1) } }
             group.addTask { await pods.follow(as: Podguard_V1_PodState.self, into: sink, logger: logger) { .pod(key: $0, $1) } }
             group.addTask { [tickEvery] in await sink.yieldTicks(every: tickEvery, .tick) }
             var tracker = ReplacementTracker(window: window)
@@ -62,34 +63,21 @@ struct ReplacementObserver: Sendable {
         }
     }
 
-    /// Records `match` in its FenceRecord: read, apply, compare-and-set, again on a conflict.
+    /// Records `match` in its FenceRecord (read, apply, compare-and-set, again on a conflict).
     func complete(_ match: ReplacementTracker.Match) async throws -> Completion {
-        for _ in 0..<10 {
-            guard let entry = try await fences.get(match.fenceKey, as: Podguard_V1_FenceRecord.self),
-                  let completed = ReplacementTracker.completing(entry.value, with: match.replacement)
-            else { return .notWaiting }
-            var tracked = TrackedRecord(record: completed, revision: entry.revision, store: fences, messages: messages)
-            do {
-                try await tracked.write()
-            } catch BusError.wrongLastRevision {
-                continue
-            }
-            metrics.failoverPhases(FailoverTimeline.completed(before: entry.value, after: tracked.record), of: tracked.record)
-            logger.info("replacement pod Running", metadata: [
-                "pod": "\(completed.pod.namespace)/\(completed.pod.name)", "fence": "\(completed.fenceID)",
-                "replacementUID": "\(match.replacement.uid)", "node": "\(match.replacement.nodeName)"])
-            return .recorded
+        var before: Podguard_V1_FenceRecord?
+        let outcome = try await fences.modify(key: match.fenceKey) { [messages] current in
+            guard var completed = ReplacementTracker.completing(current, with: match.replacement) else { return nil }
+            before = current
+            messages.stamp(&completed, at: Date())
+            return completed
         }
-        throw ReplacementError.tooManyConflicts(key: match.fenceKey)
-    }
-}
-
-enum ReplacementError: Error, CustomStringConvertible {
-    case tooManyConflicts(key: String)
-
-    var description: String {
-        switch self {
-        case .tooManyConflicts(let key): "FenceRecord \(key) kept changing; replacement not recorded"
-        }
+        guard case .written(let entry) = outcome, let before else { return .notWaiting }
+        let completed = entry.record
+        metrics.failoverPhases(FailoverTimeline.completed(before: before, after: completed), of: completed)
+        logger.info("replacement pod Running", metadata: [
+            "pod": "\(completed.pod.namespace)/\(completed.pod.name)", "fence": "\(completed.fenceID)",
+            "replacementUID": "\(match.replacement.uid)", "node": "\(match.replacement.nodeName)"])
+        return .recorded
     }
 }

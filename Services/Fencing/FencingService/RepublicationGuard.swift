@@ -1,6 +1,7 @@
 import Bus
 import BusService
 import Contracts
+import FencingCore
 import Foundation
 import Kube
 import Logging
@@ -15,7 +16,7 @@ import ServiceLifecycle
 /// After cleanup, an attachment a pod now on that node uses is left alone. Every replica checks;
 /// the actions are idempotent, so two replicas doing the same cost one extra call.
 struct RepublicationGuard: Sendable {
-    let fences: KeyValueStore
+    let fences: FenceRecordStore
     let kube: FencingKube
     let adapters: AdapterCaller
     let jetStream: JetStream
@@ -32,7 +33,7 @@ struct RepublicationGuard: Sendable {
     func run() async {
         let (inputs, sink) = AsyncStream<Input>.makeStream()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await fences.follow(as: Podguard_V1_FenceRecord.self, into: sink, logger: logger) { .fence(key: $0, $1) } }
+            group.addTask { await fences.follow(into: sink, logger: logger) { .fence(key: $0, $1) } }
             group.addTask { [interval] in await sink.yieldTicks(every: interval, .tick) }
             var watchList = RepublicationWatchList(graceAfterCleanup: interval * 3)
             for await input in inputs.cancelOnGracefulShutdown() {

@@ -2,6 +2,7 @@ import ArrayFamily
 import Bus
 import Contracts
 import FamilyCatalog
+import FencingCore
 import Foundation
 import Logging
 import Policy

@@ -1,5 +1,7 @@
 import Bus
+import BusService
 import Contracts
+import FencingCore
 import Foundation
 import SwiftProtobuf
 
@@ -9,29 +11,20 @@ import SwiftProtobuf
 struct TrackedRecord: Sendable {
     var record: Podguard_V1_FenceRecord
     private(set) var revision: UInt64
-    let store: KeyValueStore
+    let store: FenceRecordStore
     let messages: FencingMessages
 
-    init(record: Podguard_V1_FenceRecord, revision: UInt64, store: KeyValueStore, messages: FencingMessages) {
+    init(record: Podguard_V1_FenceRecord, revision: UInt64, store: FenceRecordStore, messages: FencingMessages) {
         self.record = record
         self.revision = revision
         self.store = store
         self.messages = messages
     }
 
-    var key: String { PodguardKeys.fence(podUID: record.pod.uid) }
-
     /// Writes the record as this replica's (owner renewed, or cleared once terminal).
     mutating func write(now: Date = Date()) async throws {
-        record.header = messages.header(at: now, correlation: record.decisionID)
-        if record.phase.isTerminal {
-            record.owner = ""
-            record.clearOwnerRenewedAt()
-        } else {
-            record.owner = messages.producerID
-            record.ownerRenewedAt = Google_Protobuf_Timestamp(date: now)
-        }
-        revision = try await store.update(key, message: record, expectedRevision: revision)
+        messages.stamp(&record, at: now)
+        revision = try await store.write(record, at: revision)
     }
 
     /// Records a phase change (and its transition) and writes it.

@@ -1,4 +1,5 @@
 import Contracts
+import FencingCore
 
 /// Joins the validations of one node and one family into a single ValidateVolumeHostConnectivity
 /// carrying all of their volumes.

@@ -1,4 +1,5 @@
 import Bus
+import FencingCore
 import Logging
 import ServiceLifecycle
 

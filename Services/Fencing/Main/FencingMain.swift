@@ -1,5 +1,6 @@
 import BusService
 import Contracts
+import FencingCore
 import FencingService
 import Foundation
 import Kube

@@ -1,8 +1,10 @@
 import BusService
 import Contracts
+import FamilyCatalog
 import Foundation
 import Kube
 import KubeService
+import NodeCleanupCore
 import NodeCleanupService
 import ServiceKit
 
@@ -24,7 +26,7 @@ enum NodeCleanupMain {
             let kube = try KubeClientSettings.client(application.configuration, logger: kubeLogger, environment: environment)
             let busConnection = try await BusConnectionService.connect(application)
             let cleanup = NodeCleanupService(bus: busConnection.bus, kube: kube, settings: settings,
-                                             families: CleanupFamilies(genericDrivers: settings.genericDrivers),
+                                             families: FamilyRegistry(genericDrivers: settings.genericDrivers),
                                              readiness: application.readiness, logger: application.logger, version: info.version)
             try await application.run([busConnection, cleanup])
             try? await kube.shutdown()

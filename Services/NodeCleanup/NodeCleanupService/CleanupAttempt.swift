@@ -1,9 +1,11 @@
 import ArrayFamily
 import Bus
 import Contracts
+import FamilyCatalog
 import Foundation
 import Kube
 import Logging
+import NodeCleanupCore
 import Policy
 import SwiftProtobuf
 
@@ -13,7 +15,7 @@ import SwiftProtobuf
 /// taint only if the policy says so. Ends with the report to publish.
 struct CleanupAttempt: Sendable {
     let settings: NodeCleanupSettings
-    let families: CleanupFamilies
+    let families: FamilyRegistry
     let adapters: NodeAdapterClient
     let kube: KubeClient
     let ledger: FenceLedger
@@ -302,9 +304,8 @@ struct CleanupAttempt: Sendable {
 
     static func families(of entries: [FenceLedger.Entry]) -> [Podguard_V1_ArrayFamily] {
         let used = entries.flatMap { volumes(of: $0.record).map(\.family) }.filter { $0 != .unspecified }
-        let all: [Podguard_V1_ArrayFamily] = [.powerflex, .powerstore, .powerscale, .powermax, .unity, .generic]
         var ordered: [Podguard_V1_ArrayFamily] = []
-        for family in used + all where !ordered.contains(family) { ordered.append(family) }
+        for family in used + FamilyRegistry.contractFamilies where !ordered.contains(family) { ordered.append(family) }
         return ordered
     }
 

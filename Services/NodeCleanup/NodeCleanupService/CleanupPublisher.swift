@@ -1,6 +1,7 @@
 import Bus
 import Contracts
 import Logging
+import NodeCleanupCore
 
 /// Publishes reports (stream PODGUARD_EVENTS) and alerts (PODGUARD_ALERTS) with a message id, so a
 /// retried publish is stored once. A failed publish is logged and counted, never blocks cleanup:

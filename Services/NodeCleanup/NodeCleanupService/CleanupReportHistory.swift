@@ -1,6 +1,7 @@
 import Bus
 import Contracts
 import Foundation
+import NodeCleanupCore
 
 /// Reads node-cleanup's last CleanupReport for a node from stream PODGUARD_EVENTS, so a restarted
 /// instance continues the taint episode it was in: the attempt count (report ids stay unique) and

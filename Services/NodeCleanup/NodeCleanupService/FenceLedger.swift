@@ -1,7 +1,9 @@
 import Bus
+import BusService
 import Contracts
 import Foundation
 import Logging
+import NodeCleanupCore
 import Policy
 import Synchronization
 
@@ -21,11 +23,11 @@ final class FenceLedger: Sendable {
         var caughtUp = false
     }
 
-    let store: KeyValueStore
+    let store: FenceRecordStore
     let node: String
     private let contents = Mutex(Contents())
 
-    init(store: KeyValueStore, node: String) {
+    init(store: FenceRecordStore, node: String) {
         self.store = store
         self.node = node
     }
@@ -42,7 +44,7 @@ final class FenceLedger: Sendable {
     /// Follows the bucket until cancelled, across bus outages (`KeyValueStore.follow`). A value that
     /// does not decode is counted and logged by the bus library and reads as absent.
     func follow(logger: Logger, onCaughtUp: @escaping @Sendable () -> Void) async {
-        await store.follow(as: Podguard_V1_FenceRecord.self, logger: logger) { update in
+        await store.keyValue.follow(as: Podguard_V1_FenceRecord.self, logger: logger) { update in
             switch update {
             case .caughtUp:
                 contents.withLock { $0.caughtUp = true }
@@ -79,32 +81,17 @@ final class FenceLedger: Sendable {
     /// concurrent change (fencing or decision writing the same key).
     func updateCleanup(key: String, producer: Podguard_V1_Header,
                        _ change: @Sendable (inout Podguard_V1_NodeCleanupStatus) -> Void) async throws -> WriteResult {
-        for _ in 0..<10 {
-            guard let current = try await store.get(key, as: Podguard_V1_FenceRecord.self) else { return .superseded }
-            guard CleanupPolicy.role(of: current.value, onNode: node) == .movedAway else { return .superseded }
-            var record = current.value
+        let outcome = try await store.modify(key: key) { [node] current in
+            guard CleanupPolicy.role(of: current, onNode: node) == .movedAway else { return nil }
+            var record = current
             change(&record.nodeCleanup)
             record.header.producerID = producer.producerID
             record.header.producedAt = producer.producedAt
             record.header.producerVersion = producer.producerVersion
-            do {
-                let revision = try await store.update(key, message: record, expectedRevision: current.revision)
-                apply(key: key, record: record, revision: revision)
-                return .written
-            } catch BusError.wrongLastRevision {
-                continue
-            }
+            return record
         }
-        throw LedgerError.tooManyConflicts(key: key)
-    }
-}
-
-enum LedgerError: Error, CustomStringConvertible {
-    case tooManyConflicts(key: String)
-
-    var description: String {
-        switch self {
-        case .tooManyConflicts(let key): "FenceRecord \(key) kept changing; node_cleanup not written"
-        }
+        guard case .written(let entry) = outcome else { return .superseded }
+        apply(key: key, record: entry.record, revision: entry.revision)
+        return .written
     }
 }

@@ -1,5 +1,6 @@
 import Bus
 import Contracts
+import NodeCleanupCore
 import SwiftProtobuf
 
 /// node-cleanup's calls to the node adapters of its node (request/reply on

@@ -1,4 +1,5 @@
 import Metrics
+import NodeCleanupCore
 import Policy
 
 /// node-cleanup's metrics:

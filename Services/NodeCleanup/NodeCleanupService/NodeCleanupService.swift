@@ -1,9 +1,11 @@
 import Bus
 import BusService
 import Contracts
+import FamilyCatalog
 import Foundation
 import Kube
 import Logging
+import NodeCleanupCore
 import Policy
 import ServiceKit
 import ServiceLifecycle
@@ -19,7 +21,7 @@ public struct NodeCleanupService: Service {
     let bus: PodguardBus
     let kube: KubeClient
     let settings: NodeCleanupSettings
-    let families: CleanupFamilies
+    let families: FamilyRegistry
     let readiness: ReadinessRegistry
     let logger: Logger
     let messages: CleanupMessageFactory
@@ -29,7 +31,7 @@ public struct NodeCleanupService: Service {
     public static let ledgerReadinessComponent = "fence-records"
 
     public init(bus: PodguardBus, kube: KubeClient, settings: NodeCleanupSettings,
-                families: CleanupFamilies, readiness: ReadinessRegistry, logger: Logger, version: String,
+                families: FamilyRegistry, readiness: ReadinessRegistry, logger: Logger, version: String,
                 makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
         self.bus = bus
         self.kube = kube

@@ -1,3 +1,4 @@
+import NodeCleanupCore
 import ServiceKit
 
 /// node-cleanup's configuration (`cleanup.*`; `kube.*` are KubeService's), with podmon's knobs where it has them.

@@ -1,4 +1,5 @@
 import Kube
+import NodeCleanupCore
 import Policy
 
 extension NodeObservation {

@@ -1,4 +1,5 @@
 import Contracts
+import FamilyCatalog
 import Foundation
 import Kube
 import SwiftProtobuf
@@ -32,7 +33,7 @@ extension StateProjector {
         guard let driver = driverPods.driver(inNamespace: pod.namespace) else { return nil }
         var state = Podguard_V1_DriverPodState()
         state.driver = driver
-        state.family = catalog.contractFamily(ofDriver: driver)
+        state.family = families.contractFamily(ofDriver: driver)
         state.namespace = pod.namespace ?? ""
         state.name = pod.name
         state.uid = pod.uid ?? ""

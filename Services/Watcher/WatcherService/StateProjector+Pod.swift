@@ -1,4 +1,5 @@
 import Contracts
+import FamilyCatalog
 import Foundation
 import Kube
 import SwiftProtobuf
@@ -55,9 +56,9 @@ extension StateProjector {
         if let mode = volume.spec?.volumeMode { state.block = mode == "Block" }
         if let csi = volume.spec?.csi {
             state.driver = csi.driver
-            state.family = catalog.contractFamily(ofDriver: csi.driver)
+            state.family = families.contractFamily(ofDriver: csi.driver)
             state.volumeHandle = csi.volumeHandle
-            state.arrayIds = catalog.arrayIDs(driver: csi.driver, volumeHandle: csi.volumeHandle)
+            state.arrayIds = families.arrayIDs(driver: csi.driver, volumeHandle: csi.volumeHandle)
         }
         if let node = pod.nodeName, !node.isEmpty {
             let attachments = cluster.attachments(ofVolume: volumeName, onNode: node)

@@ -1,4 +1,5 @@
 import Contracts
+import FamilyCatalog
 import Foundation
 import Kube
 import SwiftProtobuf
@@ -6,7 +7,7 @@ import SwiftProtobuf
 /// Turns cached Kubernetes objects into the bus contract's NodeState and PodState. Pure: the same
 /// objects, lookups and time give the same messages, so every mapping is table-tested.
 public struct StateProjector: MessageProducer, Sendable {
-    public var catalog: DriverCatalog
+    public var families: FamilyRegistry
     public var driverPods: DriverPodSelection
     /// Label key of protected pods; its value is copied into `protection_label_value`.
     public var labelKey: String
@@ -16,10 +17,10 @@ public struct StateProjector: MessageProducer, Sendable {
     public var producerID: String
     public var version: String
 
-    public init(catalog: DriverCatalog = DriverCatalog(), driverPods: DriverPodSelection = .dellDefaults,
+    public init(families: FamilyRegistry = FamilyRegistry(), driverPods: DriverPodSelection = .dellDefaults,
                 labelKey: String = "podmon.dellemc.com/driver", nodeLabels: [String] = WatcherSettings.defaultNodeLabels,
                 producerID: String, version: String) {
-        self.catalog = catalog
+        self.families = families
         self.driverPods = driverPods
         self.labelKey = labelKey
         self.nodeLabels = nodeLabels
@@ -28,7 +29,7 @@ public struct StateProjector: MessageProducer, Sendable {
     }
 
     public init(settings: WatcherSettings, version: String) {
-        self.init(catalog: DriverCatalog(genericDrivers: settings.genericDrivers), driverPods: settings.driverPods,
+        self.init(families: FamilyRegistry(genericDrivers: settings.genericDrivers), driverPods: settings.driverPods,
                   labelKey: settings.labelKey, nodeLabels: settings.nodeLabels, producerID: "watcher/\(settings.identity)",
                   version: version)
     }

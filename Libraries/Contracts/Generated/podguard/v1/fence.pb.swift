@@ -12,12 +12,13 @@
 ///
 /// decision first creates the pod's FenceRecord in KeyValue bucket podguard-fences (key = pod uid,
 /// phase REQUESTED, the request inside; a create fails while a live record exists, so exactly one
-/// decision replica acts on a pod uid), then publishes the FenceRequest on
+/// decision replica acts on a pod uid), then publishes a FenceWork naming it on
 /// <prefix>.v1.fence.request.<node> (JetStream work-queue stream PODGUARD_WORK, Nats-Msg-Id =
-/// fence_id, so a re-published request is deduplicated within the 2-minute window; a REQUESTED
-/// record whose request never reached the stream is re-published from the record). A fencing
-/// replica pulls the request and drives the record through the phases, every write a
-/// compare-and-set on the key's revision, so exactly one fencing replica acts on a pod uid:
+/// fence_id, so re-published work is deduplicated within the 2-minute window; a REQUESTED
+/// record no fencing replica claimed is queued again after decision.requeueUnclaimedAfter). A fencing
+/// replica pulls the work, reads the request from the record and drives the record through the
+/// phases, every write a compare-and-set on the key's revision, so exactly one fencing replica acts
+/// on a pod uid:
 ///
 ///   REQUESTED -> VALIDATED -> FENCED -> TAINTED -> ATTACHMENTS_DELETED -> EVENT_RECORDED -> POD_DELETED
 ///        \            \          \          \                \                  \
@@ -25,8 +26,8 @@
 ///
 /// which is podmon's order validate -> fence (ControllerUnpublishVolume) -> taint -> delete
 /// VolumeAttachments -> Event -> force delete. POD_DELETED and ABORTED are terminal. A replica that
-/// crashes leaves the record in its last phase; the redelivered request (or a sweep of stale owners)
-/// resumes from that phase and never repeats a completed step. A CRASH_LOOP_BACK_OFF request is a
+/// crashes leaves the record in its last phase; the work, redelivered after the consumer's ack
+/// wait, resumes from that phase and never repeats a completed step. A CRASH_LOOP_BACK_OFF request is a
 /// plain delete: REQUESTED -> EVENT_RECORDED -> POD_DELETED (normal grace period, no fencing).
 /// node-cleanup reads the records of pods that left its node and marks node_cleanup when done.
 ///
@@ -351,9 +352,9 @@ public nonisolated struct Podguard_V1_FenceVolume: Sendable {
   public init() {}
 }
 
-/// Ask fencing to remediate one pod. Subject <prefix>.v1.fence.request.<node> on the work-queue
-/// stream PODGUARD_WORK (Nats-Msg-Id = fence_id). Written by decision; consumed by exactly one
-/// fencing replica (durable pull consumer), acknowledged once the FenceRecord is terminal.
+/// What one remediation of a pod is to do: written by decision into the pod's FenceRecord
+/// (FenceRecord.request) when it starts the remediation, and read from there by fencing. It never
+/// travels on its own: the work queue carries a FenceWork naming the record.
 public nonisolated struct Podguard_V1_FenceRequest: @unchecked Sendable {  // @unchecked: the fields live in copy-on-write storage that is copied before any mutation unless uniquely referenced, so a value shared between tasks is never mutated in place
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -526,6 +527,50 @@ public nonisolated struct Podguard_V1_FenceRequest: @unchecked Sendable {  // @u
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// Work for fencing: carry out the FenceRecord of this pod uid. Subject <prefix>.v1.fence.request.<node>
+/// on the work-queue stream PODGUARD_WORK (Nats-Msg-Id = fence_id). Written by decision after it
+/// created the record; consumed by exactly one fencing replica (durable pull consumer). The record is
+/// authoritative: fencing acknowledges at once when it is gone or belongs to another remediation
+/// (another fence_id), and otherwise once the record is terminal.
+public nonisolated struct Podguard_V1_FenceWork: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Producer (decision replica), time; correlation_id = decision_id.
+  public var header: Podguard_V1_Header {
+    get {_header ?? Podguard_V1_Header()}
+    set {_header = newValue}
+  }
+  /// Returns true if `header` has been explicitly set.
+  public var hasHeader: Bool {self._header != nil}
+  /// Clears the value of `header`. Subsequent reads from it will return its default value.
+  public mutating func clearHeader() {self._header = nil}
+
+  /// The remediation (FenceRecord.fence_id).
+  public var fenceID: String = String()
+
+  /// The pod; its uid is the record's key, namespace and name are for logs.
+  public var pod: Podguard_V1_ObjectRef {
+    get {_pod ?? Podguard_V1_ObjectRef()}
+    set {_pod = newValue}
+  }
+  /// Returns true if `pod` has been explicitly set.
+  public var hasPod: Bool {self._pod != nil}
+  /// Clears the value of `pod`. Subsequent reads from it will return its default value.
+  public mutating func clearPod() {self._pod = nil}
+
+  /// The node the pod is fenced from (the subject's last token).
+  public var nodeName: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _header: Podguard_V1_Header? = nil
+  fileprivate var _pod: Podguard_V1_ObjectRef? = nil
 }
 
 /// Result of fencing one volume. Part of FenceRecord.
@@ -1282,6 +1327,55 @@ nonisolated extension Podguard_V1_FenceRequest: SwiftProtobuf.Message, SwiftProt
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Podguard_V1_FenceWork: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FenceWork"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{1}pod\0\u{3}node_name\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._header) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.fenceID) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._pod) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.nodeName) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._header {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.fenceID.isEmpty {
+      try visitor.visitSingularStringField(value: self.fenceID, fieldNumber: 2)
+    }
+    try { if let v = self._pod {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if !self.nodeName.isEmpty {
+      try visitor.visitSingularStringField(value: self.nodeName, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Podguard_V1_FenceWork, rhs: Podguard_V1_FenceWork) -> Bool {
+    if lhs._header != rhs._header {return false}
+    if lhs.fenceID != rhs.fenceID {return false}
+    if lhs._pod != rhs._pod {return false}
+    if lhs.nodeName != rhs.nodeName {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

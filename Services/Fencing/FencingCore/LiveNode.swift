@@ -1,0 +1,57 @@
+public import Contracts
+public import Foundation
+public import Policy
+
+/// What fencing reads of the live node before acting.
+public struct LiveNode: Sendable, Hashable {
+    public struct Taint: Sendable, Hashable {
+        public var key: String
+        /// "NoSchedule", "PreferNoSchedule" or "NoExecute".
+        public var effect: String
+
+        public init(key: String, effect: String) {
+            self.key = key
+            self.effect = effect
+        }
+    }
+
+    public var uid: String
+    public var taints: [Taint]
+    /// CSI node id per driver name (annotation csi.volume.kubernetes.io/nodeid).
+    public var csiNodeIDs: [String: String]
+    /// Status of the Ready condition (`.unspecified` when the node has none).
+    public var ready: Podguard_V1_ConditionStatus
+    /// lastTransitionTime of the Ready condition.
+    public var readySince: Date?
+
+    public init(uid: String, taints: [Taint], csiNodeIDs: [String: String] = [:],
+                ready: Podguard_V1_ConditionStatus = .unknown, readySince: Date? = nil) {
+        self.uid = uid
+        self.taints = taints
+        self.csiNodeIDs = csiNodeIDs
+        self.ready = ready
+        self.readySince = readySince
+    }
+
+    /// No kubelet reports this node: Ready Unknown/False and `node.kubernetes.io/unreachable`
+    /// (`NotReadyEvidence.nodeSilent`, with no grace: fencing needs the array's proof then anyway).
+    public func isSilent(at now: Date) -> Bool {
+        NotReadyEvidence.nodeSilent(nodeReady: ready, notReadyFor: readySince.map { .seconds(max(0, now.timeIntervalSince($0))) },
+                                    unreachableTainted: isUnreachable, grace: .zero)
+    }
+
+    /// `node.kubernetes.io/unreachable` with NoSchedule or NoExecute (podmon's taintnosched/taintnoexec).
+    public var isUnreachable: Bool {
+        taints.contains { $0.key == TaintKeys.unreachable && ($0.effect == "NoSchedule" || $0.effect == "NoExecute") }
+    }
+
+    /// `node.kubernetes.io/unreachable:NoExecute` (podmon's taintnoexec).
+    public var isUnreachableNoExecute: Bool {
+        taints.contains { $0.key == TaintKeys.unreachable && $0.effect == "NoExecute" }
+    }
+
+    /// A podguard/podmon or driver-offline taint (podmon's taintpodmon).
+    public func isPodguardTainted(_ keys: TaintKeys) -> Bool {
+        taints.contains { $0.effect == "NoSchedule" && (keys.isPodguard($0.key) || keys.isDriverOffline($0.key)) }
+    }
+}
