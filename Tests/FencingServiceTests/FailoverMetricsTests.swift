@@ -181,7 +181,7 @@ struct ReplacementRunningTests {
             try await bed.startFencing(FencingBed.settings("fencing-b"), failover: log.recorder("fencing-b"))
             let node = try await bed.makeNode()
             let (pod, volumes) = try await bed.makePod("pg-0", on: node)
-            FencingServiceTests.disconnect(bed)
+            bed.disconnect()
             var request = bed.request(for: pod, node: node, volumes: volumes)
             request.detectedAt = timestamp(request.requestedAt.date.addingTimeInterval(-4))
             request.detectedBy = "taint node.kubernetes.io/unreachable:NoExecute time_added"

@@ -29,7 +29,7 @@ struct FenceWorkTests {
             try await bed.startFencing(FencingBed.settings("fencing-a"))
             let node = try await bed.makeNode()
             let (pod, volumes) = try await bed.makePod("pg-0", on: node)
-            FencingServiceTests.disconnect(bed)
+            bed.disconnect()
             let request = bed.request(for: pod, node: node, volumes: volumes)
             let subject = PodguardSubjects.standard.fenceRequest(request.nodeName)
 
@@ -57,7 +57,7 @@ struct FenceWorkTests {
                 bed.alerts.withLock { $0.contains { $0.reason == "RequestRejected" && $0.summary.contains("cannot be carried out") } }
             }
             #expect(try await bed.record(pod.metadata.uid!)?.phase == .requested)
-            try await FencingServiceTests.expectNothingChanged(bed, pod: pod, node: node, volumes: volumes)
+            try await bed.expectNothingChanged(pod: pod, node: node, volumes: volumes)
             try? await bed.kube.delete(Node.self, name: node.metadata.name!)
         }
     }

@@ -369,3 +369,23 @@ struct FencingTestError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+extension FencingBed {
+    /// The simulator's node1 loses its path to the family's arrays: the array says "not connected".
+    func disconnect(_ family: ArrayFamilyID = .powerflex) {
+        let sim = sims[family]!
+        for array in sim.arrays { sim.inject(.path(host: "node1", array: array, down: true)) }
+    }
+
+    /// Nothing of the pod changed: its volumes still mapped and attached, no unpublish, no podguard
+    /// taint, the pod itself untouched.
+    func expectNothingChanged(pod: Pod, node: Node, volumes: [Volume]) async throws {
+        for volume in volumes {
+            #expect(sims[volume.family]!.mappings(of: volume.handle) == ["node1"])
+            #expect(try await attachmentExists(volume.attachment))
+        }
+        #expect(sims.values.allSatisfy { $0.callCount("ControllerUnpublishVolume") == 0 })
+        #expect(try await self.node(node.metadata.name!).taints.map(\.key).allSatisfy { !$0.hasSuffix("podmon.storage.dell.com") })
+        #expect(try await self.pod(pod.metadata.name!)?.metadata.uid == pod.metadata.uid)
+    }
+}

@@ -17,11 +17,6 @@ import Testing
 struct FencingServiceTests {
     static let unreachable = "node.kubernetes.io/unreachable"
 
-    /// The simulator's node1 loses its path to the volume's array: the array says "not connected".
-    static func disconnect(_ bed: FencingBed, _ family: ArrayFamilyID = .powerflex) {
-        let sim = bed.sims[family]!
-        for array in sim.arrays { sim.inject(.path(host: "node1", array: array, down: true)) }
-    }
 
     @Test("happy path: unmapped at the array, tainted, VolumeAttachments gone, Event recorded, pod force-deleted")
     func happyPath() async throws {
@@ -29,7 +24,7 @@ struct FencingServiceTests {
             try await bed.startFencing(FencingBed.settings("fencing-a"))
             let node = try await bed.makeNode()
             let (pod, volumes) = try await bed.makePod("pg-0", on: node)
-            Self.disconnect(bed)
+            bed.disconnect()
             let request = bed.request(for: pod, node: node, volumes: volumes)
             try await bed.submit(request)
 
@@ -60,7 +55,7 @@ struct FencingServiceTests {
             try await bed.startFencing(settings)
             let node = try await bed.makeNode()
             let (pod, volumes) = try await bed.makePod("pg-0", on: node, families: [.powerflex])
-            Self.disconnect(bed)
+            bed.disconnect()
             let request = bed.request(for: pod, node: node, volumes: volumes)
             try await bed.submit(request)
             let record = try await bed.terminalRecord(pod.metadata.uid!)
@@ -94,7 +89,7 @@ struct FencingServiceTests {
             let node = try await bed.makeNode()
             var pods: [(Pod, [FencingBed.Volume])] = []
             for index in 0..<6 { pods.append(try await bed.makePod("pg-\(index)", on: node)) }
-            Self.disconnect(bed)
+            bed.disconnect()
             for (pod, volumes) in pods {
                 var request = bed.request(for: pod, node: node, volumes: volumes)
                 // As decision sends it: the watcher saw each volume's VolumeAttachment.
@@ -128,7 +123,7 @@ struct FencingServiceTests {
             let record = try await bed.terminalRecord(pod.metadata.uid!)
             #expect(record.phase == .aborted)
             #expect(record.abortReason == .arrayConnectedOrIo)
-            try await Self.expectNothingChanged(bed, pod: pod, node: node, volumes: volumes)
+            try await bed.expectNothingChanged(pod: pod, node: node, volumes: volumes)
             #expect(try await bed.eventNotes(podUID: pod.metadata.uid!)
                     .contains("podmon aborted pod cleanup [\(pod.metadata.uid!) \(node.metadata.name!)] array connected or recent I/O"))
             try await eventually("FenceAborted alert") {
@@ -144,24 +139,14 @@ struct FencingServiceTests {
             try await bed.startFencing(FencingBed.settings("fencing-a"))
             let node = try await bed.makeNode()
             let (pod, volumes) = try await bed.makePod("pg-0", on: node)
-            Self.disconnect(bed)
+            bed.disconnect()
             bed.sims[.powerflex]!.inject(.io(volume: volumes[0].handle, active: true))
             try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
             let record = try await bed.terminalRecord(pod.metadata.uid!)
             #expect(record.abortReason == .arrayConnectedOrIo)
-            try await Self.expectNothingChanged(bed, pod: pod, node: node, volumes: volumes)
+            try await bed.expectNothingChanged(pod: pod, node: node, volumes: volumes)
             try? await bed.kube.delete(Node.self, name: node.metadata.name!)
         }
-    }
-
-    static func expectNothingChanged(_ bed: FencingBed, pod: Pod, node: Node, volumes: [FencingBed.Volume]) async throws {
-        for volume in volumes {
-            #expect(bed.sims[volume.family]!.mappings(of: volume.handle) == ["node1"])
-            #expect(try await bed.attachmentExists(volume.attachment))
-        }
-        #expect(bed.sims.values.allSatisfy { $0.callCount("ControllerUnpublishVolume") == 0 })
-        #expect(try await bed.node(node.metadata.name!).taints.map(\.key).allSatisfy { !$0.hasSuffix("podmon.storage.dell.com") })
-        #expect(try await bed.pod(pod.metadata.name!)?.metadata.uid == pod.metadata.uid)
     }
 
     @Test("a 'pending' unpublish is retried through the queue until it succeeds")
@@ -170,7 +155,7 @@ struct FencingServiceTests {
             try await bed.startFencing(FencingBed.settings("fencing-a"))
             let node = try await bed.makeNode()
             let (pod, volumes) = try await bed.makePod("pg-0", on: node)
-            Self.disconnect(bed)
+            bed.disconnect()
             let sim = bed.sims[.powerflex]!
             sim.inject(.pending(method: "ControllerUnpublishVolume", count: 2))
             try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
@@ -190,12 +175,12 @@ struct FencingServiceTests {
             try await bed.startFencing(FencingBed.settings("fencing-a"))
             let node = try await bed.makeNode()
             let (pod, volumes) = try await bed.makePod("pg-0", on: node)
-            Self.disconnect(bed)
+            bed.disconnect()
             try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
             let record = try await bed.terminalRecord(pod.metadata.uid!)
             #expect(record.abortReason == .csiUnavailable)
             #expect(record.retries == 3)
-            try await Self.expectNothingChanged(bed, pod: pod, node: node, volumes: volumes)
+            try await bed.expectNothingChanged(pod: pod, node: node, volumes: volumes)
             try? await bed.kube.delete(Node.self, name: node.metadata.name!)
         }
     }
@@ -206,7 +191,7 @@ struct FencingServiceTests {
             try await bed.startFencing(FencingBed.settings("fencing-a"))
             let node = try await bed.makeNode()
             let (old, volumes) = try await bed.makePod("pg-0", on: node)
-            Self.disconnect(bed)
+            bed.disconnect()
             try await bed.kube.delete(Pod.self, name: "pg-0", namespace: bed.namespace, options: DeleteOptions(gracePeriodSeconds: 0))
             var successor = Pod(name: "pg-0", namespace: bed.namespace)
             successor.spec = PodSpec(containers: [Container(name: "main", image: "registry.invalid/app:1")], nodeName: node.metadata.name)
@@ -226,14 +211,14 @@ struct FencingServiceTests {
             try await bed.startFencing(FencingBed.settings("fencing-a"))
             let node = try await bed.makeNode()
             let (pod, volumes) = try await bed.makePod("pg-0", on: node)
-            Self.disconnect(bed)
+            bed.disconnect()
             let request = bed.request(for: pod, node: node, volumes: volumes, dryRun: true)
             try await bed.submit(request)
             let record = try await bed.terminalRecord(pod.metadata.uid!)
             #expect(record.abortReason == .dryRun)
             #expect(record.dryRun)
             #expect(record.abortMessage.contains("would fence"))
-            try await Self.expectNothingChanged(bed, pod: pod, node: node, volumes: volumes)
+            try await bed.expectNothingChanged(pod: pod, node: node, volumes: volumes)
             #expect(try await bed.eventNotes(podUID: pod.metadata.uid!).isEmpty)
             try await eventually("FenceDryRun alert") { bed.alerts(fenceID: request.fenceID).contains { $0.reason == "FenceDryRun" } }
             try? await bed.kube.delete(Node.self, name: node.metadata.name!)
@@ -246,8 +231,8 @@ struct FencingServiceTests {
             try await bed.startFencing(FencingBed.settings("fencing-a"))
             let node = try await bed.makeNode()
             let (pod, volumes) = try await bed.makePod("pg-0", on: node)
-            Self.disconnect(bed, .powerflex)
-            Self.disconnect(bed, .powerstore)
+            bed.disconnect(.powerflex)
+            bed.disconnect(.powerstore)
             try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
             let record = try await bed.terminalRecord(pod.metadata.uid!)
             #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
@@ -268,7 +253,7 @@ struct FencingServiceTests {
             try await bed.startFencing(FencingBed.settings("fencing-a"))
             try await bed.startFencing(FencingBed.settings("fencing-b"))
             let node = try await bed.makeNode()
-            Self.disconnect(bed)
+            bed.disconnect()
             var uids: [String] = []
             for index in 0..<4 {
                 let (pod, volumes) = try await bed.makePod("pg-\(index)", on: node)
@@ -293,7 +278,7 @@ struct FencingServiceTests {
             try await bed.startFencing(FencingBed.settings("fencing-b"))
             let node = try await bed.makeNode()
             let (pod, volumes) = try await bed.makePod("pg-0", on: node)
-            Self.disconnect(bed)
+            bed.disconnect()
             let request = bed.request(for: pod, node: node, volumes: volumes)
             let fenced = phase.progress >= Podguard_V1_FencePhase.fenced.progress
             // The crashed replica's writes: its phases, the volume statuses it recorded, an owner gone stale.
@@ -384,7 +369,7 @@ struct FencingServiceTests {
             try await bed.startFencing(settings)
             let node = try await bed.makeNode()
             let (pod, volumes) = try await bed.makePod("pg-0", on: node)
-            Self.disconnect(bed)
+            bed.disconnect()
             try await bed.submit(bed.request(for: pod, node: node, volumes: volumes)) { record in
                 record.owner = "fencing/alive"
                 record.ownerRenewedAt = .init(date: Date())
@@ -396,105 +381,6 @@ struct FencingServiceTests {
             #expect(record.phase == .podDeleted)
             #expect(record.attempts == 1)
             try? await bed.kube.delete(Node.self, name: node.metadata.name!)
-        }
-    }
-
-    @Test("NodeTaintRequest: re-checked against the driver pod and the prober's verdict; add and remove keep another writer's taint; forged ones refused")
-    func taintRequests() async throws {
-        try await FencingBed.with { bed in
-            try await bed.startFencing(FencingBed.settings("fencing-a"))
-            let node = try await bed.makeNode(unreachable: false, taints: [Kube.Taint(key: "example.com/other", effect: "NoSchedule")])
-            let name = node.metadata.name!
-            let offline = "offline.vxflexos.storage.dell.com"
-            let podguard = "vxflexos.podmon.storage.dell.com"
-            func send(_ action: Podguard_V1_NodeTaintRequest.Action, _ key: String, uid: String? = nil,
-                      reason: Podguard_V1_FenceReason = .driverPodOffline) async throws -> String {
-                var request = Podguard_V1_NodeTaintRequest()
-                request.requestID = UUID().uuidString.lowercased()
-                request.nodeName = name
-                request.nodeUid = uid ?? node.metadata.uid!
-                request.taint.key = key
-                request.taint.effect = .noSchedule
-                request.action = action
-                request.reason = reason
-                try await bed.jetStream.publish(request, to: PodguardSubjects.standard.taintRequest(name), messageID: request.requestID)
-                return request.requestID
-            }
-            func keys() async throws -> [String] { try await bed.node(name).taints.map(\.key) }
-            func alert(_ id: String, _ reason: String) async throws {
-                try await eventually("\(reason) for \(id)") { bed.alerts.withLock { $0.contains { $0.alertID == "taint.\(id)" && $0.reason == reason } } }
-            }
-
-            // The driver's node pod on the node, not Ready, as the watcher mirrors it.
-            var driverPod = Pod(name: "vxflexos-node-\(name)", namespace: bed.namespace)
-            driverPod.spec = PodSpec(containers: [Container(name: "driver", image: "registry.invalid/csi-vxflexos:1")], nodeName: name)
-            driverPod = try await bed.kube.create(driverPod)
-            var state = Podguard_V1_NodeState()
-            state.name = name
-            state.uid = node.metadata.uid!
-            var mirrored = Podguard_V1_DriverPodState()
-            mirrored.driver = "csi-vxflexos.dellemc.com"
-            mirrored.family = .powerflex
-            mirrored.namespace = bed.namespace
-            mirrored.name = driverPod.metadata.name!
-            mirrored.uid = driverPod.metadata.uid!
-            state.driverPods = [mirrored]
-            let nodes = try await bed.jetStream.keyValue(BusTopology.standard.nodesBucket)
-            _ = try await nodes.put(PodguardKeys.node(name), message: state)
-
-            // The node controller's mark (no kubelet reporting) is no evidence of the driver.
-            try await alert(try await send(.add, offline), "TaintRequestRefused")
-            #expect(try await !keys().contains(offline))
-            // The kubelet reports: the node Ready, its driver pod not Ready with its reason.
-            try await bed.kube.update(Node.self, name: name, subresource: "status") { node in
-                node.status = NodeStatus(conditions: [NodeCondition(type: "Ready", status: "True", reason: "KubeletReady",
-                                                                    lastHeartbeatTime: Date(), lastTransitionTime: Date())])
-            }
-            try await bed.kube.update(Pod.self, name: driverPod.metadata.name!, namespace: bed.namespace, subresource: "status") { pod in
-                var status = pod.status ?? PodStatus()
-                status.phase = "Running"
-                status.conditions = [PodCondition(type: "Ready", status: "False", reason: "ContainersNotReady")]
-                pod.status = status
-            }
-            try await alert(try await send(.add, offline), "TaintAdded")
-            #expect(try await keys().contains(offline))
-            #expect(try await keys().contains("example.com/other"))
-
-            // Forged: the podguard taint without a LOST verdict, and its removal by request.
-            let forged = try await send(.add, podguard, reason: .arrayConnectivityLoss)
-            try await alert(forged, "TaintRequestRefused")
-            #expect(try await !keys().contains(podguard))
-            // With the prober's current LOST verdict for the node, the same request is carried out.
-            var verdict = Podguard_V1_ArrayConnectivity()
-            verdict.header.producedAt = .init(date: Date())
-            verdict.nodeName = name
-            verdict.nodeUid = node.metadata.uid!
-            verdict.family = .powerflex
-            verdict.verdict = .lost
-            let connectivity = try await bed.jetStream.keyValue(BusTopology.standard.connectivityBucket)
-            _ = try await connectivity.put(PodguardKeys.connectivity(family: .powerflex, node: name), message: verdict)
-            try await alert(try await send(.add, podguard, reason: .arrayConnectivityLoss), "TaintAdded")
-            #expect(try await keys().contains(podguard))
-            try await alert(try await send(.remove, podguard, reason: .arrayConnectivityLoss), "TaintRequestRefused")
-            #expect(try await keys().contains(podguard))
-
-            let ignored = try await send(.remove, offline, uid: "another-uid")
-            try await alert(ignored, "TaintRequestIgnored")
-            #expect(try await keys().contains(offline))
-
-            // The driver pod is Ready again: the offline taint goes, and a forged re-add is refused.
-            try await bed.kube.update(Pod.self, name: driverPod.metadata.name!, namespace: bed.namespace, subresource: "status") { pod in
-                var status = pod.status ?? PodStatus()
-                status.phase = "Running"
-                status.conditions = [PodCondition(type: "Ready", status: "True")]
-                pod.status = status
-            }
-            try await alert(try await send(.remove, offline), "TaintRemoved")
-            #expect(try await !keys().contains(offline))
-            #expect(try await keys().contains("example.com/other"))
-            try await alert(try await send(.add, offline), "TaintRequestRefused")
-            #expect(try await !keys().contains(offline))
-            try? await bed.kube.delete(Node.self, name: name)
         }
     }
 }

@@ -46,7 +46,7 @@ struct CleanupAttempt: Sendable {
 
         let moved = entries.filter { $0.role == .movedAway }
         let containers: Result<[Podguard_V1_ContainerInfo], AdapterCallError> =
-            moved.isEmpty ? .success([]) : await listContainers(of: moved, families: Self.families(of: moved))
+            moved.isEmpty ? .success([]) : await listContainers(of: moved, families: CleanupPlan.families(of: moved.map(\.record)))
         var zombies: [Podguard_V1_ContainerInfo] = []
         var containersUnknown = false
 
@@ -88,13 +88,13 @@ struct CleanupAttempt: Sendable {
         // Record what was done (compare-and-set per record) before the taint may go.
         let recordFailures = await record(pods: pods, entries: entries, attempt: context.attempt)
         if !recordFailures.isEmpty {
-            verdict = Self.keeping(verdict, recordFailures)
+            verdict = CleanupPlan.keeping(verdict, recordFailures)
         }
         // A remediation that started on this node during the attempt must keep its taint.
         let processed = Set(entries.map(\.key))
         let newcomers = ledger.pending().filter { !processed.contains($0.key) }
         if !newcomers.isEmpty {
-            verdict = Self.keeping(verdict, newcomers.map {
+            verdict = CleanupPlan.keeping(verdict, newcomers.map {
                 "\($0.record.pod.namespace)/\($0.record.pod.name): new remediation on this node during the attempt"
             })
         }
@@ -105,7 +105,7 @@ struct CleanupAttempt: Sendable {
                 removed = try await removeTaints(context.node, processed: processed)
                 // Only the attempt whose update took the taint off (removed non-empty) observes the
                 // episode: a retried or restarted attempt finds the taint gone and observes nothing.
-                if !removed.isEmpty, let duration = Self.cleanupDuration(nodeReadySince: context.node.readyTransitionTime, at: Date()) {
+                if !removed.isEmpty, let duration = CleanupPlan.cleanupDuration(nodeReadySince: context.node.readyTransitionTime, at: Date()) {
                     NodeCleanupMetrics.cleanupCompleted(duration)
                 }
             } catch {
@@ -185,7 +185,7 @@ struct CleanupAttempt: Sendable {
     /// Classifies a moved pod and, if it is to be cleaned, cleans its volumes.
     private func clean(_ entry: FenceLedger.Entry, containers: CleanupPolicy.Containers,
                        into pod: inout Podguard_V1_PodCleanup) async -> CleanupPolicy.PodStatus {
-        let volumes = Self.volumes(of: entry.record)
+        let volumes = CleanupPlan.volumes(of: entry.record)
         let current: CleanupPolicy.CurrentPod?
         do {
             current = try await currentPod(entry.record.pod)
@@ -302,16 +302,7 @@ struct CleanupAttempt: Sendable {
         return .failure(failure)
     }
 
-    static func families(of entries: [FenceLedger.Entry]) -> [Podguard_V1_ArrayFamily] {
-        let used = entries.flatMap { volumes(of: $0.record).map(\.family) }.filter { $0 != .unspecified }
-        var ordered: [Podguard_V1_ArrayFamily] = []
-        for family in used + FamilyRegistry.contractFamilies where !ordered.contains(family) { ordered.append(family) }
-        return ordered
-    }
 
-    static func volumes(of record: Podguard_V1_FenceRecord) -> [Podguard_V1_FenceVolume] {
-        record.request.volumes.isEmpty ? record.volumes.map(\.volume) : record.request.volumes
-    }
 
     // MARK: Records and taint
 
@@ -405,16 +396,5 @@ struct CleanupAttempt: Sendable {
         var description: String { reason }
     }
 
-    /// Node Ready again (its Ready condition's lastTransitionTime) → taint removed; nil if the
-    /// transition time is unknown; never negative (apiserver and node-cleanup clocks differ).
-    static func cleanupDuration(nodeReadySince: Date?, at now: Date) -> Duration? {
-        nodeReadySince.map { .seconds(max(0, now.timeIntervalSince($0))) }
-    }
 
-    static func keeping(_ verdict: CleanupPolicy.TaintVerdict, _ more: [String]) -> CleanupPolicy.TaintVerdict {
-        switch verdict {
-        case .remove: .keep(reasons: more)
-        case .keep(let reasons): .keep(reasons: reasons + more)
-        }
-    }
 }

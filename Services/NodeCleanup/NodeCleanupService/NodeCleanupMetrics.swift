@@ -22,7 +22,7 @@ enum NodeCleanupMetrics {
     }
 
     /// The podguard taint came off a node `duration` after it became Ready again: the node is
-    /// back in service (see `CleanupAttempt.cleanupDuration`).
+    /// back in service (see `CleanupPlan.cleanupDuration`).
     static func cleanupCompleted(_ duration: Duration) {
         Timer(label: "podguard_cleanup_duration_seconds", preferredDisplayUnit: .seconds).record(duration: duration)
     }
