@@ -9,20 +9,6 @@ import Testing
 
 @Suite("the work queue names a FenceRecord; the record is authoritative", .serialized, .timeLimit(.minutes(5)))
 struct FenceWorkTests {
-    /// The REQUESTED record decision would write for `request`, not yet queued.
-    static func record(of request: Podguard_V1_FenceRequest) -> Podguard_V1_FenceRecord {
-        var record = Podguard_V1_FenceRecord()
-        record.fenceID = request.fenceID
-        record.decisionID = request.decisionID
-        record.pod = request.pod
-        record.nodeName = request.nodeName
-        record.nodeUid = request.nodeUid
-        record.reason = request.reason
-        record.phase = .requested
-        record.request = request
-        return record
-    }
-
     @Test("work for no record, for another remediation's record, or for a record without a usable request changes nothing")
     func workWithoutItsRecord() async throws {
         try await FencingBed.with { bed in
@@ -42,13 +28,13 @@ struct FenceWorkTests {
             var other = request
             other.fenceID = "another-fence"
             let key = PodguardKeys.fence(podUID: pod.metadata.uid!)
-            _ = try await bed.fences.create(key, message: Self.record(of: other))
+            _ = try await bed.fences.create(key, message: FencingBed.requestedRecord(other))
             try await bed.jetStream.publish(Podguard_V1_FenceWork(naming: request), to: subject, messageID: request.fenceID + ".2")
             try await Task.sleep(for: .seconds(3))
             #expect(try await bed.record(pod.metadata.uid!)?.phase == .requested)
 
             // 3. The record's own request is unusable (written by hand, say): rejected with an alert.
-            var broken = Self.record(of: request)
+            var broken = FencingBed.requestedRecord(request)
             broken.request.pod.name = ""
             let current = try #require(try await bed.fences.get(key))
             _ = try await bed.fences.update(key, message: broken, expectedRevision: current.revision)

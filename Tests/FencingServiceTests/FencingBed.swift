@@ -271,24 +271,18 @@ final class FencingBed: Sendable {
     /// decision's claim: the REQUESTED record (optionally pre-set to a later phase, to play a crash
     /// after it), then the request on the work queue.
     func submit(_ request: Podguard_V1_FenceRequest, configure: (inout Podguard_V1_FenceRecord) -> Void = { _ in }) async throws {
-        var record = Podguard_V1_FenceRecord()
-        record.fenceID = request.fenceID
-        record.decisionID = request.decisionID
-        record.pod = request.pod
-        record.nodeName = request.nodeName
-        record.nodeUid = request.nodeUid
-        record.reason = request.reason
-        record.phase = .requested
-        record.dryRun = request.dryRun
-        record.request = request
-        var transition = Podguard_V1_FencePhaseTransition()
-        transition.phase = .requested
-        transition.by = "decision/test"
-        record.transitions = [transition]
+        var record = Self.requestedRecord(request)
         configure(&record)
         try await fences.create(PodguardKeys.fence(podUID: request.pod.uid), message: record)
         try await jetStream.publish(Podguard_V1_FenceWork(naming: request), to: PodguardSubjects.standard.fenceRequest(request.nodeName),
                                     messageID: request.fenceID)
+    }
+
+    /// The REQUESTED record decision writes for `request` (decision's own message builder).
+    static func requestedRecord(_ request: Podguard_V1_FenceRequest) -> Podguard_V1_FenceRecord {
+        var record = FencingMessages(producerID: "decision/test", version: "0").requestedRecord(for: request, note: "", at: Date())
+        record.dryRun = request.dryRun
+        return record
     }
 
     /// Plays the watcher: puts `pod` into bucket podguard-pods (key `<namespace>.<name>`).
