@@ -51,14 +51,7 @@ public struct DecisionInputsBuilder: Sendable {
                 let silentFor = max(0, now.timeIntervalSince(node.readyLastTransition.date))
                 inputs.nodeNotReadyFor = Google_Protobuf_Duration(rounding: silentFor, rule: .towardZero)
             }
-            for taint in node.taints {
-                if taint.key == TaintKeys.unreachable {
-                    if taint.effect == .noSchedule { inputs.nodeUnreachableNoSchedule = true }
-                    if taint.effect == .noExecute { inputs.nodeUnreachableNoExecute = true }
-                }
-                if taintKeys.isPodguard(taint.key) && taint.effect == .noSchedule { inputs.nodePodguardTainted = true }
-                if taintKeys.isDriverOffline(taint.key) && taint.effect == .noSchedule { inputs.nodeDriverOfflineTainted = true }
-            }
+            inputs.noteNodeTaints(node.taints, keys: taintKeys)
             inputs.csiNodeIdsKnown = !drivers.isEmpty && drivers.allSatisfy { node.csiNodeIds[$0].map { !$0.isEmpty } ?? false }
             let driverPods = node.driverPods.filter { drivers.contains($0.driver) }
             if driverPods.isEmpty {

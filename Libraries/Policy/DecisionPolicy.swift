@@ -49,7 +49,7 @@ public enum DecisionPolicy {
     }
 
     /// The first trigger that holds, in podmon's order of evaluation.
-    static func trigger(_ inputs: Podguard_V1_DecisionInputs) -> (PodDecision.Rule, Podguard_V1_FenceReason, String)? {
+    public static func trigger(_ inputs: Podguard_V1_DecisionInputs) -> (PodDecision.Rule, Podguard_V1_FenceReason, String)? {
         if inputs.nodeUnreachableNoExecute || inputs.nodeUnreachableNoSchedule {
             let effect = inputs.nodeUnreachableNoExecute ? "NoExecute" : "NoSchedule"
             return (.nodeUnreachableTaint, .nodeFailure, "node carries node.kubernetes.io/unreachable:\(effect)")

@@ -5,39 +5,13 @@
 ///
 /// Metadata is flattened to string values; a metadata key that collides with a fixed field is
 /// written as `meta.<key>` so it cannot overwrite the level or message.
-public struct JSONLogHandler: LogHandler {
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
+public typealias JSONLogHandler = LineLogHandler<JSONLineFormat>
 
-    private let label: String
-    private let service: String
-    private let output: @Sendable (String) -> Void
-
+/// The JSON line of `JSONLogHandler`.
+public enum JSONLineFormat: LineLogFormat {
     static let reservedKeys: Set<String> = ["ts", "level", "service", "label", "msg", "source", "error"]
 
-    /// - Parameter output: receives each line without its newline; standard error by default
-    ///   (tests inject a collector).
-    public init(
-        label: String,
-        service: String,
-        level: Logger.Level = .info,
-        metadataProvider: Logger.MetadataProvider? = nil,
-        output: (@Sendable (String) -> Void)? = nil
-    ) {
-        self.label = label
-        self.service = service
-        self.logLevel = level
-        self.metadataProvider = metadataProvider
-        self.output = output ?? LogOutput.standardError
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
+    public static func line(_ event: LogEvent, label: String, service: String, metadata: [(key: String, value: String)]) -> String {
         var line = "{"
         func field(_ key: String, _ value: String) {
             if line.utf8.count > 1 { line += "," }
@@ -50,13 +24,13 @@ public struct JSONLogHandler: LogHandler {
         field("service", service)
         field("label", label)
         field("msg", event.message.description)
-        for (key, value) in LogOutput.merged(handler: metadata, provider: metadataProvider, event: event.metadata) {
+        for (key, value) in metadata {
             field(Self.reservedKeys.contains(key) ? "meta.\(key)" : key, value)
         }
         if let error = event.error { field("error", "\(error)") }
         field("source", event.source)
         line += "}"
-        output(line)
+        return line
     }
 
     /// Appends `text` as a JSON string literal (RFC 8259): quotes, backslashes and control characters
@@ -86,4 +60,9 @@ public struct JSONLogHandler: LogHandler {
         }
         output.unicodeScalars.append("\"")
     }
+}
+
+extension LineLogHandler where Format == JSONLineFormat {
+    /// `JSONLineFormat.appendQuoted`, where JSON text is built elsewhere (the health endpoint).
+    static func appendQuoted(_ text: String, to output: inout String) { JSONLineFormat.appendQuoted(text, to: &output) }
 }

@@ -69,21 +69,12 @@ public enum DetectionTime {
     public static func earliestTaint(_ node: Podguard_V1_NodeState?, _ matches: (String) -> Bool) -> Detection? {
         node?.taints
             .filter { matches($0.key) && $0.hasTimeAdded }
-            .map { Detection(at: $0.timeAdded.date, by: "taint \($0.key):\(effectName($0.effect)) time_added") }
+            .map { Detection(at: $0.timeAdded.date, by: "taint \($0.key):\($0.effect.kubernetesName) time_added") }
             .min { $0.at < $1.at }
     }
 
     public static func nodeObserved(_ node: Podguard_V1_NodeState?) -> Detection? {
         guard let node, node.hasObservedAt else { return nil }
         return Detection(at: node.observedAt.date, by: "node observed")
-    }
-
-    public static func effectName(_ effect: Podguard_V1_TaintEffect) -> String {
-        switch effect {
-        case .noSchedule: "NoSchedule"
-        case .preferNoSchedule: "PreferNoSchedule"
-        case .noExecute: "NoExecute"
-        default: "\(effect)"
-        }
     }
 }

@@ -50,6 +50,16 @@ public struct LiveNode: Sendable, Hashable {
         taints.contains { $0.key == TaintKeys.unreachable && $0.effect == "NoExecute" }
     }
 
+    /// The taints as the contract spells them.
+    public var contractTaints: [Podguard_V1_Taint] {
+        taints.map { taint in
+            var contract = Podguard_V1_Taint()
+            contract.key = taint.key
+            contract.effect = Podguard_V1_TaintEffect(kubernetes: taint.effect)
+            return contract
+        }
+    }
+
     /// A podguard/podmon or driver-offline taint (podmon's taintpodmon).
     public func isPodguardTainted(_ keys: TaintKeys) -> Bool {
         taints.contains { $0.effect == "NoSchedule" && (keys.isPodguard($0.key) || keys.isDriverOffline($0.key)) }

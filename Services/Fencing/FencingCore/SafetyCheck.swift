@@ -44,7 +44,10 @@ public enum SafetyCheck {
                                         : .unsafe("pod \(name) is no longer in CrashLoopBackOff")
         case .nodeFailure, .driverPodOffline:
             guard let node else { return .unsafe("node \(request.nodeName) no longer exists") }
-            guard node.isUnreachable || node.isPodguardTainted(taintKeys) else {
+            // decision's own taint triggers, read from the live node.
+            var live = Podguard_V1_DecisionInputs()
+            live.noteNodeTaints(node.contractTaints, keys: taintKeys)
+            guard let (rule, _, _) = DecisionPolicy.trigger(live), rule != .arrayConnectivityLoss else {
                 return .unsafe("node \(request.nodeName) no longer carries node.kubernetes.io/unreachable or a podguard/offline taint")
             }
             return .safe("pod \(name) is not Ready and node \(request.nodeName) is still tainted")

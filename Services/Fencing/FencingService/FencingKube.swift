@@ -39,7 +39,7 @@ struct FencingKube: Sendable {
     /// Adds the taint unless present; returns whether the node changed (true also for a caller
     /// that joined the call that added it).
     func addTaint(_ taint: Podguard_V1_Taint, to node: String) async throws -> Bool {
-        let kubeTaint = Taint(key: taint.key, value: taint.value.isEmpty ? nil : taint.value, effect: Self.effect(taint.effect))
+        let kubeTaint = Taint(key: taint.key, value: taint.value.isEmpty ? nil : taint.value, effect: taint.effect.kubernetesName)
         return try await taintAdds.value(for: "\(node)|\(kubeTaint.key)|\(kubeTaint.effect)") { [client] in
             try await client.addTaint(kubeTaint, toNode: node)
         }
@@ -47,7 +47,7 @@ struct FencingKube: Sendable {
 
     /// Removes the taint (key and effect) if present; returns whether the node changed.
     func removeTaint(_ taint: Podguard_V1_Taint, from node: String) async throws -> Bool {
-        try await client.removeTaint(key: taint.key, effect: Self.effect(taint.effect), fromNode: node)
+        try await client.removeTaint(key: taint.key, effect: taint.effect.kubernetesName, fromNode: node)
     }
 
     /// The names of the VolumeAttachments of these PVs to the node (podmon lists them all too).
@@ -115,13 +115,5 @@ struct FencingKube: Sendable {
     func recordEvent(on pod: Podguard_V1_ObjectRef, reason: String, note: String) async -> Bool {
         let regarding = ObjectReference(apiVersion: "v1", kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid)
         return await events.record(regarding: regarding, type: "Warning", reason: reason, note: note)
-    }
-
-    static func effect(_ effect: Podguard_V1_TaintEffect) -> String {
-        switch effect {
-        case .noExecute: "NoExecute"
-        case .preferNoSchedule: "PreferNoSchedule"
-        case .noSchedule, .unspecified, .UNRECOGNIZED: "NoSchedule"
-        }
     }
 }

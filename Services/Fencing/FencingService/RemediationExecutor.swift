@@ -183,7 +183,7 @@ struct RemediationExecutor: Sendable {
             var notes: [String] = []
             for taint in taints {
                 // The node was read a moment ago by the safety check of this same delivery.
-                let present = liveNode?.taints.contains { $0.key == taint.key && $0.effect == FencingKube.effect(taint.effect) } ?? false
+                let present = liveNode?.taints.contains { $0.key == taint.key && $0.effect == taint.effect.kubernetesName } ?? false
                 let added = present ? false : try await kube.addTaint(taint, to: request.nodeName)
                 if !tracked.record.taintsApplied.contains(where: { $0.key == taint.key && $0.effect == taint.effect }) {
                     tracked.record.taintsApplied.append(taint)

@@ -35,7 +35,7 @@ struct TaintRequestHandler: Sendable {
         let action = request.action == .add ? "add" : "remove"
         var logger = logger
         logger[metadataKey: "node"] = "\(request.nodeName)"
-        logger[metadataKey: "taint"] = "\(request.taint.key):\(FencingKube.effect(request.taint.effect))"
+        logger[metadataKey: "taint"] = "\(request.taint.key):\(request.taint.effect.kubernetesName)"
         logger[metadataKey: "action"] = "\(action)"
 
         if request.dryRun {

@@ -49,12 +49,7 @@ extension StateProjector {
         var result = Podguard_V1_Taint()
         result.key = taint.key
         result.value = taint.value ?? ""
-        result.effect = switch taint.effect {
-        case "NoSchedule": .noSchedule
-        case "PreferNoSchedule": .preferNoSchedule
-        case "NoExecute": .noExecute
-        default: .unspecified
-        }
+        result.effect = Podguard_V1_TaintEffect(kubernetes: taint.effect)
         if let time = timestamp(taint.timeAdded) { result.timeAdded = time }
         return result
     }
