@@ -1,18 +1,11 @@
 import Kube
 
 /// The fields of a storage.k8s.io/v1 VolumeAttachment the watcher projects (see `WatchedPod`).
-public struct WatchedAttachment: KubeResource, Hashable {
+public struct WatchedAttachment: ReadOnlyProjection, Hashable {
     public static let resource = VolumeAttachment.resource
-    public static var keepsRawJSON: Bool { false }
     public var metadata = ObjectMeta()
     public var spec: Spec?
     public var status: Status?
-
-    /// Always nil: the setter discards the raw JSON the client attaches to decoded objects.
-    public var preserved: PreservedJSON? {
-        get { nil }
-        set {}
-    }
 
     enum CodingKeys: String, CodingKey { case metadata, spec, status }
 
@@ -20,10 +13,7 @@ public struct WatchedAttachment: KubeResource, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try container.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
-        metadata.annotations = nil
-        metadata.labels = nil
-        metadata.finalizers = nil
+        metadata = try container.projectedMetadata(forKey: .metadata)
         spec = try container.decodeIfPresent(Spec.self, forKey: .spec)
         status = try container.decodeIfPresent(Status.self, forKey: .status)
     }

@@ -3,19 +3,12 @@ import Kube
 
 /// The fields of a core/v1 Node the watcher projects (see `WatchedPod` for why not `Node`).
 /// Node status also carries image lists and volume lists that can be large; they are not decoded.
-public struct WatchedNode: KubeResource, Hashable {
+public struct WatchedNode: ReadOnlyProjection, Hashable {
     public static let resource = Node.resource
-    public static var keepsRawJSON: Bool { false }
     public static let csiNodeIDAnnotation = "csi.volume.kubernetes.io/nodeid"
     public var metadata = ObjectMeta()
     public var spec: Spec?
     public var status: Status?
-
-    /// Always nil: the setter discards the raw JSON the client attaches to decoded objects.
-    public var preserved: PreservedJSON? {
-        get { nil }
-        set {}
-    }
 
     enum CodingKeys: String, CodingKey { case metadata, spec, status }
 

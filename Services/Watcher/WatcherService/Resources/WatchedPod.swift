@@ -5,18 +5,11 @@ import Kube
 /// The informer keeps every object it watches; the library's `Pod` keeps the whole raw JSON too
 /// (for lossless writes), which at 30,000 pods would cost most of the memory budget. The watcher
 /// never writes a pod, so it decodes only what it reads and drops the raw JSON (see `preserved`).
-public struct WatchedPod: KubeResource, Hashable {
+public struct WatchedPod: ReadOnlyProjection, Hashable {
     public static let resource = Pod.resource
-    public static var keepsRawJSON: Bool { false }
     public var metadata = ObjectMeta()
     public var spec: Spec?
     public var status: Status?
-
-    /// Always nil: the setter discards the raw JSON the client attaches to decoded objects.
-    public var preserved: PreservedJSON? {
-        get { nil }
-        set {}
-    }
 
     enum CodingKeys: String, CodingKey { case metadata, spec, status }
 
@@ -24,10 +17,7 @@ public struct WatchedPod: KubeResource, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try container.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
-        // Annotations can be large (last-applied-configuration) and nothing here reads them.
-        metadata.annotations = nil
-        metadata.finalizers = nil
+        metadata = try container.projectedMetadata(forKey: .metadata, keepLabels: true)
         // Only the controller reference's kind and name are read.
         metadata.ownerReferences = metadata.ownerReferences?.filter { $0.controller == true }.map { owner in
             OwnerReference(apiVersion: "", kind: owner.kind, name: owner.name, uid: "", controller: true)

@@ -1,17 +1,10 @@
 import Kube
 
 /// The fields of a core/v1 PersistentVolume the watcher projects (see `WatchedPod`).
-public struct WatchedVolume: KubeResource, Hashable {
+public struct WatchedVolume: ReadOnlyProjection, Hashable {
     public static let resource = PersistentVolume.resource
-    public static var keepsRawJSON: Bool { false }
     public var metadata = ObjectMeta()
     public var spec: Spec?
-
-    /// Always nil: the setter discards the raw JSON the client attaches to decoded objects.
-    public var preserved: PreservedJSON? {
-        get { nil }
-        set {}
-    }
 
     enum CodingKeys: String, CodingKey { case metadata, spec }
 
@@ -19,10 +12,7 @@ public struct WatchedVolume: KubeResource, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try container.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
-        metadata.annotations = nil
-        metadata.labels = nil
-        metadata.finalizers = nil
+        metadata = try container.projectedMetadata(forKey: .metadata)
         spec = try container.decodeIfPresent(Spec.self, forKey: .spec)
     }
 
