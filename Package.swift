@@ -134,7 +134,7 @@ var serviceKits: [Target] { [
     /// from connection state, drain on shutdown, the topology, bucket followers, the FenceRecord store.
     library("BusService", "Libraries/BusService", ["Bus", "Contracts", "ServiceKit"]),
     /// The Kubernetes client inside a service: the `kube.*` keys and the client they configure.
-    library("KubeService", "Libraries/KubeService", ["Kube", "ServiceKit", logging]),
+    library("KubeService", "Libraries/KubeService", ["Kube", "ServiceKit", logging, serviceLifecycle]),
     /// What every array-family adapter shares: the bus contract of adapter.proto served over a
     /// CSI driver's socket (requests → CSI/podmon calls → typed replies), CSI health and
     /// readiness, CRI list-containers, metrics, configuration and graceful shutdown.

@@ -19,14 +19,11 @@ enum FencingMain {
         do {
             let configuration = application.configuration
             let settings = try FencingSettings(configuration, defaultReplicaID: ProcessInfo.processInfo.hostName)
-            var kubeLogger = application.logger
-            kubeLogger[metadataKey: "component"] = "kube"
-            let kube = try KubeClientSettings.client(configuration, logger: kubeLogger)
+            let kube = try KubeClientService.make(application)
             let busConnection = try await BusConnectionService.connect(application)
-            let fencing = FencingService(bus: busConnection.bus, kube: kube, settings: settings,
+            let fencing = FencingService(bus: busConnection.bus, kube: kube.client, settings: settings,
                                          readiness: application.readiness, logger: application.logger, version: info.version)
-            try await application.run([busConnection, fencing])
-            try? await kube.shutdown()
+            try await application.run([kube, busConnection, fencing])
         } catch {
             application.terminate(failingWith: error)
         }

@@ -21,15 +21,12 @@ enum NodeCleanupMain {
             let environment = ProcessInfo.processInfo.environment
             let settings = try NodeCleanupSettings(application.configuration, environment: environment,
                                                    defaultInstance: ProcessInfo.processInfo.hostName)
-            var kubeLogger = application.logger
-            kubeLogger[metadataKey: "component"] = "kube"
-            let kube = try KubeClientSettings.client(application.configuration, logger: kubeLogger, environment: environment)
+            let kube = try KubeClientService.make(application, environment: environment)
             let busConnection = try await BusConnectionService.connect(application)
-            let cleanup = NodeCleanupService(bus: busConnection.bus, kube: kube, settings: settings,
+            let cleanup = NodeCleanupService(bus: busConnection.bus, kube: kube.client, settings: settings,
                                              families: FamilyRegistry(genericDrivers: settings.genericDrivers),
                                              readiness: application.readiness, logger: application.logger, version: info.version)
-            try await application.run([busConnection, cleanup])
-            try? await kube.shutdown()
+            try await application.run([kube, busConnection, cleanup])
         } catch {
             application.terminate(failingWith: error)
         }

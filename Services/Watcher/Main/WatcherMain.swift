@@ -16,18 +16,12 @@ enum WatcherMain {
         let application = PodguardApplication.bootstrap(info, schema: schema)
         do {
             let settings = try WatcherSettings(application.configuration, defaultIdentity: ProcessInfo.processInfo.hostName)
-            let client = try KubeClientSettings.client(application.configuration, logger: application.logger)
+            let kube = try KubeClientService.make(application)
             let busConnection = try await BusConnectionService.connect(application)
-            let watcher = WatcherService(bus: busConnection.bus, client: client, settings: settings,
-                                         leaseNamespace: settings.leaseNamespace ?? WatcherService.defaultLeaseNamespace(client: client),
+            let watcher = WatcherService(bus: busConnection.bus, client: kube.client, settings: settings,
+                                         leaseNamespace: settings.leaseNamespace ?? WatcherService.defaultLeaseNamespace(client: kube.client),
                                          version: info.version, readiness: application.readiness, logger: application.logger)
-            do {
-                try await application.run([busConnection, watcher])
-            } catch {
-                try? await client.shutdown()
-                throw error
-            }
-            try? await client.shutdown()
+            try await application.run([kube, busConnection, watcher])
         } catch {
             application.terminate(failingWith: error)
         }
