@@ -132,7 +132,7 @@ var policyAndFamilies: [Target] { [
 var serviceKits: [Target] { [
     /// The bus inside a service: options from configuration, one start-up (`PodguardBus`), readiness
     /// from connection state, drain on shutdown, the topology, bucket followers, the FenceRecord store.
-    library("BusService", "Libraries/BusService", ["Bus", "Contracts", "ServiceKit"]),
+    library("BusService", "Libraries/BusService", ["Bus", "Contracts", "ServiceKit", protobuf]),
     /// The Kubernetes client inside a service: the `kube.*` keys and the client they configure.
     library("KubeService", "Libraries/KubeService", ["Kube", "ServiceKit", logging, serviceLifecycle]),
     /// What every array-family adapter shares: the bus contract of adapter.proto served over a

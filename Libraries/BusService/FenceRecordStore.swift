@@ -1,11 +1,13 @@
 public import Bus
 public import Contracts
+public import Foundation
 public import Logging
+import SwiftProtobuf
 
 /// The one writer of FenceRecords (bucket `podguard-fences`, one record per pod uid). decision
-/// creates a record, or replaces an ABORTED one; fencing writes each phase at the revision it read
-/// (`write(_:at:)`); node-cleanup and fencing's replacement observer change a record by
-/// read–modify–compare-and-set (`modify`). Every write is a compare-and-set, so two writers never
+/// creates a record, or replaces an ABORTED one (`start`); a fencing replica takes ownership of a
+/// live record (`own`) and writes each phase at the revision it read (`write(_:at:)`); node-cleanup
+/// and fencing's replacement observer change a record by read–modify–compare-and-set (`modify`). Every write is a compare-and-set, so two writers never
 /// overwrite each other: the loser re-reads, or stops.
 public struct FenceRecordStore: Sendable {
     public let keyValue: KeyValueStore
@@ -62,6 +64,49 @@ public struct FenceRecordStore: Sendable {
     /// `BusError.wrongLastRevision` when anyone wrote in between.
     public func write(_ record: Podguard_V1_FenceRecord, at revision: UInt64) async throws -> UInt64 {
         try await keyValue.update(Self.key(podUID: record.pod.uid), message: record, expectedRevision: revision)
+    }
+
+    /// What a worker found when it came to carry out a record (`own`).
+    public enum Ownership: Sendable {
+        /// Now this worker's: its owner and renewal written, `attempts` counted.
+        case owned(Entry)
+        /// Terminal already: nothing to own (the outcome is re-announced, nothing redone).
+        case finished(Entry)
+        /// Another worker renewed its ownership less than `takeoverAfter` ago.
+        case ownedElsewhere(owner: String, retryAfter: Duration)
+        /// The record belongs to another remediation of the pod uid (decision replaced it).
+        case otherRemediation(Entry)
+        /// No record.
+        case missing
+    }
+
+    /// Takes ownership of the record of remediation `fenceID` for `worker`, unless another worker's
+    /// ownership is younger than `takeoverAfter`: counts the attempt, and `stamp` marks the write as
+    /// the worker's (owner, renewal, header). Compare-and-set, again on a conflict.
+    public func own(key: String, fenceID: String, worker: String, takeoverAfter: Duration, now: @Sendable () -> Date,
+                    stamp: (inout Podguard_V1_FenceRecord) -> Void, attempts: Int = 5) async throws -> Ownership {
+        for _ in 0..<attempts {
+            guard let entry = try await read(key: key) else { return .missing }
+            guard entry.record.fenceID == fenceID else { return .otherRemediation(entry) }
+            if entry.record.phase.isTerminal { return .finished(entry) }
+            let record = entry.record
+            if !record.owner.isEmpty, record.owner != worker, record.hasOwnerRenewedAt {
+                let age = Duration.seconds(now().timeIntervalSince(record.ownerRenewedAt.date))
+                if age < takeoverAfter {
+                    return .ownedElsewhere(owner: record.owner, retryAfter: max(takeoverAfter - age, .milliseconds(100)))
+                }
+            }
+            var owned = record
+            owned.attempts += 1
+            stamp(&owned)
+            do {
+                let revision = try await write(owned, at: entry.revision)
+                return .owned(Entry(record: owned, revision: revision))
+            } catch BusError.wrongLastRevision {
+                continue
+            }
+        }
+        throw FenceRecordStoreError.tooManyConflicts(key: key)
     }
 
     /// What `modify` came to.

@@ -1,11 +1,11 @@
-public import ArrayFamily
-public import Bus
-public import Contracts
+import ArrayFamily
+import Bus
+import Contracts
 import BusService
 import CSISimulator
 import Foundation
-public import Kube
-public import NodeSimulator
+import Kube
+import NodeSimulator
 import SwiftProtobuf
 import Synchronization
 

@@ -1,11 +1,11 @@
 public import ArrayFamily
-public import Bus
+import Bus
 public import Contracts
 import BusService
 import CSISimulator
 import Foundation
 public import Kube
-public import NodeSimulator
+import NodeSimulator
 import SwiftProtobuf
 import Synchronization
 

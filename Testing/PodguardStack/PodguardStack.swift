@@ -2,7 +2,7 @@ public import ArrayFamily
 public import Bus
 import BusService
 public import Contracts
-public import CSISimulator
+import CSISimulator
 import Foundation
 public import Harness
 public import Kube

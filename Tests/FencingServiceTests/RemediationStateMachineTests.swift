@@ -18,10 +18,24 @@ struct RemediationStateMachineTests {
             case .perform(let step): action = machine.stepCompleted(outcome(step))
             case .record, .recordDeleteIntent: action = machine.persisted()
             case .abort, .retry, .complete, .alreadyFinished: return actions
+            case .recordProgress:
+                Issue.record("recordProgress outside a running fence step")
+                return actions
             }
         }
         Issue.record("machine did not stop: \(actions)")
         return actions
+    }
+
+    @Test("a volume cut off while the fence step runs is recorded at once: the machine asks for the write, the step goes on")
+    func progressWhileFencing() {
+        var machine = RemediationStateMachine(phase: .requested, plan: .fence)
+        var action = machine.start()
+        while case .perform(let step) = action, step != .fence { action = machine.stepCompleted(.succeeded(note: "")) }
+        if case .record = action { action = machine.persisted() }
+        #expect(action == .perform(.fence))
+        #expect(machine.progressed() == .recordProgress)
+        #expect(machine.state == .running(.fence))
     }
 
     @Test("a fence: checks, fence, taint, Event, the delete intent, the delete, then the attachments and a second unpublish")

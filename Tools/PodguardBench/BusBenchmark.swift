@@ -82,7 +82,7 @@ struct BusBenchmark: AsyncParsableCommand {
             try publisher.publish(sampleMessage(index), to: subject)
         }
         try await publisher.flush(timeout: .seconds(30))
-        let end = try await received.value
+        let end = await received.value
         await publisher.close()
         await consumer.close()
         let seconds = Format.seconds(end - start)

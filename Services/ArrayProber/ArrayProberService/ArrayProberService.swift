@@ -36,7 +36,6 @@ public struct ArrayProberService: Service {
 
     public func run() async throws {
         let open = try await bus.open(logger: logger)
-        let js = open.jetStream
         let state = ProberState()
         let acquiredAt = Date()
 

@@ -50,7 +50,7 @@ public struct DecisionService: Service {
         let executor = EffectExecutor(jetStream: js, records: open.fences, subjects: bus.subjects, logger: logger)
 
         let (inputs, sink) = AsyncStream<Input>.makeStream()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: Void.self) { group in
             group.addTask { await open.pods.follow(as: Podguard_V1_PodState.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.pods.bucket)) { .change(.pod(key: $0, $1)) } }
             group.addTask { await open.nodes.follow(as: Podguard_V1_NodeState.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.nodes.bucket)) { .change(.node(name: SubjectToken.decode($0) ?? $0, $1)) } }
             group.addTask { await open.connectivity.follow(as: Podguard_V1_ArrayConnectivity.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.connectivity.bucket)) { .change(.connectivity(key: $0, $1)) } }

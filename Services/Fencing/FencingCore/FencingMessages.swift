@@ -1,6 +1,6 @@
 public import Contracts
 public import Foundation
-public import SwiftProtobuf
+import SwiftProtobuf
 
 /// Builds the contract messages fencing writes: record headers and transitions, alerts. Alert ids
 /// are derived from what they report (fence id and outcome, taint request id), so an alert published

@@ -6,6 +6,9 @@ public enum RemediationAction: Sendable, Hashable {
     case perform(RemediationStep)
     /// Record the phase in the FenceRecord (compare-and-set), then call `persisted()`.
     case record(Podguard_V1_FencePhase)
+    /// Record the running step's progress so far (compare-and-set); the step goes on. Asked for by
+    /// `progressed()` when a volume is cut off, so the record shows it at once.
+    case recordProgress
     /// Record that the pod delete is about to be issued, then call `persisted()`.
     case recordDeleteIntent
     /// Stop: record the Event on the pod when `recordEvent` (podmon's text for the reason), record

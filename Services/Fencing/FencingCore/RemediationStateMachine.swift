@@ -117,6 +117,15 @@ public struct RemediationStateMachine: Sendable, Hashable {
         }
     }
 
+    /// The running step changed the record (a volume cut off): the record is to show it now, not
+    /// only when the step ends.
+    public func progressed() -> RemediationAction {
+        guard case .running(let step) = state, step == .fence || step == .confirmFenced else {
+            preconditionFailure("progressed() in state \(state)")
+        }
+        return .recordProgress
+    }
+
     /// The write asked for by `.record` or `.recordDeleteIntent` succeeded.
     public mutating func persisted() -> RemediationAction {
         switch state {

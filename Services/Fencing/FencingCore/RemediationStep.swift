@@ -47,5 +47,5 @@ public enum RemediationStep: Sendable, Hashable, CaseIterable {
 
 public extension RemediationStep {
     /// A step that runs once the pod is deleted.
-    public var followsTheDelete: Bool { self == .deleteAttachments || self == .confirmFenced }
+    var followsTheDelete: Bool { self == .deleteAttachments || self == .confirmFenced }
 }

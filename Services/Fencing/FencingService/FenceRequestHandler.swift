@@ -77,65 +77,51 @@ struct FenceRequestHandler: Sendable {
 
     // MARK: Claim
 
-    /// The record to work on, owned by this replica; nil when the message was settled instead.
+    /// The record to work on, owned by this replica (or finished); nil when the message was settled
+    /// instead.
     private func claim(_ work: Podguard_V1_FenceWork, message: JetStreamMessage, logger: Logger) async throws -> TrackedRecord? {
         let key = FenceRecordStore.key(podUID: work.pod.uid)
-        for _ in 0..<5 {
-            guard let entry = try await fences.read(key: key) else {
-                // decision writes the record before the work; without it there is nothing to carry
-                // out (deleted by hand, a bucket lost), and decision starts afresh if still needed.
-                logger.notice("no FenceRecord for this work; nothing to do")
-                settle(message, .ack, logger: logger)
-                return nil
-            }
-            let tracked = TrackedRecord(record: entry.record, revision: entry.revision, store: fences, messages: messages)
-            if tracked.record.fenceID != work.fenceID {
-                // decision replaced the record (a newer remediation of this pod uid): this work is stale.
-                logger.info("stale work: the pod's FenceRecord belongs to another remediation",
-                            metadata: ["recordFence": "\(tracked.record.fenceID)"])
-                settle(message, .ack, logger: logger)
-                return nil
-            }
-            if let problem = Self.problem(tracked.record.request, of: tracked.record) {
-                await reject(message, why: "FenceRecord \(key) cannot be carried out: \(problem)")
-                return nil
-            }
-            let terminal = tracked.record.phase.isTerminal
-            if !terminal, let wait = ownedElsewhere(tracked.record) {
-                logger.info("another live replica works on this remediation; handing the request back",
-                            metadata: ["owner": "\(tracked.record.owner)"])
-                settle(message, .nak(wait), logger: logger)
-                return nil
-            }
-            if terminal { return tracked }
-            do {
-                return try await own(tracked, logger: logger)
-            } catch BusError.wrongLastRevision {
-                continue
-            }
+        // A record whose request cannot be carried out is refused before anyone owns it.
+        if let entry = try await fences.read(key: key), entry.record.fenceID == work.fenceID,
+           let problem = Self.problem(entry.record.request, of: entry.record) {
+            await reject(message, why: "FenceRecord \(key) cannot be carried out: \(problem)")
+            return nil
         }
-        settle(message, .nak(settings.backoff.initial), logger: logger)
-        return nil
-    }
-
-    /// How long to wait before the current owner's claim goes stale; nil if this replica may act.
-    private func ownedElsewhere(_ record: Podguard_V1_FenceRecord) -> Duration? {
-        guard !record.owner.isEmpty, record.owner != messages.producerID, record.hasOwnerRenewedAt else { return nil }
-        let age = Duration.seconds(Date().timeIntervalSince(record.ownerRenewedAt.date))
-        guard age < settings.takeoverAfter else { return nil }
-        return max(settings.takeoverAfter - age, .milliseconds(100))
-    }
-
-    private func own(_ tracked: TrackedRecord, logger: Logger) async throws -> TrackedRecord {
-        var tracked = tracked
-        let previous = tracked.record.owner
-        tracked.record.attempts += 1
-        try await tracked.write()
-        if tracked.record.attempts > 1 {
-            logger.notice("resuming remediation", metadata: ["phase": "\(tracked.record.phase)", "previousOwner": "\(previous)",
-                                                             "attempt": "\(tracked.record.attempts)"])
+        let ownership: FenceRecordStore.Ownership
+        do {
+            ownership = try await fences.own(key: key, fenceID: work.fenceID, worker: messages.producerID,
+                                             takeoverAfter: settings.takeoverAfter, now: { Date() }) { [messages] record in
+                messages.stamp(&record, at: Date())
+            }
+        } catch FenceRecordStoreError.tooManyConflicts {
+            settle(message, .nak(settings.backoff.initial), logger: logger)
+            return nil
         }
-        return tracked
+        switch ownership {
+        case .missing:
+            // decision writes the record before the work; without it there is nothing to carry
+            // out (deleted by hand, a bucket lost), and decision starts afresh if still needed.
+            logger.notice("no FenceRecord for this work; nothing to do")
+            settle(message, .ack, logger: logger)
+            return nil
+        case .otherRemediation(let entry):
+            // decision replaced the record (a newer remediation of this pod uid): this work is stale.
+            logger.info("stale work: the pod's FenceRecord belongs to another remediation",
+                        metadata: ["recordFence": "\(entry.record.fenceID)"])
+            settle(message, .ack, logger: logger)
+            return nil
+        case .ownedElsewhere(let owner, let wait):
+            logger.info("another live replica works on this remediation; handing the work back", metadata: ["owner": "\(owner)"])
+            settle(message, .nak(wait), logger: logger)
+            return nil
+        case .finished(let entry):
+            return TrackedRecord(record: entry.record, revision: entry.revision, store: fences, messages: messages)
+        case .owned(let entry):
+            if entry.record.attempts > 1 {
+                logger.notice("resuming remediation", metadata: ["phase": "\(entry.record.phase)", "attempt": "\(entry.record.attempts)"])
+            }
+            return TrackedRecord(record: entry.record, revision: entry.revision, store: fences, messages: messages)
+        }
     }
 
     // MARK: Run
@@ -153,7 +139,9 @@ struct FenceRequestHandler: Sendable {
                 currentStep = step
                 stepStarted = ContinuousClock.now
                 logger.debug("performing step", metadata: ["step": "\(step)"])
-                let outcome = await executor.perform(step, tracked: &tracked, scratch: &scratch)
+                let outcome = await executor.perform(step, tracked: &tracked, scratch: &scratch) { [machine] tracked in
+                    if machine.progressed() == .recordProgress { try await tracked.write() }
+                }
                 if case .succeeded(let stepNote) = outcome { note = stepNote }
                 if case .podGone(let stepNote) = outcome { note = stepNote }
                 action = machine.stepCompleted(outcome)
@@ -170,6 +158,9 @@ struct FenceRequestHandler: Sendable {
                 metrics.failoverPhases(FailoverTimeline.completed(before: before, after: tracked.record), of: tracked.record)
                 logger.info("phase recorded", metadata: ["phase": "\(phase)", "note": "\(note)"])
                 action = machine.persisted()
+
+            case .recordProgress:
+                preconditionFailure("recordProgress is answered inside the step that asked for it")
 
             case .recordDeleteIntent:
                 tracked.record.podDeleteIssuedAt = Google_Protobuf_Timestamp(date: Date())

@@ -23,16 +23,19 @@ struct RemediationExecutor: Sendable {
         var arrayProofRequired = false
     }
 
-    func perform(_ step: RemediationStep, tracked: inout TrackedRecord, scratch: inout Scratch) async -> StepOutcome {
+    /// Performs `step`. `progress` writes the record while a step runs (the state machine's
+    /// `.recordProgress`); it throws when the write fails.
+    func perform(_ step: RemediationStep, tracked: inout TrackedRecord, scratch: inout Scratch,
+                 progress: (inout TrackedRecord) async throws -> Void) async -> StepOutcome {
         let request = tracked.record.request
         switch step {
         case .checkSafety: return await checkSafety(request, scratch: &scratch)
         case .validate:
             return await validate(request, liveNode: scratch.liveNode,
                                   arrayProofRequired: request.arrayProofRequired || scratch.arrayProofRequired)
-        case .fence: return await fence(request, liveNode: scratch.liveNode, tracked: &tracked)
+        case .fence: return await fence(request, liveNode: scratch.liveNode, tracked: &tracked, progress: progress)
         case .confirmFenced:
-            let outcome = await fence(request, liveNode: scratch.liveNode, tracked: &tracked)
+            let outcome = await fence(request, liveNode: scratch.liveNode, tracked: &tracked, progress: progress)
             if case .failed(_, let message) = outcome {
                 logger.error("the pod is deleted but a volume could not be unpublished from its node again; node-cleanup unpublishes it node-side",
                              metadata: ["pod": "\(request.pod.namespace)/\(request.pod.name)", "node": "\(request.nodeName)", "error": "\(message)"])
@@ -94,7 +97,8 @@ struct RemediationExecutor: Sendable {
         return FenceValidation.outcome(answers, node: context)
     }
 
-    private func fence(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?, tracked: inout TrackedRecord) async -> StepOutcome {
+    private func fence(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?, tracked: inout TrackedRecord,
+                       progress: (inout TrackedRecord) async throws -> Void) async -> StepOutcome {
         if tracked.record.volumes.count != request.volumes.count {
             tracked.record.volumes = request.volumes.map { volume in
                 var status = Podguard_V1_FenceVolumeStatus()
@@ -137,7 +141,7 @@ struct RemediationExecutor: Sendable {
                     tracked.record.volumes[index].clearLastError()
                     // The first success of each volume is recorded at once (when it was cut off).
                     if first, recordFailure == nil {
-                        do { try await tracked.write() } catch { recordFailure = error }
+                        do { try await progress(&tracked) } catch { recordFailure = error }
                     }
                 case .pending(let message, let after)?:
                     tracked.record.volumes[index].lastError = Self.adapterError(.pending, message)

@@ -149,7 +149,7 @@ struct TaintRequestHandler: Sendable {
     private func reject(_ message: JetStreamMessage, why: String) async {
         logger.error("rejecting a taint request that cannot be acted on", metadata: ["subject": "\(message.subject)", "why": "\(why)"])
         let alert = messages.rejectedAlert(subject: message.subject, sequence: message.metadata.streamSequence, why: why, now: Date())
-        try? await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+        _ = try? await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
         settle(message, .term, logger: logger)
     }
 }

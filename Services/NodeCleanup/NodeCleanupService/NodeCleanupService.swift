@@ -74,7 +74,7 @@ public struct NodeCleanupService: Service {
 
         let (inputs, sink) = AsyncStream<Input>.makeStream()
         let informer = Informer(client: kube, Node.self, fieldSelector: "metadata.name=\(settings.nodeName)")
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await informer.run() }
             group.addTask { [settings, families] in
                 for await event in informer.events {

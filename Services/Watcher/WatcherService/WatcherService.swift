@@ -58,7 +58,6 @@ public struct WatcherService: Service {
 
     public func run() async throws {
         let open = try await bus.open(logger: logger)
-        let js = open.jetStream
         let informers = ClusterInformers(client: client, settings: settings)
         let elector = LeaderElector(client: client, configuration: leaderElection)
         let subjects = bus.subjects
