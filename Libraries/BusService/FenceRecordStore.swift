@@ -7,8 +7,9 @@ import SwiftProtobuf
 /// The one writer of FenceRecords (bucket `podguard-fences`, one record per pod uid). decision
 /// creates a record, or replaces an ABORTED one (`start`); a fencing replica takes ownership of a
 /// live record (`own`) and writes each phase at the revision it read (`write(_:at:)`); node-cleanup
-/// and fencing's replacement observer change a record by read–modify–compare-and-set (`modify`). Every write is a compare-and-set, so two writers never
-/// overwrite each other: the loser re-reads, or stops.
+/// and fencing's replacement observer change a record by read–modify–compare-and-set (`modify`).
+/// Every write is a compare-and-set, so two writers never overwrite each other: the loser re-reads,
+/// or stops.
 public struct FenceRecordStore: Sendable {
     public let keyValue: KeyValueStore
 
@@ -47,17 +48,12 @@ public struct FenceRecordStore: Sendable {
             var replacement = record
             replacement.attempts = existing.record.attempts + 1
             do {
-                _ = try await keyValue.update(key, message: replacement, expectedRevision: existing.revision)
+                _ = try await write(replacement, at: existing.revision)
                 return true
             } catch BusError.wrongLastRevision {
                 return false
             }
         }
-    }
-
-    /// Creates a record where none is; throws `BusError.keyExists` when one is.
-    public func create(_ record: Podguard_V1_FenceRecord) async throws -> UInt64 {
-        try await keyValue.create(Self.key(podUID: record.pod.uid), message: record)
     }
 
     /// Writes `record` over the revision its writer read; returns the new revision. Throws
@@ -76,18 +72,23 @@ public struct FenceRecordStore: Sendable {
         case ownedElsewhere(owner: String, retryAfter: Duration)
         /// The record belongs to another remediation of the pod uid (decision replaced it).
         case otherRemediation(Entry)
+        /// `refuse` found the record impossible to carry out (why); nothing written.
+        case refused(Entry, String)
         /// No record.
         case missing
     }
 
-    /// Takes ownership of the record of remediation `fenceID` for `worker`, unless another worker's
-    /// ownership is younger than `takeoverAfter`: counts the attempt, and `stamp` marks the write as
-    /// the worker's (owner, renewal, header). Compare-and-set, again on a conflict.
+    /// Takes ownership of the record of remediation `fenceID` for `worker`, unless `refuse` says why
+    /// it cannot be carried out or another worker's ownership is younger than `takeoverAfter`: counts
+    /// the attempt, and `stamp` marks the write as the worker's (owner, renewal, header).
+    /// Compare-and-set, again on a conflict.
     public func own(key: String, fenceID: String, worker: String, takeoverAfter: Duration, now: @Sendable () -> Date,
-                    stamp: (inout Podguard_V1_FenceRecord) -> Void, attempts: Int = 5) async throws -> Ownership {
+                    refuse: (Podguard_V1_FenceRecord) -> String?, stamp: (inout Podguard_V1_FenceRecord) -> Void,
+                    attempts: Int = 5) async throws -> Ownership {
         for _ in 0..<attempts {
             guard let entry = try await read(key: key) else { return .missing }
             guard entry.record.fenceID == fenceID else { return .otherRemediation(entry) }
+            if let why = refuse(entry.record) { return .refused(entry, why) }
             if entry.record.phase.isTerminal { return .finished(entry) }
             let record = entry.record
             if !record.owner.isEmpty, record.owner != worker, record.hasOwnerRenewedAt {

@@ -81,16 +81,11 @@ struct FenceRequestHandler: Sendable {
     /// instead.
     private func claim(_ work: Podguard_V1_FenceWork, message: JetStreamMessage, logger: Logger) async throws -> TrackedRecord? {
         let key = FenceRecordStore.key(podUID: work.pod.uid)
-        // A record whose request cannot be carried out is refused before anyone owns it.
-        if let entry = try await fences.read(key: key), entry.record.fenceID == work.fenceID,
-           let problem = Self.problem(entry.record.request, of: entry.record) {
-            await reject(message, why: "FenceRecord \(key) cannot be carried out: \(problem)")
-            return nil
-        }
         let ownership: FenceRecordStore.Ownership
         do {
             ownership = try await fences.own(key: key, fenceID: work.fenceID, worker: messages.producerID,
-                                             takeoverAfter: settings.takeoverAfter, now: { Date() }) { [messages] record in
+                                             takeoverAfter: settings.takeoverAfter, now: { Date() },
+                                             refuse: { Self.problem($0.request, of: $0) }) { [messages] record in
                 messages.stamp(&record, at: Date())
             }
         } catch FenceRecordStoreError.tooManyConflicts {
@@ -109,6 +104,10 @@ struct FenceRequestHandler: Sendable {
             logger.info("stale work: the pod's FenceRecord belongs to another remediation",
                         metadata: ["recordFence": "\(entry.record.fenceID)"])
             settle(message, .ack, logger: logger)
+            return nil
+        case .refused(_, let problem):
+            // Refused before anyone owns it: nothing is written.
+            await reject(message, why: "FenceRecord \(key) cannot be carried out: \(problem)")
             return nil
         case .ownedElsewhere(let owner, let wait):
             logger.info("another live replica works on this remediation; handing the work back", metadata: ["owner": "\(owner)"])
