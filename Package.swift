@@ -202,11 +202,13 @@ var services: [Target] {
 var simulators: [Target] { [
     /// A family-faithful CSI driver over a simulated array, in-process for tests and as
     /// `podguard-csi-sim` for the demo, with fault injection and the no-dual-writer invariant.
-    library("CSISimulator", "Simulators/CSISimulator", ["CSI", "ArrayFamily", grpcCore, grpcHTTP2, logging, hummingbird] + familyModules),
+    /// The unix-socket gRPC server the CSI and CRI simulators share.
+    library("SimulatorServer", "Simulators/SimulatorServer", [grpcCore, grpcHTTP2, logging]),
+    library("CSISimulator", "Simulators/CSISimulator", ["CSI", "ArrayFamily", "SimulatorServer", grpcCore, logging, hummingbird] + familyModules),
     executable("CSISimulatorMain", "Simulators/CSISimulatorMain", ["CSISimulator", "ArrayFamily", argumentParser, hummingbird, nioCore, logging]),
     /// A container runtime serving CRI Version and ListContainers on a unix socket from a
     /// container source the caller supplies (tests, the node simulator, the demo).
-    library("CRISimulator", "Simulators/CRISimulator", ["CRI", grpcCore, grpcHTTP2, logging]),
+    library("CRISimulator", "Simulators/CRISimulator", ["CRI", "SimulatorServer", grpcCore, logging]),
     /// Simulated nodes against a real apiserver: kubelets (registration, heartbeats, pods,
     /// volumes), CSI node and controller plugins over one shared simulated array per family, the
     /// external-attacher, driver node pods, and node faults.

@@ -1,25 +1,15 @@
-/// How a `CSIClient` connects and calls.
+public import UnixGRPC
+
+/// How a `CSIClient` connects and calls: the shared unix-socket options and CSI's rule for
+/// "pending" errors.
 public struct CSIClientConfiguration: Sendable, Hashable {
-    /// Deadline of a call when the caller gives none.
-    public var defaultDeadline: Duration
+    public var connection: UnixGRPCConnectionOptions
     /// The rule for "pending" errors (ControllerUnpublishVolume and NodeUnpublishVolume).
     public var pendingRetry: PendingRetryPolicy
-    /// First and longest pause between reconnection attempts when the socket is gone (a driver
-    /// restart replaces the socket; podmon dials with a 1 s maximum backoff).
-    public var reconnectInitialBackoff: Duration
-    public var reconnectMaximumBackoff: Duration
-    /// Whether a call made while the driver is unreachable waits (up to its deadline) for the
-    /// socket to come back, or fails at once with `.unavailable`. Failing fast is the default: the
-    /// callers (adapters) report "unavailable" and decide themselves.
-    public var waitForReady: Bool
 
     public init(defaultDeadline: Duration = .seconds(10), pendingRetry: PendingRetryPolicy = .podmon,
-                reconnectInitialBackoff: Duration = .milliseconds(100),
-                reconnectMaximumBackoff: Duration = .seconds(1), waitForReady: Bool = false) {
-        self.defaultDeadline = defaultDeadline
+                waitForReady: Bool = false) {
+        self.connection = UnixGRPCConnectionOptions(defaultDeadline: defaultDeadline, waitForReady: waitForReady)
         self.pendingRetry = pendingRetry
-        self.reconnectInitialBackoff = reconnectInitialBackoff
-        self.reconnectMaximumBackoff = reconnectMaximumBackoff
-        self.waitForReady = waitForReady
     }
 }

@@ -15,23 +15,20 @@ public final class UnixGRPCClient<FailureKind: RPCFailureKind>: ConnectionRunnin
     let waitForReady: Bool
 
     /// - Parameters:
-    ///   - waitForReady: whether a call made while the server is unreachable waits (up to its
-    ///     deadline) for the socket to come back, or fails at once as unavailable.
     ///   - logger: gets the socket as `<protocol>.socket` metadata.
-    public init(socket: UnixSocketAddress, reconnectInitialBackoff: Duration, reconnectMaximumBackoff: Duration,
-                defaultDeadline: Duration, waitForReady: Bool, logger: Logger) throws(Failure) {
+    public init(socket: UnixSocketAddress, options: UnixGRPCConnectionOptions, logger: Logger) throws(Failure) {
         var logger = logger
         logger[metadataKey: "\(Self.logKeyPrefix).socket"] = "\(socket.path)"
         self.logger = logger
-        self.defaultDeadline = defaultDeadline
-        self.waitForReady = waitForReady
+        self.defaultDeadline = options.defaultDeadline
+        self.waitForReady = options.waitForReady
         let transport: HTTP2ClientTransport.Posix
         do {
             transport = try HTTP2ClientTransport.Posix(
                 target: .unixDomainSocket(path: socket.path),
                 transportSecurity: .plaintext,
                 config: .defaults { config in
-                    config.backoff = .init(initial: reconnectInitialBackoff, max: reconnectMaximumBackoff,
+                    config.backoff = .init(initial: options.reconnectInitialBackoff, max: options.reconnectMaximumBackoff,
                                            multiplier: 1.6, jitter: 0.2)
                 })
         } catch {

@@ -1,8 +1,8 @@
 public import ArrayFamily
 import CSI
 import GRPCCore
-import GRPCNIOTransportHTTP2
 public import Logging
+import SimulatorServer
 import Synchronization
 
 /// A CSI driver of one array family over a simulated array, serving CSI Identity, Controller and
@@ -30,14 +30,8 @@ public final class CSIDriverSimulator: Sendable {
     public let array: SimulatedArray
     /// Which CSI services the socket serves (a cluster's controller and node plugins split them).
     public let services: CSIServiceSet
-    private let server: Mutex<ServerState>
+    private let server: UnixSocketGRPCServer
     let logger: Logger
-
-    /// The socket's lifecycle.
-    private enum ServerState: ~Copyable {
-        case stopped
-        case serving(GRPCServer<HTTP2ServerTransport.Posix>, Task<Void, Never>)
-    }
 
     /// - Parameters:
     ///   - arrays: array ids in the family's format (default: two example arrays of the family; the
@@ -53,7 +47,7 @@ public final class CSIDriverSimulator: Sendable {
         self.logger = logger
         self.array = SimulatedArray(family: family, arrays: arrays ?? FamilyCatalog.exampleArrays(family.id), hosts: max(1, hosts))
         self.services = .all
-        self.server = Mutex(.stopped)
+        self.server = UnixSocketGRPCServer(socketPath: socketPath, logger: logger)
     }
 
     /// A driver over an existing (shared) array, serving only `services` — one plugin of a
@@ -66,69 +60,28 @@ public final class CSIDriverSimulator: Sendable {
         self.array = array
         self.services = services
         self.logger = logger
-        self.server = Mutex(.stopped)
+        self.server = UnixSocketGRPCServer(socketPath: socketPath, logger: logger)
     }
 
     /// Whether the socket is being served.
-    public var isServing: Bool {
-        server.withLock { state in
-            switch state {
-            case .serving: true
-            case .stopped: false
-            }
-        }
-    }
+    public var isServing: Bool { server.isServing }
 
     // MARK: Socket
 
     /// Starts serving on the socket (removing a stale socket file first); returns once it listens.
     public func start() async throws {
-        let transport = HTTP2ServerTransport.Posix(
-            address: .unixDomainSocket(path: socketPath), transportSecurity: .plaintext)
         var services: [any RegistrableRPCService] = [IdentityService(simulator: self)]
         if self.services.contains(.controller) { services.append(ControllerService(simulator: self)) }
         if self.services.contains(.node) { services.append(NodeService(simulator: self)) }
         // podmon's extension is served by both the controller and the node plugin.
         if family.hasPodmonExtension { services.append(PodmonService(simulator: self)) }
-        let grpc = GRPCServer(transport: transport, services: services)
-        let logger = self.logger
-        let task = Task {
-            do { try await grpc.serve() } catch { logger.debug("simulator server ended: \(error)") }
-        }
-        let previous = server.withLock { state in
-            let old = consume state
-            state = .serving(grpc, task)
-            return old
-        }
-        if case .serving(let oldServer, let oldTask) = consume previous {
-            oldServer.beginGracefulShutdown()
-            oldTask.cancel()
-        }
-        _ = try await transport.listeningAddress
+        try await server.start(services)
     }
 
-    /// Stops serving at once (in-flight calls are cancelled) and removes the socket file: the
-    /// driver is gone until `start()`.
+    /// Stops serving and removes the socket file: the driver is gone until `start()`. Open calls
+    /// finish first (graceful shutdown); only a server that does not end within 3 s is cancelled.
     public func stop() async {
-        let current = server.withLock { state in
-            let old = consume state
-            state = .stopped
-            return old
-        }
-        guard case .serving(let grpc, let task) = consume current else { return }
-        grpc.beginGracefulShutdown()
-        // Cancelling the server while streams are open trips an assertion in the NIO transport
-        // ("Deinited NIOAsyncWriter without calling finish()"), seen when several simulators stop at
-        // once: let the graceful shutdown finish the open calls, and cancel only if it hangs.
-        let ended = ServerEnded()
-        Task { await task.value; ended.mark() }
-        for _ in 0..<60 where !ended.value { try? await Task.sleep(for: .milliseconds(50)) }
-        let finished = ended.value
-        if !finished {
-            task.cancel()
-            await task.value
-        }
-        _ = unlink(socketPath)
+        await server.stop()
     }
 
     // MARK: Control (Swift API)
@@ -199,17 +152,4 @@ public final class CSIDriverSimulator: Sendable {
     func mutate<T: Sendable>(_ body: (inout SimulatedArrayState) throws(RPCError) -> T) throws(RPCError) -> T {
         try array.state.withLock { (state: inout SimulatedArrayState) throws(RPCError) -> T in try body(&state) }
     }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Set once the simulator's server task has returned (polled by `stop()`).
-private final class ServerEnded: Sendable {
-    private let ended = Atomic<Bool>(false)
-    func mark() { ended.store(true, ordering: .releasing) }
-    var value: Bool { ended.load(ordering: .acquiring) }
 }
