@@ -36,6 +36,9 @@ public final class ServiceProcess: Sendable {
     public let id: ServiceID
     public let executable: URL
     public let arguments: [String]
+    /// Variables set for the process on top of the runner's (whose PODGUARD_* and Kubernetes
+    /// variables never leak in: the flags are the configuration).
+    public let environment: [String: String]
     public let logFile: URL
     private let state = Mutex<State>(State())
     private let pidRegistry: PIDRegistry
@@ -46,13 +49,16 @@ public final class ServiceProcess: Sendable {
         var logOffset: UInt64 = 0
         var port: Int?
         var starts = 0
+        var startedAt: ContinuousClock.Instant?
         var exitStatuses: [Int32] = []
     }
 
-    init(id: ServiceID, executable: URL, arguments: [String], logFile: URL, pidRegistry: PIDRegistry) {
+    public init(id: ServiceID, executable: URL, arguments: [String], environment: [String: String] = [:],
+                logFile: URL, pidRegistry: PIDRegistry) {
         self.id = id
         self.executable = executable
         self.arguments = arguments
+        self.environment = environment
         self.logFile = logFile
         self.pidRegistry = pidRegistry
     }
@@ -61,6 +67,8 @@ public final class ServiceProcess: Sendable {
     public var isRunning: Bool { state.withLock { $0.pid != nil } }
     /// How many times it was started.
     public var starts: Int { state.withLock { $0.starts } }
+    /// When the current (or last) incarnation was started.
+    public var startedAt: ContinuousClock.Instant? { state.withLock { $0.startedAt } }
 
     /// Starts the process (again, after a kill or stop). Its output is appended to ``logFile``.
     public func start() throws {
@@ -79,7 +87,7 @@ public final class ServiceProcess: Sendable {
         // The flags are the configuration: nothing from the test runner's environment leaks in.
         process.environment = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("PODGUARD_") && $0.key != "KUBECONFIG" && $0.key != "NODE_NAME" && $0.key != "KUBE_NODE_NAME"
-        }
+        }.merging(environment) { _, given in given }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
         process.standardError = handle
@@ -91,6 +99,7 @@ public final class ServiceProcess: Sendable {
             $0.logOffset = offset + UInt64(banner.utf8.count)
             $0.port = nil
             $0.starts += 1
+            $0.startedAt = .now
         }
     }
 
@@ -208,16 +217,16 @@ public final class ServiceProcess: Sendable {
 
 /// The pids of every process a stack started, in a file a reaper reads: if the test process dies
 /// without stopping the stack (a crash, a signal), the reaper SIGKILLs them, so no service outlives it.
-final class PIDRegistry: Sendable {
+public final class PIDRegistry: Sendable {
     let file: URL
     private let pids = Mutex<Set<pid_t>>([])
 
-    init(file: URL) {
+    public init(file: URL) {
         self.file = file
     }
 
-    func add(_ pid: pid_t) { update { $0.insert(pid) } }
-    func remove(_ pid: pid_t) { update { $0.remove(pid) } }
+    public func add(_ pid: pid_t) { update { $0.insert(pid) } }
+    public func remove(_ pid: pid_t) { update { $0.remove(pid) } }
 
     private func update(_ change: (inout Set<pid_t>) -> Void) {
         pids.withLock { set in
@@ -229,7 +238,7 @@ final class PIDRegistry: Sendable {
 
     /// Starts the reaper: a detached shell in its own session that waits for this process to end,
     /// then kills the pids listed in the file. Returns its pid (kill it on a clean stop).
-    func startReaper() -> pid_t? {
+    public func startReaper() -> pid_t? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
         let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; "

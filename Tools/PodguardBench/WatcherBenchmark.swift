@@ -6,6 +6,7 @@ import Foundation
 import Harness
 import Kube
 import Logging
+import PodguardStack
 import Synchronization
 
 /// The watcher scale figures of the "benchmarks" issue: initial sync time and peak memory of a
@@ -124,30 +125,34 @@ struct WatcherBenchmark: AsyncParsableCommand {
 
         let httpPort = try FreePort.loopback()
         note("starting podguard-watcher (http port \(httpPort))")
-        let watcher = try ServiceProcess(product: "podguard-watcher", arguments: [
+        let pids = PIDRegistry(file: work.appendingPathComponent("pids"))
+        _ = pids.startReaper()  // SIGKILLs the watcher if the benchmark dies before stopping it
+        let watcher = ServiceProcess(id: ServiceID(.watcher, "bench"), executable: try PodguardStack.findExecutable("podguard-watcher"), arguments: [
             "--kube.kubeconfig", plane.kubeconfigPath, "--bus.servers", server.url,
             "--http.host", "127.0.0.1", "--http.port", "\(httpPort)", "--log.level", "info",
             "--watcher.identity", "bench-watcher", "--watcher.leaseNamespace", "default",
-        ], environment: Self.deploymentEnvironment, logFile: work.appendingPathComponent("watcher.log"))
+        ], environment: Self.deploymentEnvironment, logFile: work.appendingPathComponent("watcher.log"), pidRegistry: pids)
+        try watcher.start()
         cleanup.watcher = watcher
+        let started = watcher.startedAt ?? .now
 
         let clock = ContinuousClock()
-        let deadline = watcher.started + .seconds(timeout)
+        let deadline = started + .seconds(timeout)
         var readyAfter: Duration?
         var peakSampled = 0
         var lastReport = clock.now
         while clock.now < deadline {
-            guard watcher.isRunning else {
+            guard !watcher.exitedUnexpectedly else {
                 throw BenchError("podguard-watcher exited during the benchmark; log: \(watcher.logFile.path)")
             }
             if let memory = watcher.memory() { peakSampled = max(peakSampled, memory.residentBytes) }
-            if readyAfter == nil, ServiceProcess.httpStatus(port: httpPort, path: "/readyz") == 200 {
-                readyAfter = clock.now - watcher.started
+            if readyAfter == nil, await watcher.isReady() {
+                readyAfter = clock.now - started
             }
             if readyAfter != nil, nodeKeys.completedAt != nil, podKeys.completedAt != nil { break }
             if clock.now - lastReport >= .seconds(10) {
                 lastReport = clock.now
-                note("  watcher at \(Int(Format.seconds(clock.now - watcher.started))) s: ready \(readyAfter != nil), "
+                note("  watcher at \(Int(Format.seconds(clock.now - started))) s: ready \(readyAfter != nil), "
                      + "keys \(Format.grouped(nodeKeys.count)) nodes, \(Format.grouped(podKeys.count)) pods, RSS \(Format.megabytes(peakSampled)) peak")
             }
             try await Task.sleep(for: .milliseconds(50))
@@ -166,7 +171,7 @@ struct WatcherBenchmark: AsyncParsableCommand {
         let podsInBucket = try await js.streamInfo("KV_\(topology.podsBucket.name)").messages
         watcher.stop()
 
-        let syncTime = syncedAt.map { $0 - watcher.started }
+        let syncTime = syncedAt.map { $0 - started }
         // Pods, PVCs, PVs, VolumeAttachments, nodes and driver node pods: what the six informers list.
         let objectsCreated = population.nodes + population.driverPods + population.pods + population.volumes * 2
             + population.attachments
