@@ -153,7 +153,7 @@ var services: [Target] {
             library: ["Bus", "BusService", "Contracts", "Kube", "ServiceKit", "ArrayFamily", "FamilyCatalog",
                       logging, metrics, serviceLifecycle, protobuf],
             main: ["BusService", "Kube", "KubeService", "ServiceKit"],
-            tests: ["Bus", "BusService", "Contracts", "Kube", "ServiceKit", "Harness", logging, protobuf])
+            tests: ["Bus", "BusService", "Contracts", "Kube", "ServiceKit", "Harness", "TestSupport", logging, protobuf])
     /// array-prober: samples each (family, node) through the controller adapters, applies the
     /// loss threshold per array, publishes ArrayConnectivity; replicas share nodes by lease.
     + service("ArrayProber", core: pure,
@@ -174,7 +174,7 @@ var services: [Target] {
                         logging, metrics, serviceLifecycle, protobuf],
               main: ["BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
               tests: ["AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
-                      "FamilyCatalog", "Harness", "Kube", "Policy", "ServiceKit", logging, serviceLifecycle, protobuf])
+                      "FamilyCatalog", "Harness", "TestSupport", "Kube", "Policy", "ServiceKit", logging, serviceLifecycle, protobuf])
     /// node-cleanup: one per node; once its node is stable, cleans the pods that were moved away
     /// (NodeUnpublish/NodeUnstage through the local node adapters, zombie check), records it in
     /// their FenceRecords and removes the podguard taint.
@@ -183,7 +183,7 @@ var services: [Target] {
                         logging, metrics, serviceLifecycle, protobuf],
               main: ["BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
               tests: ["AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
-                      "Harness", "Kube", "ServiceKit", "PowerFlexFamily", logging, serviceLifecycle, protobuf])
+                      "Harness", "TestSupport", "Kube", "ServiceKit", "PowerFlexFamily", logging, serviceLifecycle, protobuf])
     + [
         /// The adapters: each executable only picks its family.
         executable("AdapterPowerFlex", "Services/Adapters/PowerFlex", ["AdapterKit", "PowerFlexFamily"]),
@@ -222,6 +222,9 @@ var testStack: [Target] { [
     /// Starts and stops real infrastructure for tests, benchmarks and the demo (nats-server, the
     /// control plane, child processes).
     library("Harness", "Testing/Harness"),
+    /// What the suites share against real infrastructure: one admin client of the shared control
+    /// plane, a namespace per test, a nats-server with the topology installed, `eventually`.
+    library("TestSupport", "Testing/TestSupport", ["Harness", "Kube", "Bus", "BusService", "Contracts", logging]),
     /// The whole of podguard on this machine, for end-to-end tests, the demo and the failover
     /// benchmarks: nats-server, the shared control plane, the simulated cluster and every
     /// service as its own process, with handles to kill, stop and restart them, and an auditor
@@ -254,7 +257,7 @@ var testTargets: [Target] { [
     tests("BusTests", ["Bus", "Contracts", "Harness"]),
     tests("ServiceKitTests", ["ServiceKit", "Harness"]),
     tests("BusServiceTests", ["BusService", "Bus", "ServiceKit", "Harness"]),
-    tests("KubeTests", ["Kube", "Harness"]),
+    tests("KubeTests", ["Kube", "Harness", "TestSupport"]),
     tests("CSITests", ["CSI", "Harness"]),
     tests("CRITests", ["CRI", "CRISimulator", "Harness", grpcCore, grpcHTTP2, grpcProtobuf, protobuf, logging]),
     tests("PolicyTests", ["Policy", "Contracts"]),
@@ -265,7 +268,8 @@ var testTargets: [Target] { [
     ]),
     tests("CSISimulatorTests", ["CSISimulator", "CSI", "ArrayFamily", logging]),
     tests("NodeSimulatorTests", [
-        "CRI", "NodeSimulator", "Kube", "Harness", "CSISimulator", "ArrayFamily", "CSI", logging, asyncHTTPClient, nioCore, nioHTTP1,
+        "CRI", "NodeSimulator", "Kube", "Harness", "TestSupport", "CSISimulator", "ArrayFamily", "CSI", logging, asyncHTTPClient,
+        nioCore, nioHTTP1,
     ]),
     /// The charts checked without helm: structure, value paths, configuration.
     tests("HelmChartTests", ["Harness", yams]),

@@ -18,6 +18,7 @@ import ServiceLifecycle
 import SwiftProtobuf
 import Synchronization
 import Testing
+@_exported import TestSupport
 
 /// Real infrastructure for one fencing test: a nats-server with JetStream and podguard's topology,
 /// one CSI driver simulator and controller-mode `AdapterService` per family (the real adapters), the
@@ -68,14 +69,12 @@ final class FencingBed: Sendable {
         families: [ArrayFamilyID] = [.powerflex], adapters: [ArrayFamilyID]? = nil, pendingAttempts: Int = 3,
         _ body: (FencingBed) async throws -> T
     ) async throws -> T {
-        let server = try await NATSServerProcess.start(jetStream: true)
+        let bus = try await TestBus.start(logger: quiet)
+        let (server, admin, js) = (bus.server, bus.admin, bus.jetStream)
         defer { server.stop() }
-        let admin = try await connect(server, "admin")
-        let js = try admin.jetStream()
-        try await TopologyInstaller.ensure(.standard, on: js, logger: quiet)
         let fences = try await js.keyValue(BusTopology.standard.fencesBucket)
-        let kube = try await TestKube.client()
-        let namespace = try await TestKube.namespace(kube, "fence")
+        let kube = try await SharedKube.client()
+        let namespace = try await kube.createTestNamespace("fence")
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pg-fence-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -105,9 +104,7 @@ final class FencingBed: Sendable {
     }
 
     static func connect(_ server: NATSServerProcess, _ name: String) async throws -> BusConnection {
-        let connection = try await BusConnection.connect(BusOptions(servers: [server.url], name: name), logger: quiet)
-        try await connection.waitUntilConnected(timeout: .seconds(5))
-        return connection
+        try await TestBus.connect(server, name, logger: quiet)
     }
 
     // MARK: Services
@@ -317,51 +314,6 @@ final class FencingBed: Sendable {
     }
 
     func alerts(fenceID: String) -> [Podguard_V1_Alert] { alerts.withLock { $0.filter { $0.fenceID == fenceID } } }
-}
-
-/// The shared real control plane, one client, a namespace per test.
-enum TestKube {
-    private static let shared = Mutex<KubeClient?>(nil)
-
-    static func client() async throws -> KubeClient {
-        let plane = try await KubeControlPlane.shared()
-        return try shared.withLock { slot in
-            if let slot { return slot }
-            var configuration = try KubeClientConfiguration.fromKubeconfig(path: plane.kubeconfigPath)
-            configuration.queriesPerSecond = 200
-            configuration.burst = 400
-            var logger = Logger(label: "test.kube")
-            logger.logLevel = .critical
-            let client = try KubeClient(configuration: configuration, logger: logger)
-            slot = client
-            return client
-        }
-    }
-
-    /// A fresh namespace whose `default` ServiceAccount exists (admission wants it before pods).
-    static func namespace(_ client: KubeClient, _ prefix: String) async throws -> String {
-        let name = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
-        _ = try await client.create(Namespace(name: name))
-        try await client.waitForDefaultServiceAccount(namespace: name)
-        return name
-    }
-}
-
-
-/// Polls `condition` until it holds; fails after `timeout` (a bound on a broken test, not a speed assertion).
-func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    Issue.record("timed out waiting for \(what)")
-    throw FencingTestError("timed out waiting for \(what)")
-}
-
-struct FencingTestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 extension FencingBed {

@@ -18,6 +18,7 @@ import ServiceLifecycle
 import SwiftProtobuf
 import Synchronization
 import Testing
+@_exported import TestSupport
 
 /// Everything a node-cleanup scenario runs against, all real: a nats-server with podguard's
 /// topology, the shared kube-apiserver (a Node of its own, kept Ready by `NodeHeartbeat`), a
@@ -85,14 +86,11 @@ final class CleanupBed: Sendable {
     }
 
     private static func start(requireBootIDChange: Bool, ignoreVolumeless: Bool, pendingAttempts: Int) async throws -> CleanupBed {
-        let server = try await NATSServerProcess.start(jetStream: true)
-        let admin = try await BusConnection.connect(BusOptions(servers: [server.url], name: "test-admin"), logger: quiet)
-        try await admin.waitUntilConnected(timeout: .seconds(5))
-        let js = try admin.jetStream()
-        try await TopologyInstaller.ensure(.standard, on: js, logger: quiet)
+        let bus = try await TestBus.start(logger: quiet)
+        let (server, admin, js) = (bus.server, bus.admin, bus.jetStream)
         let fences = try await js.keyValue(BusTopology.standard.fencesBucket)
 
-        let kube = try await SharedCluster.client()
+        let kube = try await SharedKube.client()
         let nodeName = "cleanup-\(UUID().uuidString.prefix(6).lowercased())"
         let heartbeat = NodeHeartbeat(client: kube, name: nodeName)
         try await heartbeat.start()
@@ -277,40 +275,8 @@ final class CleanupBed: Sendable {
 
 typealias SwiftProtobufMessage = SwiftProtobuf.Message & Sendable
 
-/// The real control plane shared by the tests of this process, and one admin client for it.
-enum SharedCluster {
-    private static let sharedClient = Mutex<KubeClient?>(nil)
-
-    static func client() async throws -> KubeClient {
-        let plane = try await KubeControlPlane.shared()
-        return try sharedClient.withLock { slot in
-            if let slot { return slot }
-            var configuration = try KubeClientConfiguration.fromKubeconfig(path: plane.kubeconfigPath)
-            configuration.queriesPerSecond = 200
-            configuration.burst = 400
-            // Never shut down: it lives as long as the test process (async-http-client traps when a
-            // client is deinitialised open).
-            let client = try KubeClient(configuration: configuration, logger: CleanupBed.quiet)
-            slot = client
-            return client
-        }
-    }
-}
-
-/// Polls `condition` until it holds; fails after `timeout` (a bound on a broken test, not a speed
-/// assertion).
+/// Polls `condition` until it holds, a condition that throws counting as not yet holding.
 func eventually(_ what: String, timeout: Duration = .seconds(60), every interval: Duration = .milliseconds(100),
                 _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return }
-        try await Task.sleep(for: interval)
-    }
-    Issue.record("timed out waiting for \(what)")
-    throw CleanupTestFailure("timed out waiting for \(what)")
-}
-
-struct CleanupTestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+    try await TestSupport.eventually(what, timeout: timeout, every: interval, retryingErrors: true, condition)
 }

@@ -8,6 +8,7 @@ import Logging
 import ServiceKit
 import Synchronization
 import Testing
+@_exported import TestSupport
 import WatcherService
 
 /// A real nats-server, the shared real control plane, a namespace and a protection label of the
@@ -27,37 +28,13 @@ final class WatcherBed: Sendable {
     private let heartbeats = Mutex<[Task<Void, Never>]>([])
     private let clusterObjects = Mutex<[(kind: String, name: String)]>([])
 
-    private static let sharedClient = Mutex<KubeClient?>(nil)
-
-    /// One admin client for the process (async-http-client traps in debug builds when a client is
-    /// deinitialised open, and it lives as long as the shared control plane anyway).
-    static func kubeClient() async throws -> KubeClient {
-        let plane = try await KubeControlPlane.shared()
-        return try sharedClient.withLock { slot in
-            if let slot { return slot }
-            var configuration = try KubeClientConfiguration.fromKubeconfig(path: plane.kubeconfigPath)
-            configuration.queriesPerSecond = 200
-            configuration.burst = 400
-            var logger = Logger(label: "test.kube")
-            logger.logLevel = .warning
-            let client = try KubeClient(configuration: configuration, logger: logger)
-            slot = client
-            return client
-        }
-    }
-
     static func start(_ prefix: String) async throws -> WatcherBed {
-        let client = try await kubeClient()
-        let server = try await NATSServerProcess.start(jetStream: true)
+        let client = try await SharedKube.client()
         var logger = Logger(label: "test.admin")
         logger.logLevel = .warning
-        let admin = try await BusConnection.connect(BusOptions(servers: [server.url], name: "admin"), logger: logger)
-        try await admin.waitUntilConnected(timeout: .seconds(5))
-        let js = try admin.jetStream()
-        try await TopologyInstaller.ensure(.standard, on: js, logger: logger)
-        let id = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
-        _ = try await client.create(Namespace(name: id))
-        try await client.waitForDefaultServiceAccount(namespace: id)
+        let bus = try await TestBus.start(logger: logger)
+        let (server, admin, js) = (bus.server, bus.admin, bus.jetStream)
+        let id = try await client.createTestNamespace(prefix)
         return WatcherBed(server: server, client: client, admin: admin, namespace: id, id: id,
                           nodesBucket: try await js.keyValue(BusTopology.standard.nodesBucket),
                           podsBucket: try await js.keyValue(BusTopology.standard.podsBucket))
@@ -233,23 +210,4 @@ final class WatcherBed: Sendable {
     func deletePod(_ name: String) async throws {
         try await client.delete(Pod.self, name: name, namespace: namespace, options: DeleteOptions(gracePeriodSeconds: 0))
     }
-}
-
-
-/// Polls `condition` until it holds; fails after `timeout` (a bound on waiting for the control
-/// plane and the watcher, not an assertion on speed).
-func eventually(_ what: String, timeout: Duration = .seconds(60), every interval: Duration = .milliseconds(100),
-                _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: interval)
-    }
-    Issue.record("timed out waiting for \(what)")
-    throw WatcherTestFailure("timed out waiting for \(what)")
-}
-
-struct WatcherTestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

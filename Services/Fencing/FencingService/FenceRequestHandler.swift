@@ -11,15 +11,9 @@ import SwiftProtobuf
 /// holds, and acknowledges only once the record is terminal; a transient failure hands the work
 /// back with a delay. The record is authoritative: work whose record is gone or belongs to another
 /// remediation is acknowledged at once.
-struct FenceRequestHandler: Sendable {
-    let fences: FenceRecordStore
-    let jetStream: JetStream
-    let subjects: PodguardSubjects
+struct FenceRequestHandler: FencingComponent {
+    let context: FencingContext
     let executor: RemediationExecutor
-    let messages: FencingMessages
-    let settings: FencingSettings
-    let metrics: FencingMetrics
-    let logger: Logger
 
     func handle(_ message: JetStreamMessage) async {
         let work: Podguard_V1_FenceWork

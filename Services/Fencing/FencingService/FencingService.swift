@@ -72,14 +72,14 @@ public struct FencingService: Service {
             await adapters.validate(family: key.family, node: key.node, csiNodeID: key.csiNodeID,
                                     volumeHandles: volumeHandles, correlation: correlation)
         }
+        let context = FencingContext(fences: open.fences, jetStream: js, subjects: bus.subjects, messages: messages,
+                                     settings: settings, metrics: metrics, logger: logger)
         let executor = RemediationExecutor(adapters: adapters, validations: validations, kube: fencingKube, taintKeys: taintKeys, logger: logger)
-        let fenceHandler = FenceRequestHandler(fences: open.fences, jetStream: js, subjects: bus.subjects, executor: executor,
-                                               messages: messages, settings: settings, metrics: metrics, logger: logger)
-        let taintHandler = TaintRequestHandler(kube: fencingKube, nodes: open.nodes, connectivity: open.connectivity, taintKeys: taintKeys, jetStream: js, subjects: bus.subjects, messages: messages,
-                                               settings: settings, metrics: metrics, logger: logger)
+        let fenceHandler = FenceRequestHandler(context: context, executor: executor)
+        let taintHandler = TaintRequestHandler(context: context, kube: fencingKube, nodes: open.nodes,
+                                               connectivity: open.connectivity, taintKeys: taintKeys)
         let inFlight = InFlightCount(metrics: metrics)
-        let replacements = ReplacementObserver(fences: open.fences, pods: open.pods, messages: messages, metrics: metrics,
-                                               window: settings.replacementWindow, tickEvery: .seconds(30), logger: logger)
+        let replacements = ReplacementObserver(context: context, pods: open.pods, tickEvery: .seconds(30))
 
         readiness.set(Self.readinessComponent, ready: true)
         logger.info("fencing ready", metadata: ["replica": "\(settings.replicaID)", "fenceConsumer": "\(fenceSpec.durableName)",
@@ -95,8 +95,7 @@ public struct FencingService: Service {
             }
             group.addTask { await replacements.run() }
             if let every = settings.republicationCheckEvery {
-                let guardian = RepublicationGuard(fences: open.fences, kube: fencingKube, adapters: adapters, jetStream: js,
-                                                  subjects: bus.subjects, messages: messages, interval: every, logger: logger)
+                let guardian = RepublicationGuard(context: context, kube: fencingKube, adapters: adapters, interval: every)
                 group.addTask { await guardian.run() }
             }
         }

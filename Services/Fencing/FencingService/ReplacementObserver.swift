@@ -11,14 +11,10 @@ import ServiceLifecycle
 /// FenceRecord by compare-and-set. The replica whose write succeeds observes the phases it ended;
 /// every other replica (and this one after a restart, when the watches deliver everything again)
 /// finds the record completed and does nothing.
-struct ReplacementObserver: Sendable {
-    let fences: FenceRecordStore
+struct ReplacementObserver: FencingComponent {
+    let context: FencingContext
     let pods: KeyValueStore
-    let messages: FencingMessages
-    let metrics: FencingMetrics
-    let window: Duration
     let tickEvery: Duration
-    let logger: Logger
 
     enum Input: Sendable {
         case fence(key: String, Podguard_V1_FenceRecord?)
@@ -40,7 +36,7 @@ struct ReplacementObserver: Sendable {
             group.addTask { await fences.follow(into: sink, logger: logger) { .fence(key: $0, $1) } }
             group.addTask { await pods.follow(as: Podguard_V1_PodState.self, into: sink, logger: logger) { .pod(key: $0, $1) } }
             group.addTask { [tickEvery] in await sink.yieldTicks(every: tickEvery, .tick) }
-            var tracker = ReplacementTracker(window: window)
+            var tracker = ReplacementTracker(window: settings.replacementWindow)
             for await input in inputs.cancelOnGracefulShutdown() {
                 let now = Date()
                 let matches = switch input {

@@ -15,15 +15,11 @@ import ServiceLifecycle
 /// idempotent), deletes the attachment and raises a critical `FencedVolumeRepublished` Alert.
 /// After cleanup, an attachment a pod now on that node uses is left alone. Every replica checks;
 /// the actions are idempotent, so two replicas doing the same cost one extra call.
-struct RepublicationGuard: Sendable {
-    let fences: FenceRecordStore
+struct RepublicationGuard: FencingComponent {
+    let context: FencingContext
     let kube: FencingKube
     let adapters: AdapterCaller
-    let jetStream: JetStream
-    let subjects: PodguardSubjects
-    let messages: FencingMessages
     let interval: Duration
-    let logger: Logger
 
     enum Input: Sendable {
         case fence(key: String, Podguard_V1_FenceRecord?)

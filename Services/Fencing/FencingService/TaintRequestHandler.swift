@@ -12,17 +12,12 @@ import Policy
 /// removes the taint (idempotent; a concurrent writer's taint is never lost), ignores a request for
 /// a node that is gone or was re-registered with another uid, alerts, and acknowledges. A transient
 /// failure hands the request back with a delay, up to `fencing.maxRetries` deliveries.
-struct TaintRequestHandler: Sendable {
+struct TaintRequestHandler: FencingComponent {
+    let context: FencingContext
     let kube: FencingKube
     let nodes: KeyValueStore
     let connectivity: KeyValueStore
     let taintKeys: TaintKeys
-    let jetStream: JetStream
-    let subjects: PodguardSubjects
-    let messages: FencingMessages
-    let settings: FencingSettings
-    let metrics: FencingMetrics
-    let logger: Logger
 
     func handle(_ message: JetStreamMessage) async {
         let request: Podguard_V1_NodeTaintRequest

@@ -1,47 +1,23 @@
 import Foundation
 import Harness
 import Kube
-import Synchronization
 import Testing
+@_exported import TestSupport
 
 /// The shared real control plane, a client for it, and a fresh namespace per test.
 enum TestCluster {
-    /// The shared control plane (started on first use, stopped at process exit).
-    static func plane() async throws -> KubeControlPlane {
-        try await KubeControlPlane.shared()
-    }
+    static func plane() async throws -> KubeControlPlane { try await SharedKube.plane() }
 
-    /// An admin configuration (client certificate), with a generous rate limit for tests.
     static func configuration(_ plane: KubeControlPlane, server: String? = nil) throws -> KubeClientConfiguration {
-        var configuration = try KubeClientConfiguration.fromKubeconfig(path: plane.kubeconfigPath)
-        if let server { configuration.server = server }
-        configuration.queriesPerSecond = 200
-        configuration.burst = 400
-        return configuration
+        try SharedKube.configuration(plane, server: server)
     }
 
-    private static let sharedClient = Mutex<KubeClient?>(nil)
-
-    /// One admin client shared by the tests of this process (never shut down: it lives as long as
-    /// the process; async-http-client traps in debug builds when a client is deinitialised open).
     static func client() async throws -> (KubeClient, KubeControlPlane) {
-        let plane = try await plane()
-        let client = try sharedClient.withLock { slot in
-            if let slot { return slot }
-            let client = try KubeClient(configuration: configuration(plane))
-            slot = client
-            return client
-        }
-        return (client, plane)
+        (try await SharedKube.client(), try await SharedKube.plane())
     }
 
-    /// Creates a namespace named after the test and waits for its `default` ServiceAccount
-    /// (the ServiceAccount admission plugin rejects pods until the controller made it).
     static func namespace(_ client: KubeClient, _ prefix: String, waitForServiceAccount: Bool = false) async throws -> String {
-        let name = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
-        _ = try await client.create(Namespace(name: name))
-        if waitForServiceAccount { try await client.waitForDefaultServiceAccount(namespace: name) }
-        return name
+        try await client.createTestNamespace(prefix, waitForServiceAccount: waitForServiceAccount)
     }
 
     /// A minimal pod (never runs: no kubelets), optionally bound to a node.
@@ -60,23 +36,6 @@ enum TestCluster {
     static func node(_ prefix: String) -> Node {
         Node(name: "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())")
     }
-}
-
-/// Polls `condition` until it holds; fails after `timeout` (a bound on waiting for the control
-/// plane's controllers, not an assertion on speed).
-func eventually(_ what: String, timeout: Duration = .seconds(60), every interval: Duration = .milliseconds(100), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: interval)
-    }
-    Issue.record("timed out waiting for \(what)")
-    throw TestFailure("timed out waiting for \(what)")
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Takes the next element of an async iterator; the suites' time limits bound the wait.

@@ -6,36 +6,15 @@ import Logging
 import NodeSimulator
 import Synchronization
 import Testing
+@_exported import TestSupport
 
 /// The shared real control plane, an admin client, a fresh namespace per test and a simulated
 /// cluster of nodes with unique names.
 enum SimTestCluster {
-    /// One admin client for the process: an AsyncHTTPClient must be shut down before it is
-    /// released, and the shared control plane outlives every test anyway.
-    private static let sharedClient = Mutex<KubeClient?>(nil)
+    static func client() async throws -> KubeClient { try await SharedKube.client() }
 
-    static func client() async throws -> KubeClient {
-        let plane = try await KubeControlPlane.shared()
-        if let client = sharedClient.withLock({ $0 }) { return client }
-        var configuration = try KubeClientConfiguration.fromKubeconfig(path: plane.kubeconfigPath)
-        configuration.queriesPerSecond = 200
-        configuration.burst = 400
-        let client = try KubeClient(configuration: configuration)
-        let kept = sharedClient.withLock { slot in
-            if let existing = slot { return existing }
-            slot = client
-            return client
-        }
-        if kept !== client { try await client.shutdown() }
-        return kept
-    }
-
-    /// A namespace named after the test, with its `default` ServiceAccount (pods need it).
     static func namespace(_ client: KubeClient, _ prefix: String) async throws -> String {
-        let name = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
-        _ = try await client.create(Namespace(name: name))
-        try await client.waitForDefaultServiceAccount(namespace: name)
-        return name
+        try await client.createTestNamespace(prefix)
     }
 
     /// Starts `nodes` simulated nodes named `<prefix>-<random>-<i>`, in their own zone;
@@ -94,20 +73,9 @@ enum SimTestCluster {
     }
 }
 
-/// Polls `condition` until it holds; fails after `timeout` (a bound on waiting for the control
-/// plane's controllers, not an assertion on speed).
+/// `TestSupport.eventually` with this suite's longer bound: the kubelets and controllers of a
+/// simulated cluster take their periods to react.
 func eventually(_ what: String, timeout: Duration = .seconds(90), every interval: Duration = .milliseconds(250),
                 _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: interval)
-    }
-    Issue.record("timed out waiting for \(what)")
-    throw SimTestFailure("timed out waiting for \(what)")
-}
-
-struct SimTestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+    try await TestSupport.eventually(what, timeout: timeout, every: interval, condition)
 }

@@ -1,0 +1,50 @@
+import Foundation
+public import Harness
+public import Kube
+import Logging
+import Synchronization
+
+/// The real control plane shared by the tests of one process, and one admin client for it.
+///
+/// The client is never shut down: it lives as long as the process (async-http-client traps in debug
+/// builds when a client is deinitialised open), and the shared control plane outlives every test.
+public enum SharedKube {
+    private static let sharedClient = Mutex<KubeClient?>(nil)
+
+    public static func plane() async throws -> KubeControlPlane {
+        try await KubeControlPlane.shared()
+    }
+
+    /// The admin configuration of `plane` (optionally through another server address, e.g. a fault
+    /// proxy), with a rate limit high enough for tests.
+    public static func configuration(_ plane: KubeControlPlane, server: String? = nil) throws -> KubeClientConfiguration {
+        var configuration = try KubeClientConfiguration.fromKubeconfig(path: plane.kubeconfigPath)
+        if let server { configuration.server = server }
+        configuration.queriesPerSecond = 200
+        configuration.burst = 400
+        return configuration
+    }
+
+    public static func client() async throws -> KubeClient {
+        let plane = try await plane()
+        return try sharedClient.withLock { slot in
+            if let slot { return slot }
+            var logger = Logger(label: "test.kube")
+            logger.logLevel = .warning
+            let client = try KubeClient(configuration: configuration(plane), logger: logger)
+            slot = client
+            return client
+        }
+    }
+}
+
+extension KubeClient {
+    /// Creates a namespace named `<prefix>-<random>` and, unless told otherwise, waits for its
+    /// `default` ServiceAccount (the ServiceAccount admission plugin rejects pods until then).
+    public func createTestNamespace(_ prefix: String, waitForServiceAccount: Bool = true) async throws -> String {
+        let name = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
+        _ = try await create(Namespace(name: name))
+        if waitForServiceAccount { try await waitForDefaultServiceAccount(namespace: name) }
+        return name
+    }
+}
