@@ -2,7 +2,7 @@ import Foundation
 import SwiftProtobuf
 
 /// A service that writes podguard messages. Its message factory conforms, so every service stamps
-/// headers and FenceRecord phases the same way.
+/// headers, FenceRecord phases and alerts the same way.
 public protocol MessageProducer {
     /// `<service>/<instance>`: the header's `producer_id` and a transition's `by`.
     var producerID: String { get }
@@ -19,6 +19,27 @@ extension MessageProducer {
         header.correlationID = correlation
         header.producerVersion = version
         return header
+    }
+
+    /// An alert of this producer. Every alert podguard publishes is built here, so headers and what
+    /// identifies the subject of an alert are set one way; the header is correlated with
+    /// `correlation`, by default the decision id.
+    public func alert(id: String, severity: Podguard_V1_Severity, reason: String, summary: String, details: String = "",
+                      node: String = "", pod: Podguard_V1_ObjectRef? = nil, decisionID: String = "", fenceID: String = "",
+                      labels: [String: String] = [:], correlation: String? = nil, at now: Date) -> Podguard_V1_Alert {
+        var alert = Podguard_V1_Alert()
+        alert.header = header(at: now, correlation: correlation ?? decisionID)
+        alert.alertID = id
+        alert.severity = severity
+        alert.reason = reason
+        alert.summary = summary
+        alert.details = details
+        alert.nodeName = node
+        if let pod { alert.pod = pod }
+        alert.decisionID = decisionID
+        alert.fenceID = fenceID
+        alert.labels = labels
+        return alert
     }
 
     /// A FenceRecord phase this producer entered `now`.
@@ -45,5 +66,16 @@ extension MessageProducer {
         record.request = request
         record.transitions = [transition(.requested, note: note, at: now)]
         return record
+    }
+}
+
+/// A producer that builds nothing of its own (a tool's test alert).
+public struct PlainProducer: MessageProducer, Sendable {
+    public let producerID: String
+    public let version: String
+
+    public init(producerID: String, version: String) {
+        self.producerID = producerID
+        self.version = version
     }
 }

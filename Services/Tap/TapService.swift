@@ -57,14 +57,9 @@ struct TapService: Service {
     }
 
     private func publishTestAlert() async throws {
-        var alert = Podguard_V1_Alert()
-        alert.alertID = UUID().uuidString.lowercased()
-        alert.severity = .info
-        alert.reason = "TestAlert"
-        alert.summary = "podguard-tap test alert: the bus carries typed messages end to end"
-        alert.header.producerID = "podguard-tap"
-        alert.header.producerVersion = PodguardVersion.current
-        alert.header.producedAt = Google_Protobuf_Timestamp(date: Date())
+        let alert = PlainProducer(producerID: "podguard-tap", version: PodguardVersion.current).alert(
+            id: UUID().uuidString.lowercased(), severity: .info, reason: "TestAlert",
+            summary: "podguard-tap test alert: the bus carries typed messages end to end", at: Date())
         let subject = settings.topology.subjects.alert(severity: .info, reason: alert.reason)
         let ack = try await connection.jetStream().publish(alert, to: subject, messageID: alert.alertID)
         logger.info("published test alert", metadata: ["subject": "\(subject)", "stream": "\(ack.stream)", "sequence": "\(ack.sequence)"])

@@ -83,18 +83,9 @@ public struct MessageFactory: MessageProducer, Sendable {
     }
 
     public func alert(id: String, severity: Podguard_V1_Severity, reason: String, summary: String, pod: Podguard_V1_PodState?,
-               node: String, decisionID: String, fenceID: String = "", now: Date) -> Podguard_V1_Alert {
-        var alert = Podguard_V1_Alert()
-        alert.header = header(at: now, correlation: decisionID)
-        alert.alertID = id
-        alert.severity = severity
-        alert.reason = reason
-        alert.summary = summary
-        if let pod { alert.pod = podRef(pod) }
-        alert.nodeName = node
-        alert.decisionID = decisionID
-        alert.fenceID = fenceID
-        return alert
+                      node: String, decisionID: String, fenceID: String = "", now: Date) -> Podguard_V1_Alert {
+        alert(id: id, severity: severity, reason: reason, summary: summary, node: node, pod: pod.map(podRef),
+              decisionID: decisionID, fenceID: fenceID, at: now)
     }
 
     /// A DecisionRecord about a node rather than a pod (taints, outages).

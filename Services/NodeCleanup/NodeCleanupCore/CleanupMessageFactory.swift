@@ -25,21 +25,8 @@ public struct CleanupMessageFactory: MessageProducer, Sendable {
     public func alert(severity: Podguard_V1_Severity, reason: String, node: String, summary: String, details: String = "",
                pod: Podguard_V1_ObjectRef? = nil, record: Podguard_V1_FenceRecord? = nil, labels: [String: String] = [:],
                now: Date) -> Podguard_V1_Alert {
-        var alert = Podguard_V1_Alert()
-        alert.header = header(at: now, correlation: record?.decisionID ?? "")
-        alert.alertID = makeID()
-        alert.severity = severity
-        alert.reason = reason
-        alert.summary = summary
-        alert.details = details
-        alert.nodeName = node
-        if let pod { alert.pod = pod }
-        if let record {
-            alert.fenceID = record.fenceID
-            alert.decisionID = record.decisionID
-        }
-        alert.labels = labels
-        return alert
+        alert(id: makeID(), severity: severity, reason: reason, summary: summary, details: details, node: node, pod: pod,
+              decisionID: record?.decisionID ?? "", fenceID: record?.fenceID ?? "", labels: labels, at: now)
     }
 
     public static func outcome(_ status: CleanupPolicy.PodStatus) -> (Podguard_V1_PodCleanup.Outcome, message: String) {
