@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A KeyValue bucket's settings.
 public struct KeyValueConfiguration: Sendable, Equatable {
     public var bucket: String
@@ -37,6 +39,9 @@ public struct KeyValueEntry: Sendable, Equatable {
     public var operation: Operation
     /// When it was stored, nanoseconds since the Unix epoch.
     public var createdNanoseconds: Int64
+
+    /// When the server stored it: the server's clock, one for every reader, whoever produced it.
+    public var storedAt: Date { Date(timeIntervalSince1970: Double(createdNanoseconds) / 1_000_000_000) }
 
     public init(bucket: String, key: String, value: [UInt8], revision: UInt64, operation: Operation, createdNanoseconds: Int64) {
         self.bucket = bucket

@@ -24,7 +24,7 @@ extension KeyValueStore {
         await follow(as: Value.self, logger: logger) { update in
             switch update {
             case .caughtUp: caughtUp()
-            case .put(let key, let value, _): apply(key, value)
+            case .put(let key, let value, _, _): apply(key, value)
             case .deleted(let key): apply(key, nil)
             }
         }

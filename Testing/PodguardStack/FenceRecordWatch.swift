@@ -11,6 +11,6 @@ func forEachFenceRecord(in store: KeyValueStore, _ body: (Podguard_V1_FenceRecor
     var logger = Logger(label: "podguard.stack.fences")
     logger.logLevel = .error
     await store.follow(as: Podguard_V1_FenceRecord.self, logger: logger) { update in
-        if case .put(_, let record, _) = update { body(record) }
+        if case .put(_, let record, _, _) = update { body(record) }
     }
 }

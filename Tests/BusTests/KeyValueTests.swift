@@ -131,7 +131,7 @@ struct KeyValueTests {
         let follower = Task {
             await kv.follow(as: Podguard_V1_NodeState.self, logger: logger, restartAfter: .milliseconds(200)) { update in
                 switch update {
-                case .put(let key, let value, _): _ = updates.append((key, value.name))
+                case .put(let key, let value, _, _): _ = updates.append((key, value.name))
                 case .deleted(let key): _ = updates.append((key, nil))
                 case .caughtUp: break
                 }

@@ -224,3 +224,22 @@ struct MessageTests {
         #expect(json.contains(#""header":{"producerId":"x"}"#), "\(name) field 1 is not the Header: \(json)")
     }
 }
+
+@Suite("ConnectivityFreshness")
+struct ConnectivityFreshnessTests {
+    @Test("current for three poll intervals (at least 10 s) after the server stored it; the producer's time is not read")
+    func storedTimeDecides() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var verdict = Podguard_V1_ArrayConnectivity()
+        verdict.header.producedAt = Google_Protobuf_Timestamp(date: now.addingTimeInterval(-3600))
+        verdict.pollInterval = Google_Protobuf_Duration(seconds: 15)
+        #expect(ConnectivityFreshness.isCurrent(verdict, storedAt: now.addingTimeInterval(-44), at: now))
+        #expect(!ConnectivityFreshness.isCurrent(verdict, storedAt: now.addingTimeInterval(-45), at: now))
+        verdict.pollInterval = Google_Protobuf_Duration(seconds: 1)
+        #expect(ConnectivityFreshness.isCurrent(verdict, storedAt: now.addingTimeInterval(-9), at: now))
+        #expect(!ConnectivityFreshness.isCurrent(verdict, storedAt: now.addingTimeInterval(-10), at: now))
+        verdict.clearPollInterval()
+        #expect(ConnectivityFreshness.isCurrent(verdict, storedAt: now.addingTimeInterval(-44), at: now))
+        #expect(!ConnectivityFreshness.isCurrent(verdict, storedAt: now.addingTimeInterval(-46), at: now))
+    }
+}

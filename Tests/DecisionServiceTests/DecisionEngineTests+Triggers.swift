@@ -69,6 +69,25 @@ extension DecisionEngineTests {
         #expect(Self.taints(lost).map { "\($0.action) \($0.taint.key)" } == ["add vxflexos.podmon.storage.dell.com"])
     }
 
+    @Test("a verdict's age counts from when the server stored it, whatever the prober's clock says")
+    func verdictAgeFromServerTime() {
+        var engine = Fixture.engine()
+        _ = engine.handle(.node(name: "w2", Fixture.node("w2")), now: Self.now)
+        _ = engine.handle(.pod(key: Fixture.podKey("pg-9"), Fixture.pod("pg-9", node: "w2")), now: Self.now)
+        // A prober whose clock runs ten minutes ahead: its old LOST claims to be new.
+        var skewed = Fixture.connectivity(node: "w2", .lost)
+        skewed.header.producedAt = Google_Protobuf_Timestamp(date: Self.now)
+        skewed.pollInterval = Google_Protobuf_Duration(seconds: 15)
+        let old = engine.handle(.connectivity(key: "powerflex.w2", skewed, storedAt: Self.now.addingTimeInterval(-600)), now: Self.now)
+        #expect(Self.requests(old).isEmpty)
+        #expect(Self.taints(old).isEmpty)
+        // One running behind: a LOST stored just now is acted on although it claims to be old.
+        var behind = skewed
+        behind.header.producedAt = Google_Protobuf_Timestamp(date: Self.now.addingTimeInterval(-600))
+        let new = engine.handle(.connectivity(key: "powerflex.w2", behind, storedAt: Self.now), now: Self.now)
+        #expect(Self.requests(new).map(\.pod.name) == ["pg-9"])
+    }
+
     @Test("a pod whose fence was aborted is requested again only after the retry delay")
     func retryAfterAbort() throws {
         var engine = Fixture.engine()

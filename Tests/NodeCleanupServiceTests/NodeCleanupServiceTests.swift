@@ -235,10 +235,24 @@ struct NodeCleanupServiceTests {
     @Test("a LOST verdict the array-prober no longer refreshes (its pods moved away) does not hold the taint")
     func staleLostVerdictDoesNotHoldTheTaint() async throws {
         try await CleanupBed.with { bed in
-            try await bed.putConnectivity(.lost, producedAt: Date().addingTimeInterval(-600), pollInterval: 15)
+            // Stored by the server now, current for 10 s (the floor), never refreshed.
+            try await bed.putConnectivity(.lost, pollInterval: 1)
             try await bed.taint()
             try await bed.startCleanup()
             try await eventually("the taint is removed") { try await !bed.isPodguardTainted() }
+        }
+    }
+
+    @Test("a verdict's age counts from the server's time: a LOST stored now holds the taint though its producer's clock says it is old")
+    func verdictAgeFromServerTime() async throws {
+        try await CleanupBed.with { bed in
+            try await bed.putConnectivity(.lost, producedAt: Date().addingTimeInterval(-600), pollInterval: 60)
+            try await bed.taint()
+            try await bed.startCleanup()
+            try await eventually("an attempt keeps the taint for the lost arrays") {
+                try await bed.reports().contains { !$0.taintRemoved && $0.taintKeptReason.contains("lost") }
+            }
+            #expect(try await bed.isPodguardTainted())
         }
     }
 }

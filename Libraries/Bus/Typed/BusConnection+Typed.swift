@@ -1,3 +1,4 @@
+public import Foundation
 import SwiftProtobuf
 
 extension BusConnection {
@@ -47,18 +48,20 @@ extension JetStreamMessage {
     }
 }
 
-/// A KeyValue value decoded as a protobuf message, with the revision to compare-and-set against.
+/// A KeyValue value decoded as a protobuf message, with the revision to compare-and-set against
+/// and when the server stored it.
 public struct TypedEntry<Value: SwiftProtobuf.Message & Sendable>: Sendable {
     public var key: String
     public var value: Value
     public var revision: UInt64
+    public var storedAt: Date
 }
 
 extension KeyValueStore {
     public func get<Value: SwiftProtobuf.Message & Sendable>(_ key: String, as type: Value.Type) async throws -> TypedEntry<Value>? {
         guard let entry = try await get(key) else { return nil }
         let value = try ProtobufCoding.decode(type, from: entry.value, subject: "\(bucket)/\(key)")
-        return TypedEntry(key: key, value: value, revision: entry.revision)
+        return TypedEntry(key: key, value: value, revision: entry.revision, storedAt: entry.storedAt)
     }
 
     @discardableResult
@@ -79,7 +82,8 @@ extension KeyValueStore {
 
 /// A KeyValue watch update with the value decoded.
 public enum TypedKeyValueUpdate<Value: SwiftProtobuf.Message & Sendable>: Sendable {
-    case put(key: String, value: Value, revision: UInt64)
+    /// `storedAt`: when the server stored the value (its clock, not the producer's).
+    case put(key: String, value: Value, revision: UInt64, storedAt: Date)
     /// Deleted or purged.
     case deleted(key: String)
     /// Every value that existed when the watch started has been delivered.
@@ -108,7 +112,7 @@ extension KeyValueStore {
                     case .entry(let entry):
                         do {
                             let value = try ProtobufCoding.decode(Value.self, from: entry.value, subject: "\(bucket)/\(entry.key)")
-                            continuation.yield(.put(key: entry.key, value: value, revision: entry.revision))
+                            continuation.yield(.put(key: entry.key, value: value, revision: entry.revision, storedAt: entry.storedAt))
                         } catch {
                             accounting.record(error)
                         }

@@ -21,7 +21,7 @@ extension KeyValueStore {
             do {
                 for try await update in try await watch(keys, as: Value.self) {
                     switch update {
-                    case .put(let key, _, _):
+                    case .put(let key, _, _, _):
                         delivered.insert(key)
                         held.insert(key)
                     case .deleted(let key):

@@ -1,4 +1,6 @@
 public import Contracts
+public import Foundation
+import SwiftProtobuf
 
 /// decision's copy of the state on the bus: the latest value of every key of the pods, nodes,
 /// connectivity and fences buckets. Values only ever come from the buckets, so every decision
@@ -12,6 +14,8 @@ public struct ClusterMirror: Sendable {
     public private(set) var nodes: [String: Podguard_V1_NodeState] = [:]
     /// Key "<family>.<node>" as in the bucket.
     public private(set) var connectivity: [String: Podguard_V1_ArrayConnectivity] = [:]
+    /// When the server stored each verdict (what its freshness counts from).
+    private var connectivityStoredAt: [String: Date] = [:]
     /// Key: pod uid.
     public private(set) var fences: [String: Podguard_V1_FenceRecord] = [:]
 
@@ -28,7 +32,9 @@ public struct ClusterMirror: Sendable {
     public enum Change: Sendable {
         case pod(key: String, Podguard_V1_PodState?)
         case node(name: String, Podguard_V1_NodeState?)
-        case connectivity(key: String, Podguard_V1_ArrayConnectivity?)
+        /// `storedAt`: the KV entry's time; a verdict given without it (a test's) counts from its
+        /// `produced_at`.
+        case connectivity(key: String, Podguard_V1_ArrayConnectivity?, storedAt: Date? = nil)
         case fence(podUID: String, Podguard_V1_FenceRecord?)
     }
 
@@ -52,10 +58,11 @@ public struct ClusterMirror: Sendable {
         case .node(let name, let node):
             nodes[name] = node
             return .pods(podKeys(onNode: name))
-        case .connectivity(let key, let value):
+        case .connectivity(let key, let value, let storedAt):
             let previous = connectivity[key]
             if let node = previous?.nodeName { Self.remove(key, from: node, in: &connectivityKeysByNode) }
             connectivity[key] = value
+            connectivityStoredAt[key] = value.map { storedAt ?? $0.header.producedAt.date }
             if let node = value?.nodeName { connectivityKeysByNode[node, default: []].insert(key) }
             guard let node = value?.nodeName ?? previous?.nodeName else { return .pods([]) }
             return .pods(podKeys(onNode: node))
@@ -78,6 +85,16 @@ public struct ClusterMirror: Sendable {
 
     public func connectivity(ofNode node: String) -> [Podguard_V1_ArrayConnectivity] {
         (connectivityKeysByNode[node] ?? []).sorted().compactMap { connectivity[$0] }
+    }
+
+    /// The verdicts that still stand at `now` (`ConnectivityFreshness`), of one node or of all.
+    public func currentConnectivity(ofNode node: String? = nil, at now: Date) -> [Podguard_V1_ArrayConnectivity] {
+        let keys = node.map { connectivityKeysByNode[$0] ?? [] } ?? Set(connectivity.keys)
+        return keys.sorted().compactMap { key in
+            guard let verdict = connectivity[key], let storedAt = connectivityStoredAt[key],
+                  ConnectivityFreshness.isCurrent(verdict, storedAt: storedAt, at: now) else { return nil }
+            return verdict
+        }
     }
 
     /// Started and not terminal (`FenceRecord.isLive`).

@@ -45,7 +45,7 @@ extension DecisionEngine {
     mutating func updateOutages(now: Date) -> [DecisionEffect] {
         var affected: [Podguard_V1_ArrayFamily: [OutageBreaker.AffectedNode]] = [:]
         var probed: [Podguard_V1_ArrayFamily: Set<String>] = [:]
-        for verdict in mirror.connectivity.values where ConnectivityFreshness.isCurrent(verdict, at: now) {
+        for verdict in mirror.currentConnectivity(at: now) {
             probed[verdict.family, default: []].insert(verdict.nodeName)
             guard verdict.verdict == .lost, let node = mirror.nodes[verdict.nodeName], node.ready == .true,
                   verdict.nodeUid.isEmpty || verdict.nodeUid == node.uid else { continue }

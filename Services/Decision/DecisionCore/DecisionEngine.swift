@@ -103,7 +103,7 @@ public struct DecisionEngine: Sendable {
         default: break
         }
         if case .node(let name, _) = change { effects += nodeTaintEffects(node: name, now: now) }
-        if case .connectivity(_, let value) = change, let node = value?.nodeName { effects += nodeTaintEffects(node: node, now: now) }
+        if case .connectivity(_, let value, _) = change, let node = value?.nodeName { effects += nodeTaintEffects(node: node, now: now) }
         if case .pod(let key, nil) = change {
             lastOutcome[key] = nil
             crashLoopDeletes[key] = nil
@@ -182,7 +182,7 @@ public struct DecisionEngine: Sendable {
     /// The node's connectivity verdicts that still stand: a verdict the prober stopped refreshing
     /// (no protected pod of the family left on the node) is no evidence of anything.
     func currentConnectivity(ofNode node: String, at now: Date) -> [Podguard_V1_ArrayConnectivity] {
-        mirror.connectivity(ofNode: node).filter { ConnectivityFreshness.isCurrent($0, at: now) }
+        mirror.currentConnectivity(ofNode: node, at: now)
     }
 
     // MARK: Pods

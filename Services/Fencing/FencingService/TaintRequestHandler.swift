@@ -99,9 +99,10 @@ struct TaintRequestHandler: FencingComponent {
             }
         case .podguard(let driver):
             for family in Self.families where ArrayFamilyCatalog.family(family, driver: driver)?.csiDriverName == driver {
-                guard let verdict = try await connectivity.get(PodguardKeys.connectivity(family: family, node: request.nodeName),
-                                                               as: Podguard_V1_ArrayConnectivity.self)?.value,
-                      verdict.verdict == .lost, ConnectivityFreshness.isCurrent(verdict, at: now),
+                guard let entry = try await connectivity.get(PodguardKeys.connectivity(family: family, node: request.nodeName),
+                                                             as: Podguard_V1_ArrayConnectivity.self),
+                      case let verdict = entry.value,
+                      verdict.verdict == .lost, ConnectivityFreshness.isCurrent(verdict, storedAt: entry.storedAt, at: now),
                       verdict.nodeUid.isEmpty || verdict.nodeUid == nodeUID else { continue }
                 evidence.lostFamilies.append(family)
             }

@@ -387,7 +387,7 @@ struct CleanupAttempt: Sendable {
         guard let entry = try await connectivity.get(PodguardKeys.connectivity(family: family, node: node)),
               let message = try? Podguard_V1_ArrayConnectivity(serializedBytes: entry.value),
               message.verdict == .lost else { return false }
-        return ConnectivityFreshness.isCurrent(message, at: Date())
+        return ConnectivityFreshness.isCurrent(message, storedAt: entry.storedAt, at: Date())
     }
 
     /// Why the taint removal stopped before every taint was gone.

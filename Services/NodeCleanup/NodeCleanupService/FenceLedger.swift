@@ -49,7 +49,7 @@ final class FenceLedger: Sendable {
             case .caughtUp:
                 contents.withLock { $0.caughtUp = true }
                 onCaughtUp()
-            case .put(let key, let record, let revision):
+            case .put(let key, let record, let revision, _):
                 apply(key: key, record: record, revision: revision)
             case .deleted(let key):
                 _ = contents.withLock { $0.entries.removeValue(forKey: key) }
