@@ -256,7 +256,7 @@ var testTargets: [Target] { [
     tests("ContractsTests", ["Contracts"]),
     tests("BusTests", ["Bus", "Contracts", "Harness"]),
     tests("ServiceKitTests", ["ServiceKit", "Harness"]),
-    tests("BusServiceTests", ["BusService", "Bus", "ServiceKit", "Harness"]),
+    tests("BusServiceTests", ["BusService", "Bus", "Contracts", "ServiceKit", "Harness", logging]),
     tests("KubeTests", ["Kube", "Harness", "TestSupport"]),
     tests("CSITests", ["CSI", "Harness"]),
     tests("CRITests", ["CRI", "CRISimulator", "Harness", grpcCore, grpcHTTP2, grpcProtobuf, protobuf, logging]),

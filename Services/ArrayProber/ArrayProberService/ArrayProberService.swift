@@ -36,12 +36,13 @@ public struct ArrayProberService: Service {
 
     public func run() async throws {
         let open = try await bus.open(logger: logger)
-        let state = ProberState()
+        let pods = KeyValueMirror(open.pods, as: Podguard_V1_PodState.self)
+        let nodes = KeyValueMirror(open.nodes, as: Podguard_V1_NodeState.self)
         let acquiredAt = Date()
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await open.pods.follow(as: Podguard_V1_PodState.self, logger: logger, caughtUp: { state.caughtUp("pods") }) { state.setPod($0, $1) } }
-            group.addTask { await open.nodes.follow(as: Podguard_V1_NodeState.self, logger: logger, caughtUp: { state.caughtUp("nodes") }) { state.setNode(SubjectToken.decode($0) ?? $0, $1) } }
+            group.addTask { await pods.follow(logger: logger) }
+            group.addTask { await nodes.follow(logger: logger) }
 
             var trackers: [String: ConnectivityTracker] = [:]
             var cycle: UInt64 = 0
@@ -55,10 +56,10 @@ public struct ArrayProberService: Service {
                     // this cycle is skipped, the next one tries again; the service never exits for it.
                     do {
                         try await renewLease(open.prober, acquiredAt: acquiredAt, cycle: cycle, probed: trackers.count)
-                        if state.isCaughtUp(["pods", "nodes"]) {
+                        if pods.isCaughtUp && nodes.isCaughtUp {
                             cycle += 1
                             let live = try await liveReplicas(open.prober)
-                            let (probed, published) = try await runCycle(cycle, live: live, state: state, trackers: &trackers,
+                            let (probed, published) = try await runCycle(cycle, live: live, pods: pods, nodes: nodes, trackers: &trackers,
                                                                          connectivity: open.connectivity)
                             probes.increment(by: probed)
                             cycles.increment()
@@ -90,9 +91,13 @@ public struct ArrayProberService: Service {
     }
 
     /// One cycle: probe every owned pair (bounded concurrency), publish each result.
-    private func runCycle(_ cycle: UInt64, live: [String], state: ProberState, trackers: inout [String: ConnectivityTracker],
+    private func runCycle(_ cycle: UInt64, live: [String], pods: KeyValueMirror<Podguard_V1_PodState>,
+                          nodes: KeyValueMirror<Podguard_V1_NodeState>, trackers: inout [String: ConnectivityTracker],
                           connectivity: KeyValueStore) async throws -> (probed: Int, published: Int) {
-        let (pods, nodes) = state.snapshot()
+        // Node keys are subject tokens of the node names.
+        let (pods, nodes) = (pods.snapshot().values.map(\.value),
+                             Dictionary(nodes.snapshot().values.map { (SubjectToken.decode($0.key) ?? $0.key, $0.value) },
+                                        uniquingKeysWith: { first, _ in first }))
         let targets = ProbeTarget.targets(pods: pods, nodes: nodes)
         let owned = targets.filter { WorkAssignment.owner(of: $0.node, among: live) == settings.replicaID }
         let ownedKeys = Set(owned.map(\.key))
@@ -184,25 +189,5 @@ public struct ArrayProberService: Service {
             return SubjectToken.decode(String(key.dropFirst("replica.".count)))
         }
         return Array(Set(ids + [settings.replicaID])).sorted()
-    }
-}
-
-/// The pods and nodes the prober follows, shared between the watch tasks and the cycle loop.
-final class ProberState: Sendable {
-    private struct Values {
-        var pods: [String: Podguard_V1_PodState] = [:]
-        var nodes: [String: Podguard_V1_NodeState] = [:]
-        var caughtUp: Set<String> = []
-    }
-
-    private let values = Mutex(Values())
-
-    func setPod(_ key: String, _ pod: Podguard_V1_PodState?) { values.withLock { $0.pods[key] = pod } }
-    func setNode(_ name: String, _ node: Podguard_V1_NodeState?) { values.withLock { $0.nodes[name] = node } }
-    func caughtUp(_ bucket: String) { _ = values.withLock { $0.caughtUp.insert(bucket) } }
-    func isCaughtUp(_ buckets: Set<String>) -> Bool { values.withLock { buckets.isSubset(of: $0.caughtUp) } }
-
-    func snapshot() -> ([Podguard_V1_PodState], [String: Podguard_V1_NodeState]) {
-        values.withLock { (Array($0.pods.values), $0.nodes) }
     }
 }

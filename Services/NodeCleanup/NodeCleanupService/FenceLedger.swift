@@ -5,10 +5,9 @@ import Foundation
 import Logging
 import NodeCleanupCore
 import Policy
-import Synchronization
 
 /// This node's view of bucket `podguard-fences`: the records whose pods concern the node (moved
-/// away and not cleaned, or still being fenced), kept current by a KV watch, and the
+/// away and not cleaned, or still being fenced), kept current by a `KeyValueMirror`, and the
 /// compare-and-set write of a record's `node_cleanup`.
 final class FenceLedger: Sendable {
     struct Entry: Sendable {
@@ -18,57 +17,39 @@ final class FenceLedger: Sendable {
         var role: CleanupPolicy.RecordRole
     }
 
-    private struct Contents {
-        var entries: [String: Entry] = [:]
-        var caughtUp = false
-    }
-
     let store: FenceRecordStore
     let node: String
-    private let contents = Mutex(Contents())
+    private let mirror: KeyValueMirror<Podguard_V1_FenceRecord>
 
     init(store: FenceRecordStore, node: String) {
         self.store = store
         self.node = node
+        self.mirror = KeyValueMirror(store.keyValue, as: Podguard_V1_FenceRecord.self) { _, record in
+            Self.concernsNode(CleanupPolicy.role(of: record, onNode: node))
+        }
     }
 
-    var isCaughtUp: Bool { contents.withLock { $0.caughtUp } }
+    private static func concernsNode(_ role: CleanupPolicy.RecordRole) -> Bool {
+        switch role {
+        case .movedAway, .fenceInProgress: true
+        case .alreadyCleaned, .notOurs: false
+        }
+    }
+
+    var isCaughtUp: Bool { mirror.isCaughtUp }
 
     /// The records that concern the node now (moved away and not cleaned, or fence in progress),
     /// ordered by pod for stable reports.
     func pending() -> [Entry] {
-        contents.withLock { Array($0.entries.values) }
+        mirror.snapshot().values
+            .map { Entry(key: $0.key, revision: $0.revision, record: $0.value, role: CleanupPolicy.role(of: $0.value, onNode: node)) }
             .sorted { ($0.record.pod.namespace, $0.record.pod.name, $0.key) < ($1.record.pod.namespace, $1.record.pod.name, $1.key) }
     }
 
-    /// Follows the bucket until cancelled, across bus outages (`KeyValueStore.follow`). A value that
-    /// does not decode is counted and logged by the bus library and reads as absent.
+    /// Follows the bucket until cancelled, across bus outages. A value that does not decode is
+    /// counted and logged by the bus library and reads as absent.
     func follow(logger: Logger, onCaughtUp: @escaping @Sendable () -> Void) async {
-        await store.keyValue.follow(as: Podguard_V1_FenceRecord.self, logger: logger) { update in
-            switch update {
-            case .caughtUp:
-                contents.withLock { $0.caughtUp = true }
-                onCaughtUp()
-            case .put(let key, let record, let revision, _):
-                apply(key: key, record: record, revision: revision)
-            case .deleted(let key):
-                _ = contents.withLock { $0.entries.removeValue(forKey: key) }
-            }
-        }
-    }
-
-    func apply(key: String, record: Podguard_V1_FenceRecord, revision: UInt64) {
-        let role = CleanupPolicy.role(of: record, onNode: node)
-        contents.withLock { contents in
-            switch role {
-            case .movedAway, .fenceInProgress:
-                // Never go back to an older revision (our own write may have been applied already).
-                if let known = contents.entries[key], known.revision > revision { return }
-                contents.entries[key] = Entry(key: key, revision: revision, record: record, role: role)
-            case .alreadyCleaned, .notOurs:
-                contents.entries[key] = nil
-            }
-        }
+        await mirror.follow(logger: logger, caughtUp: onCaughtUp)
     }
 
     enum WriteResult: Sendable, Equatable {
@@ -91,7 +72,8 @@ final class FenceLedger: Sendable {
             return record
         }
         guard case .written(let entry) = outcome else { return .superseded }
-        apply(key: key, record: entry.record, revision: entry.revision)
+        // Our own write, before the watch delivers it (its server time is not known here).
+        mirror.record(.init(key: key, value: entry.record, revision: entry.revision, storedAt: Date()))
         return .written
     }
 }
