@@ -1,6 +1,7 @@
 import Contracts
 import DecisionCore
 import DecisionService
+import FamilyCatalog
 import Foundation
 import Policy
 import SwiftProtobuf
@@ -173,5 +174,27 @@ extension DecisionEngineTests {
         var podmonEngine = Fixture.engine(podmon)
         _ = podmonEngine.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1", ready: .true)), now: Self.now)
         #expect(Self.requests(podmonEngine.handle(.node(name: "w1", silent), now: Self.now)).isEmpty)
+    }
+}
+
+extension DecisionEngineTests {
+    @Test("a driver named in families.genericDrivers gets its podguard taint on a fence, as the Dell drivers do")
+    func genericDriverTaint() throws {
+        let families = FamilyRegistry(genericDrivers: ["nfs.csi.k8s.io"])
+        var engine = DecisionEngine(configuration: PolicyConfiguration(), taintKeys: families.taintKeys, producerID: "decision/test",
+                                    version: "0") { UUID().uuidString }
+        _ = engine.handle(.node(name: "w1", Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noExecute)])), now: Self.now)
+        var pod = Fixture.pod("pg-0", node: "w1")
+        pod.volumes[0].driver = "nfs.csi.k8s.io"
+        pod.volumes[0].family = .generic
+        pod.volumes[0].volumeHandle = "nfs-share-1"
+        pod.volumes[0].arrayIds = []
+        let effects = engine.handle(.pod(key: Fixture.podKey("pg-0"), pod), now: Self.now)
+        let request = try #require(Self.requests(effects).first)
+        #expect(request.taints.map(\.key) == ["nfs.csi.k8s.io.podmon.storage.dell.com"])
+        // Without the key the generic driver's taint is unknown: the fence goes on without a taint.
+        var dellOnly = Fixture.engine()
+        _ = dellOnly.handle(.node(name: "w1", Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noExecute)])), now: Self.now)
+        #expect(Self.requests(dellOnly.handle(.pod(key: Fixture.podKey("pg-0"), pod), now: Self.now)).first?.taints.isEmpty == true)
     }
 }

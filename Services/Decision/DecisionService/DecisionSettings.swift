@@ -6,6 +6,7 @@ import ServiceKit
 /// decision's configuration keys and their mapping to `PolicyConfiguration`.
 public enum DecisionSettings {
     public static let schema = ConfigSchema([
+        FamilyConfiguration.genericDriversKey,
         ConfigKey("policy.ignoreVolumelessPods", .bool, default: "false",
                   help: "podmon --ignoreVolumelessPods: pods without bound volumes are neither fenced nor block taint removal"),
         ConfigKey("policy.skipArrayConnectionValidation", .bool, default: "false",
@@ -38,7 +39,8 @@ public enum DecisionSettings {
                   help: "a started remediation still REQUESTED and unclaimed by fencing after this long has its work queued again (its first may never have reached the queue)"),
     ])
 
-    public static func policy(_ configuration: Configuration) throws(ConfigError) -> PolicyConfiguration {
+    public static func policy(_ configuration: Configuration,
+                              families: FamilyRegistry = FamilyRegistry()) throws(ConfigError) -> PolicyConfiguration {
         let share = configuration.double("policy.storm.maxFencedNodeShare") ?? 0.5
         guard (0...1).contains(share) else {
             throw ConfigError(key: "policy.storm.maxFencedNodeShare",
@@ -72,7 +74,7 @@ public enum DecisionSettings {
                                maxFencedNodeShare: share == 0 ? nil : share),
             outage: outage,
             notReadyEvidence: evidence,
-            familiesWithoutArrayProof: ArrayFamilyCatalog.familiesWithoutArrayProof,
+            familiesWithoutArrayProof: families.familiesWithoutArrayProof,
             repeatWindow: repeatWindow == .zero ? nil : repeatWindow)
     }
 }

@@ -16,7 +16,8 @@ enum DecisionMain {
         let application = PodguardApplication.bootstrap(
             info, schema: BusConfiguration.schema.merging(DecisionSettings.schema).merging(PodmonCompatibility.schema))
         do {
-            var policy = try DecisionSettings.policy(application.configuration)
+            let families = FamilyRegistry(genericDrivers: FamilyConfiguration.genericDrivers(application.configuration))
+            var policy = try DecisionSettings.policy(application.configuration, families: families)
             // podmon's driver ConfigMap, when configured: start values now, changes while running.
             let driverParams = try PodmonCompatibility.driverConfigParamsWatcher(
                 application.configuration, environment: ProcessInfo.processInfo.environment, logger: application.logger)
@@ -31,7 +32,7 @@ enum DecisionMain {
             } ?? []
             let busConnection = try await BusConnectionService.connect(application)
             let instance = ProcessInfo.processInfo.hostName
-            var engine = DecisionEngine(configuration: policy, taintKeys: ArrayFamilyCatalog.dellTaintKeys, producerID: "decision/\(instance)",
+            var engine = DecisionEngine(configuration: policy, taintKeys: families.taintKeys, producerID: "decision/\(instance)",
                                         version: info.version) { UUID().uuidString.lowercased() }
             engine.retryAfterAbort = application.configuration.duration("decision.retryAfterAbort") ?? .seconds(10)
             engine.requeue = WorkRequeue(after: application.configuration.duration("decision.requeueUnclaimedAfter") ?? .seconds(120))

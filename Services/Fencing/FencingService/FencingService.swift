@@ -21,14 +21,14 @@ public struct FencingService: Service {
     let readiness: ReadinessRegistry
     let logger: Logger
     let version: String
-    let taintKeys: TaintKeys
+    let families: FamilyRegistry
     let failoverRecorder: FailoverRecorder
     public static let readinessComponent = "fencing"
 
     /// - Parameter failoverRecorder: where the failover phases go (`podguard_failover_phase_seconds`
     ///   by default; tests pass a recorder of their own).
     public init(bus: PodguardBus, kube: KubeClient, settings: FencingSettings,
-                readiness: ReadinessRegistry, logger: Logger, version: String, taintKeys: TaintKeys = ArrayFamilyCatalog.dellTaintKeys,
+                readiness: ReadinessRegistry, logger: Logger, version: String, families: FamilyRegistry = FamilyRegistry(),
                 failoverRecorder: FailoverRecorder = .metrics) {
         self.bus = bus
         self.kube = kube
@@ -36,7 +36,7 @@ public struct FencingService: Service {
         self.readiness = readiness
         self.logger = logger
         self.version = version
-        self.taintKeys = taintKeys
+        self.families = families
         self.failoverRecorder = failoverRecorder
         readiness.register(Self.readinessComponent)
     }
@@ -74,10 +74,10 @@ public struct FencingService: Service {
         }
         let context = FencingContext(fences: open.fences, jetStream: js, subjects: bus.subjects, messages: messages,
                                      settings: settings, metrics: metrics, logger: logger)
-        let executor = RemediationExecutor(adapters: adapters, validations: validations, kube: fencingKube, taintKeys: taintKeys, logger: logger)
+        let executor = RemediationExecutor(adapters: adapters, validations: validations, kube: fencingKube, taintKeys: families.taintKeys, logger: logger)
         let fenceHandler = FenceRequestHandler(context: context, executor: executor)
         let taintHandler = TaintRequestHandler(context: context, kube: fencingKube, nodes: open.nodes,
-                                               connectivity: open.connectivity, taintKeys: taintKeys)
+                                               connectivity: open.connectivity, families: families)
         let inFlight = InFlightCount(metrics: metrics)
         let replacements = ReplacementObserver(context: context, pods: open.pods, tickEvery: .seconds(30))
 

@@ -67,6 +67,7 @@ public struct FencingSettings: Sendable {
     }
 
     public static let schema = ConfigSchema([
+        FamilyConfiguration.genericDriversKey,
         ConfigKey("fencing.replicaID", .string, default: nil, help: "this replica's name (FenceRecord owner fencing/<id>); defaults to the host (pod) name"),
         ConfigKey("fencing.fenceConsumer", .string, default: "fencing-fence-requests", help: "durable consumer of FenceRequests, shared by all replicas"),
         ConfigKey("fencing.taintConsumer", .string, default: "fencing-taint-requests", help: "durable consumer of NodeTaintRequests, shared by all replicas"),

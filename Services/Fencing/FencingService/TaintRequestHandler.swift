@@ -17,7 +17,8 @@ struct TaintRequestHandler: FencingComponent {
     let kube: FencingKube
     let nodes: KeyValueStore
     let connectivity: KeyValueStore
-    let taintKeys: TaintKeys
+    let families: FamilyRegistry
+    var taintKeys: TaintKeys { families.taintKeys }
 
     func handle(_ message: JetStreamMessage) async {
         let request: Podguard_V1_NodeTaintRequest
@@ -98,7 +99,7 @@ struct TaintRequestHandler: FencingComponent {
                 if !live.ready && live.readyReason.isEmpty { evidence.reportedByKubelet = false }
             }
         case .podguard(let driver):
-            for family in Self.families where ArrayFamilyCatalog.family(family, driver: driver)?.csiDriverName == driver {
+            for family in [families.contractFamily(ofDriver: driver)] where family != .unspecified {
                 guard let entry = try await connectivity.get(PodguardKeys.connectivity(family: family, node: request.nodeName),
                                                              as: Podguard_V1_ArrayConnectivity.self),
                       case let verdict = entry.value,
@@ -112,7 +113,6 @@ struct TaintRequestHandler: FencingComponent {
         return evidence
     }
 
-    private static let families: [Podguard_V1_ArrayFamily] = [.powerflex, .powerstore, .powerscale, .powermax, .unity, .generic]
 
     static func problem(_ request: Podguard_V1_NodeTaintRequest) -> String? {
         if request.requestID.isEmpty { return "request_id is empty" }

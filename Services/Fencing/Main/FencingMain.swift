@@ -2,6 +2,7 @@ import BusService
 import Contracts
 import FencingCore
 import FencingService
+import FamilyCatalog
 import Foundation
 import Kube
 import KubeService
@@ -22,7 +23,8 @@ enum FencingMain {
             let kube = try KubeClientService.make(application)
             let busConnection = try await BusConnectionService.connect(application)
             let fencing = FencingService(bus: busConnection.bus, kube: kube.client, settings: settings,
-                                         readiness: application.readiness, logger: application.logger, version: info.version)
+                                         readiness: application.readiness, logger: application.logger, version: info.version,
+                                         families: FamilyRegistry(genericDrivers: FamilyConfiguration.genericDrivers(configuration)))
             try await application.run([kube, busConnection, fencing])
         } catch {
             application.terminate(failingWith: error)

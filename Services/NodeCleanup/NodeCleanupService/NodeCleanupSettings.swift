@@ -70,8 +70,7 @@ public struct NodeCleanupSettings: Sendable {
         ConfigKey("cleanup.containerCheckTimeout", .duration, default: "10s", help: "deadline of the zombie check (list-containers)"),
         ConfigKey("cleanup.privateMountDir", .string, default: nil,
                   help: "the CSI drivers' X_CSI_PRIVATE_MOUNT_DIR, for the families' node paths (unset: each family's default)"),
-        ConfigKey("cleanup.genericDrivers", .stringList, default: nil,
-                  help: "CSI drivers served by the generic adapter; their podguard taints are removed too"),
+        FamilyConfiguration.genericDriversKey,
     ])
 
     /// Reads the settings; the node name falls back to the downward-API variables `NODE_NAME` and
@@ -107,7 +106,7 @@ public struct NodeCleanupSettings: Sendable {
             adapterReplyTimeout: configuration.duration("cleanup.adapterReplyTimeout") ?? .seconds(180),
             containerCheckTimeout: configuration.duration("cleanup.containerCheckTimeout") ?? .seconds(10),
             privateMountDirectory: privateDir,
-            genericDrivers: configuration.stringList("cleanup.genericDrivers") ?? [],
+            genericDrivers: FamilyConfiguration.genericDrivers(configuration),
             concurrency: configuration.int("cleanup.concurrency") ?? 8)
     }
 }

@@ -67,8 +67,7 @@ public struct WatcherSettings: Sendable {
                   help: "<namespace>=<CSI driver name> for each namespace whose driver node pods are watched"),
         ConfigKey("watcher.nodeLabels", .stringList, default: defaultNodeLabels.joined(separator: ","),
                   help: "node labels copied into NodeState"),
-        ConfigKey("watcher.genericDrivers", .stringList, default: "",
-                  help: "CSI drivers served by the generic adapter; empty = every CSI driver that is not a Dell driver"),
+        FamilyConfiguration.genericDriversKey,
         ConfigKey("watcher.leaseName", .string, default: "podguard-watcher", help: "name of the leader-election Lease"),
         ConfigKey("watcher.leaseNamespace", .string, default: nil,
                   help: "namespace of the Lease; defaults to $POD_NAMESPACE, then the client's namespace, then 'default'"),
@@ -106,7 +105,7 @@ public struct WatcherSettings: Sendable {
         let leaseNamespace = configuration.string("watcher.leaseNamespace").flatMap { $0.isEmpty ? nil : $0 }
         self.init(labelKey: labelKey, labelValue: configuration.string("watcher.labelValue") ?? "", driverPods: driverPods,
                   nodeLabels: configuration.stringList("watcher.nodeLabels") ?? Self.defaultNodeLabels,
-                  genericDrivers: configuration.stringList("watcher.genericDrivers") ?? [],
+                  genericDrivers: FamilyConfiguration.genericDrivers(configuration),
                   leaseName: configuration.string("watcher.leaseName") ?? "podguard-watcher", leaseNamespace: leaseNamespace,
                   leaseDuration: leaseDuration, renewDeadline: renewDeadline, retryPeriod: retryPeriod,
                   identity: configuration.string("watcher.identity").flatMap { $0.isEmpty ? nil : $0 } ?? defaultIdentity,

@@ -78,6 +78,14 @@ bus:
 The service's configuration file: pass (dict "ctx" . "derived" <dict>). Precedence (highest first):
 the subchart's .Values.config, then what the chart derives from global values, then the common keys.
 */}}
+{{/* families.genericDrivers from global.genericDrivers, set into .derived: for the services that
+resolve array families (watcher, decision, fencing, node-cleanup). Renders nothing. */}}
+{{- define "podguard.deriveFamilies" -}}
+{{- if .ctx.Values.global.genericDrivers }}
+{{- $_ := set .derived "families" (dict "genericDrivers" .ctx.Values.global.genericDrivers) }}
+{{- end }}
+{{- end -}}
+
 {{- define "podguard.configFile" -}}
 {{- $common := include "podguard.commonConfig" .ctx | fromYaml -}}
 {{- $own := deepCopy (default (dict) .ctx.Values.config) -}}
