@@ -10,7 +10,7 @@ import SwiftProtobuf
 /// more, so a pod there that still shows Ready=True shows a stale value, not a fact. With
 /// `.nodeSilence` such a pod is treated as not Ready at once; because that is an inference, the
 /// fence then needs the array's proof that the node is disconnected and idle (see
-/// `ValidationPolicy.Context.arrayProofRequired`).
+/// `FenceValidation.NodeContext.arrayProofRequired` in FencingCore).
 public enum NotReadyEvidence: Sendable, Equatable {
     /// podmon's rule: only the pod's own Ready condition.
     case podCondition

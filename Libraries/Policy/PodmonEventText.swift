@@ -1,3 +1,5 @@
+public import Contracts
+
 /// The Kubernetes Event texts podmon emits, rendered exactly as podmon renders them (its Go code
 /// formats the argument slice as one `%s`, hence the brackets), so runbooks and alerts that match
 /// on them keep working (docs/operations.md lists them).
@@ -6,17 +8,20 @@ public enum PodmonEventText {
         "podmon cleaning pod [\(podUID) \(node)] with force delete"
     }
 
-    public static func aborted(podUID: String, node: String, reason: ValidationPolicy.AbortReason) -> String {
+    /// The Event of a validation abort; nil for the other abort reasons (their texts are fencing's).
+    public static func aborted(podUID: String, node: String, reason: Podguard_V1_AbortReason) -> String? {
         switch reason {
-        case .arrayConnectedOrRecentIO:
-            return "podmon aborted pod cleanup [\(podUID) \(node)] array connected or recent I/O"
-        case .missingCSIAnnotations:
-            return "podmon aborted pod cleanup [\(podUID) \(node)] due to missing CSI annotations"
+        case .arrayConnectedOrIo:
+            "podmon aborted pod cleanup [\(podUID) \(node)] array connected or recent I/O"
+        case .missingCsiAnnotations:
+            "podmon aborted pod cleanup [\(podUID) \(node)] due to missing CSI annotations"
         case .validationError:
-            return "podmon aborted pod cleanup [\(podUID) \(node)] due to error while validating volume host connectivity"
+            "podmon aborted pod cleanup [\(podUID) \(node)] due to error while validating volume host connectivity"
         case .noArrayProof:
             // podguard's own case (podmon never acts on a pod that reports Ready).
-            return "podmon aborted pod cleanup [\(podUID) \(node)] no array proof the node is disconnected and idle"
+            "podmon aborted pod cleanup [\(podUID) \(node)] no array proof the node is disconnected and idle"
+        default:
+            nil
         }
     }
 

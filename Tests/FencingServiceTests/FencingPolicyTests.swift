@@ -143,6 +143,58 @@ struct FencingPolicyTests {
         #expect(got == expected, "\(name)")
     }
 
+    /// podmon's abort condition: (connected AND NOT taintpodmon) OR iosInProgress OR err, I/O
+    /// ignored for RWX, overridden only by skip + NoExecute.
+    @Test("validation matches podmon's abort formula for every combination")
+    func validationFormula() {
+        for connected in [false, true] { for io in [false, true] { for rwx in [false, true] {
+        for podguard in [false, true] { for noExecute in [false, true] { for skip in [false, true] {
+            let context = FenceValidation.NodeContext(podguardTainted: podguard, unreachableNoExecute: noExecute,
+                                                      skipArrayConnectionValidation: skip)
+            let verdict = FenceValidation.evaluate(
+                Self.answer(.answered(connected ? .connected : .disconnected, ioInProgress: io, extensionPresent: true), rwx: rwx),
+                node: context)
+            let abort = (connected && !podguard) || (io && !rwx)
+            let overridden = skip && noExecute
+            if abort && !overridden {
+                if case .failed(.arrayConnectedOrIo, _) = verdict {} else { Issue.record("expected arrayConnectedOrIo, got \(verdict)") }
+            } else if case .failed = verdict {
+                Issue.record("connected \(connected) io \(io) rwx \(rwx) podguard \(podguard) noExecute \(noExecute) skip \(skip): unexpected abort")
+            }
+        } } } } } }
+    }
+
+    @Test("validation: missing node id, errors, no extension; skip + NoExecute overrides errors too; the first abort wins")
+    func validationOtherAnswers() {
+        let skipping = FenceValidation.NodeContext(podguardTainted: false, unreachableNoExecute: true, skipArrayConnectionValidation: true)
+        if case .failed(.missingCsiAnnotations, _) = FenceValidation.evaluate(Self.answer(.missingNodeID), node: Self.plain) {} else {
+            Issue.record("missing node id aborts")
+        }
+        guard case .failed(.validationError, let message) = FenceValidation.evaluate(Self.answer(.failed(.permanent("boom"))), node: Self.plain) else {
+            Issue.record("an error aborts")
+            return
+        }
+        #expect(message.contains("boom"))
+        if case .failed = FenceValidation.evaluate(Self.answer(.failed(.permanent("boom"))), node: skipping) {
+            Issue.record("skip + NoExecute overrides errors too")
+        }
+        if case .failed = FenceValidation.evaluate(Self.answer(.answered(.unknown, ioInProgress: false, extensionPresent: false)), node: Self.plain) {
+            Issue.record("generic drivers proceed")
+        }
+        let combined = FenceValidation.outcome([
+            Self.answer(.answered(.disconnected, ioInProgress: false, extensionPresent: true), family: .powerflex),
+            Self.answer(.missingNodeID, family: .powerstore),
+            Self.answer(.answered(.disconnected, ioInProgress: false, extensionPresent: true), family: .unity),
+        ], node: Self.plain)
+        if case .failed(.missingCsiAnnotations, _) = combined {} else { Issue.record("the abort wins: \(combined)") }
+        let proceeding = FenceValidation.outcome([
+            Self.answer(.answered(.disconnected, ioInProgress: false, extensionPresent: true), family: .powerflex),
+            Self.answer(.answered(.disconnected, ioInProgress: false, extensionPresent: true), family: .unity),
+        ], node: Self.plain)
+        #expect(proceeding == .succeeded(note: "powerflex: array reports the node disconnected and no I/O in progress; "
+                                         + "unity: array reports the node disconnected and no I/O in progress"))
+    }
+
     @Test("adapter errors and bus errors are classified by what to do about them")
     func adapterFailures() {
         func error(_ kind: Podguard_V1_AdapterError.Kind) -> Podguard_V1_AdapterError {

@@ -2,40 +2,8 @@ import Contracts
 import Policy
 import Testing
 
-@Suite("validation, connectivity, grouping, cleanup and node taint rules")
+@Suite("connectivity, grouping, cleanup and node taint rules")
 struct SupportingPolicyTests {
-    static func context(rwx: Bool = false, podguard: Bool = false, noExecute: Bool = false, skip: Bool = false) -> ValidationPolicy.Context {
-        ValidationPolicy.Context(readWriteMany: rwx, podguardTainted: podguard, unreachableNoExecute: noExecute,
-                                 skipArrayConnectionValidation: skip)
-    }
-
-    /// podmon's abort condition: (connected AND NOT taintpodmon) OR iosInProgress OR err, I/O
-    /// ignored for RWX, overridden only by skip + NoExecute.
-    @Test("validation matches podmon's abort formula for every combination")
-    func validationFormula() {
-        for connected in [false, true] { for io in [false, true] { for rwx in [false, true] {
-        for podguard in [false, true] { for noExecute in [false, true] { for skip in [false, true] {
-            let verdict = ValidationPolicy.evaluate(.answered(connected: connected, ioInProgress: io),
-                                                    Self.context(rwx: rwx, podguard: podguard, noExecute: noExecute, skip: skip))
-            let abort = (connected && !podguard) || (io && !rwx)
-            let overridden = skip && noExecute
-            if abort && !overridden {
-                #expect(verdict == .abort(.arrayConnectedOrRecentIO))
-            } else if case .abort = verdict {
-                Issue.record("connected \(connected) io \(io) rwx \(rwx) podguard \(podguard) noExecute \(noExecute) skip \(skip): unexpected abort")
-            }
-        } } } } } }
-        #expect(ValidationPolicy.evaluate(.missingNodeID, Self.context()) == .abort(.missingCSIAnnotations))
-        #expect(ValidationPolicy.evaluate(.error("boom"), Self.context()) == .abort(.validationError("boom")))
-        if case .abort = ValidationPolicy.evaluate(.error("boom"), Self.context(noExecute: true, skip: true)) {
-            Issue.record("skip + NoExecute overrides errors too")
-        }
-        if case .abort = ValidationPolicy.evaluate(.notSupported, Self.context()) { Issue.record("generic drivers proceed") }
-        let combined = ValidationPolicy.combine([.proceed(note: "a"), .abort(.missingCSIAnnotations), .proceed(note: "b")])
-        #expect(combined == .abort(.missingCSIAnnotations))
-        #expect(ValidationPolicy.combine([.proceed(note: "a"), .proceed(note: "b")]) == .proceed(note: "a; b"))
-    }
-
     @Test("loss after threshold consecutive failures; errors neither count nor reset")
     func lossCounter() {
         var counter = ConnectivityLossCounter(threshold: 3)
@@ -115,11 +83,11 @@ struct SupportingPolicyTests {
     func eventTexts() {
         #expect(PodmonEventText.cleaning(podUID: "7520ba2a", node: "node.example.com")
                 == "podmon cleaning pod [7520ba2a node.example.com] with force delete")
-        #expect(PodmonEventText.aborted(podUID: "u", node: "n", reason: .arrayConnectedOrRecentIO)
+        #expect(PodmonEventText.aborted(podUID: "u", node: "n", reason: .arrayConnectedOrIo)
                 == "podmon aborted pod cleanup [u n] array connected or recent I/O")
-        #expect(PodmonEventText.aborted(podUID: "u", node: "n", reason: .missingCSIAnnotations)
+        #expect(PodmonEventText.aborted(podUID: "u", node: "n", reason: .missingCsiAnnotations)
                 == "podmon aborted pod cleanup [u n] due to missing CSI annotations")
-        #expect(PodmonEventText.aborted(podUID: "u", node: "n", reason: .validationError("x"))
+        #expect(PodmonEventText.aborted(podUID: "u", node: "n", reason: .validationError)
                 == "podmon aborted pod cleanup [u n] due to error while validating volume host connectivity")
         #expect(PodmonEventText.couldNotFence(podUID: "u", node: "n") == "podmon aborted pod cleanup [u n] couldn't fence volumes")
         #expect(PodmonEventText.crashLoopDelete(podUID: "u", node: "n", retry: 3) == "podmon cleaning pod [u n retry: 3] with delete")

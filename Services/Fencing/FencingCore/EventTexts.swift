@@ -29,16 +29,14 @@ public enum EventTexts {
     public static func aborted(_ reason: Podguard_V1_AbortReason, podUID: String, node: String) -> String? {
         let prefix = "podmon aborted pod cleanup [\(podUID) \(node)]"
         switch reason {
-        case .arrayConnectedOrIo: return PodmonEventText.aborted(podUID: podUID, node: node, reason: .arrayConnectedOrRecentIO)
-        case .missingCsiAnnotations: return PodmonEventText.aborted(podUID: podUID, node: node, reason: .missingCSIAnnotations)
-        case .validationError: return PodmonEventText.aborted(podUID: podUID, node: node, reason: .validationError(""))
+        case .arrayConnectedOrIo, .missingCsiAnnotations, .validationError, .noArrayProof:
+            return PodmonEventText.aborted(podUID: podUID, node: node, reason: reason)
         case .fenceFailed: return PodmonEventText.couldNotFence(podUID: podUID, node: node)
         case .csiUnavailable: return "\(prefix) CSI driver unavailable"
         case .taintFailed: return "\(prefix) couldn't taint node"
         case .attachmentDeleteFailed: return "\(prefix) couldn't delete VolumeAttachments"
         case .podDeleteFailed: return "\(prefix) couldn't delete pod"
         case .safetyCheckFailed: return "\(prefix) safety re-check failed"
-        case .noArrayProof: return PodmonEventText.aborted(podUID: podUID, node: node, reason: .noArrayProof)
         case .podReplaced, .dryRun, .unspecified, .UNRECOGNIZED: return nil
         }
     }

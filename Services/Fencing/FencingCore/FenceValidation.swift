@@ -2,8 +2,8 @@ public import Contracts
 public import Policy
 
 /// The validation step over every family of the pod's volumes: each family's adapter answer goes
-/// through podmon's rule (`ValidationPolicy`), and the pod goes ahead only if every family does.
-/// Pure.
+/// through podmon's rule (`evaluate`), straight to the step's verdict (`StepOutcome`), and the pod
+/// goes ahead only if every family does. Pure.
 public enum FenceValidation {
     /// What one family's adapter said about the node and the pod's volumes of that family.
     public struct FamilyAnswer: Sendable, Hashable {
@@ -32,7 +32,9 @@ public enum FenceValidation {
         /// podmon's taintnoexec.
         public var unreachableNoExecute: Bool
         public var skipArrayConnectionValidation: Bool
-        /// Only the array's "disconnected and idle" may let the fence go on (`ValidationPolicy.Context`).
+        /// The pod is taken as not Ready on its node's silence alone (`NotReadyEvidence`): only the
+        /// array's "disconnected and idle" lets it proceed — no taint override, no skip, and a
+        /// driver without the check cannot give that proof.
         public var arrayProofRequired: Bool
 
         public init(podguardTainted: Bool, unreachableNoExecute: Bool, skipArrayConnectionValidation: Bool,
@@ -44,75 +46,87 @@ public enum FenceValidation {
         }
     }
 
-    /// One family's reply as podmon's answer; nil when it must be asked again later.
-    public static func arrayAnswer(_ reply: Reply) -> ValidationPolicy.ArrayAnswer? {
-        switch reply {
+    /// podmon's validation rule (docs/policy.md) for one family: its answer as the step's own
+    /// verdict. May the node be fenced from this family's arrays? The answer aborts when the array
+    /// says the node is connected (unless the node is podguard-tainted) or did I/O (unless the
+    /// volume is ReadWriteMany), when the node has no CSI node id, or when the check failed; only
+    /// `skipArrayConnectionValidation` on an unreachable:NoExecute node overrides an abort. An
+    /// answer that is not "disconnected" counts as connected: podguard never fences on an unknown
+    /// answer (podmon's conservative (true, true, err)). A driver without the check proceeds on
+    /// Kubernetes' signals. When the array's proof is required (`arrayProofRequired`), only its
+    /// "disconnected and idle" lets the fence go on. Pending or unavailable: ask again later.
+    public static func evaluate(_ answer: FamilyAnswer, node: NodeContext) -> StepOutcome {
+        let token = PodguardSubjects.token(answer.family)
+        let abort: Podguard_V1_AbortReason
+        switch answer.reply {
+        case .failed(.pending(let message, let after)):
+            return .transient(.pending, "\(token): \(message)", after: after)
+        case .failed(.unavailable(let message, let after)):
+            return .transient(.unavailable, "\(token): \(message)", after: after)
+        case .answered(_, _, extensionPresent: false), .failed(.unimplemented):
+            if node.arrayProofRequired { return failed(.noArrayProof) }
+            return .succeeded(note: "\(token): driver has no connectivity check; relying on Kubernetes signals")
         case .missingNodeID:
-            return .missingNodeID
-        case .answered(_, _, extensionPresent: false):
-            return .notSupported
-        case .answered(let connectivity, let io, _):
-            // An answer that is not "disconnected" is read as connected: podguard never fences on an
-            // unknown answer (podmon's conservative (true, true, err)).
-            return .answered(connected: connectivity != .disconnected, ioInProgress: io)
-        case .failed(.unimplemented):
-            return .notSupported
-        case .failed(.unavailable), .failed(.pending):
-            return nil
+            abort = .missingCsiAnnotations
         case .failed(let failure):
-            return .error(failure.message)
+            return overridable(.validationError, failure.message, token: token, node: node)
+        case .answered(let connectivity, let ioInProgress, _):
+            let connected = connectivity != .disconnected
+            let io = ioInProgress && !answer.readWriteMany
+            let taintOverrides = node.podguardTainted && !node.arrayProofRequired
+            guard (connected && !taintOverrides) || io else {
+                return .succeeded(note: "\(token): array reports the node disconnected and no I/O in progress")
+            }
+            abort = .arrayConnectedOrIo
         }
+        return overridable(abort, "", token: token, node: node)
     }
 
+    /// Every family of the pod: a definite abort from one stops the fence even while another is
+    /// unavailable; then any family still to be asked makes the step wait; else all proceed.
     public static func outcome(_ answers: [FamilyAnswer], node: NodeContext) -> StepOutcome {
-        var verdicts: [ValidationPolicy.Verdict] = []
+        let verdicts = answers.map { evaluate($0, node: node) }
+        var notes: [String] = []
         var waiting: [(cause: TransientCause, message: String, after: Duration?)] = []
-        for answer in answers {
-            let token = PodguardSubjects.token(answer.family)
-            guard let arrayAnswer = arrayAnswer(answer.reply) else {
-                if case .failed(let failure) = answer.reply {
-                    switch failure {
-                    case .pending(let message, let after): waiting.append((.pending, "\(token): \(message)", after))
-                    case .unavailable(let message, let after): waiting.append((.unavailable, "\(token): \(message)", after))
-                    default: break
-                    }
-                }
-                continue
-            }
-            let context = ValidationPolicy.Context(
-                readWriteMany: answer.readWriteMany, podguardTainted: node.podguardTainted,
-                unreachableNoExecute: node.unreachableNoExecute,
-                skipArrayConnectionValidation: node.skipArrayConnectionValidation, arrayProofRequired: node.arrayProofRequired)
-            switch ValidationPolicy.evaluate(arrayAnswer, context) {
-            case .proceed(let note): verdicts.append(.proceed(note: "\(token): \(note)"))
-            case .abort(let reason): verdicts.append(.abort(reason))
+        for verdict in verdicts {
+            switch verdict {
+            case .failed, .podGone: return verdict
+            case .transient(let cause, let message, let after): waiting.append((cause, message, after))
+            case .succeeded(let note): notes.append(note)
             }
         }
-        // A definite abort from one family stops the fence even while another is unavailable.
-        switch ValidationPolicy.combine(verdicts) {
-        case .abort(let reason):
-            let (abort, message) = contractReason(reason)
-            return .failed(abort, message)
-        case .proceed(let note):
-            if let first = waiting.first {
-                let cause: TransientCause = waiting.contains { $0.cause == .unavailable } ? .unavailable : .pending
-                return .transient(cause, waiting.map(\.message).joined(separator: "; "),
-                                  after: waiting.compactMap(\.after).max() ?? first.after)
-            }
-            return .succeeded(note: note)
+        if let first = waiting.first {
+            let cause: TransientCause = waiting.contains { $0.cause == .unavailable } ? .unavailable : .pending
+            return .transient(cause, waiting.map(\.message).joined(separator: "; "),
+                              after: waiting.compactMap(\.after).max() ?? first.after)
         }
+        return .succeeded(note: notes.joined(separator: "; "))
     }
 
-    public static func contractReason(_ reason: ValidationPolicy.AbortReason) -> (Podguard_V1_AbortReason, String) {
+    /// An abort, unless `skipArrayConnectionValidation` applies on an unreachable:NoExecute node
+    /// whose pod needs no array proof.
+    private static func overridable(_ reason: Podguard_V1_AbortReason, _ detail: String, token: String,
+                                    node: NodeContext) -> StepOutcome {
+        guard node.skipArrayConnectionValidation && node.unreachableNoExecute && !node.arrayProofRequired else {
+            return failed(reason, detail)
+        }
+        return .succeeded(note: "\(token): skipArrayConnectionValidation is set and the node is unreachable:NoExecute; "
+                          + "proceeding despite \(message(reason, detail))")
+    }
+
+    private static func failed(_ reason: Podguard_V1_AbortReason, _ detail: String = "") -> StepOutcome {
+        .failed(reason, message(reason, detail))
+    }
+
+    /// The abort message of a validation reason (a failed check's `detail` is the adapter's error).
+    static func message(_ reason: Podguard_V1_AbortReason, _ detail: String) -> String {
         switch reason {
-        case .arrayConnectedOrRecentIO:
-            (.arrayConnectedOrIo, "the array says the node is still connected or did I/O recently")
-        case .missingCSIAnnotations:
-            (.missingCsiAnnotations, "the node has no CSI node id for a driver of the pod's volumes")
-        case .validationError(let message):
-            (.validationError, "ValidateHostConnectivity failed: \(message)")
+        case .arrayConnectedOrIo: "the array says the node is still connected or did I/O recently"
+        case .missingCsiAnnotations: "the node has no CSI node id for a driver of the pod's volumes"
+        case .validationError: "ValidateHostConnectivity failed: \(detail)"
         case .noArrayProof:
-            (.noArrayProof, "the pod still reports Ready (its node is silent) and the driver has no connectivity check to prove the node disconnected and idle")
+            "the pod still reports Ready (its node is silent) and the driver has no connectivity check to prove the node disconnected and idle"
+        default: "\(reason)"
         }
     }
 }
