@@ -126,7 +126,7 @@ final class WatcherBed: Sendable {
         let name = "\(id)-\(suffix)"
         var node = Node(name: name)
         node.metadata.labels = ["kubernetes.io/hostname": name]
-        node.metadata.annotations = [WatchedNode.csiNodeIDAnnotation: #"{"csi-vxflexos.dellemc.com":"\#(nodeID)"}"#]
+        node.metadata.annotations = [NodeProjection.csiNodeIDAnnotation: #"{"csi-vxflexos.dellemc.com":"\#(nodeID)"}"#]
         _ = try await client.create(node)
         clusterObjects.withLock { $0.append((kind: "node", name: name)) }
         let now = Date()

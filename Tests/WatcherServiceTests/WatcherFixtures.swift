@@ -13,7 +13,7 @@ enum Fixture {
         node.metadata.uid = uid ?? "uid-\(name)"
         node.metadata.resourceVersion = rv
         node.metadata.labels = labels
-        node.metadata.annotations = nodeIDs.map { [WatchedNode.csiNodeIDAnnotation: $0] }
+        node.metadata.annotations = nodeIDs.map { [NodeProjection.csiNodeIDAnnotation: $0] }
         node.spec = WatchedNode.Spec(taints: taints)
         node.status = WatchedNode.Status(
             conditions: ready.map { [NodeCondition(type: "Ready", status: $0, reason: "KubeletReady", lastTransitionTime: time)] },
@@ -51,8 +51,8 @@ enum Fixture {
         var volume = WatchedVolume(name: name)
         volume.metadata.uid = "uid-pv-\(name)"
         volume.spec = WatchedVolume.Spec(accessModes: modes, volumeMode: mode,
-                                         claimRef: claim.map { WatchedVolume.ClaimReference(namespace: namespace, name: $0) },
-                                         csi: WatchedVolume.CSI(driver: driver, volumeHandle: handle))
+                                         claimRef: claim.map { VolumeProjection.ClaimReference(namespace: namespace, name: $0) },
+                                         csi: VolumeProjection.CSI(driver: driver, volumeHandle: handle))
         return volume
     }
 

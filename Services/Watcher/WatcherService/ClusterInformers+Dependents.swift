@@ -60,7 +60,7 @@ extension ClusterInformers {
 
     /// Pods of the claims bound to a volume (by the claims' `volumeName`) and of the claim the
     /// volume names (`claimRef`), which may not know the volume yet.
-    func podKeys(usingVolume volume: String, claimRef: WatchedVolume.ClaimReference?) -> Set<StateKey> {
+    func podKeys(usingVolume volume: String, claimRef: VolumeProjection.ClaimReference?) -> Set<StateKey> {
         var claims = Set(self.claims.objects(index: Self.claimsByVolume.name, value: volume).map { ClaimName(namespace: $0.namespace ?? "", name: $0.name) })
         if let namespace = claimRef?.namespace, let name = claimRef?.name { claims.insert(ClaimName(namespace: namespace, name: name)) }
         var keys = Set<StateKey>()

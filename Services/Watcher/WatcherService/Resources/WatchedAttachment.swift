@@ -1,22 +1,10 @@
 import Kube
 
 /// The fields of a storage.k8s.io/v1 VolumeAttachment the watcher projects (see `WatchedPod`).
-public struct WatchedAttachment: ReadOnlyProjection, Hashable {
+public typealias WatchedAttachment = Projected<AttachmentProjection>
+
+public enum AttachmentProjection: ProjectionShape {
     public static let resource = VolumeAttachment.resource
-    public var metadata = ObjectMeta()
-    public var spec: Spec?
-    public var status: Status?
-
-    enum CodingKeys: String, CodingKey { case metadata, spec, status }
-
-    public init() {}
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try container.projectedMetadata(forKey: .metadata)
-        spec = try container.decodeIfPresent(Spec.self, forKey: .spec)
-        status = try container.decodeIfPresent(Status.self, forKey: .status)
-    }
 
     /// `spec`: attacher (the CSI driver), the PV and the node.
     public struct Spec: Codable, Sendable, Hashable {

@@ -1,22 +1,10 @@
 import Kube
 
 /// The fields of a core/v1 PersistentVolumeClaim the watcher projects (see `WatchedPod`).
-public struct WatchedClaim: ReadOnlyProjection, Hashable {
+public typealias WatchedClaim = Projected<ClaimProjection>
+
+public enum ClaimProjection: ProjectionShape {
     public static let resource = PersistentVolumeClaim.resource
-    public var metadata = ObjectMeta()
-    public var spec: Spec?
-    public var status: Status?
-
-    enum CodingKeys: String, CodingKey { case metadata, spec, status }
-
-    public init() {}
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try container.projectedMetadata(forKey: .metadata)
-        spec = try container.decodeIfPresent(Spec.self, forKey: .spec)
-        status = try container.decodeIfPresent(Status.self, forKey: .status)
-    }
 
     /// `spec`: the bound volume, access modes, volume mode.
     public struct Spec: Codable, Sendable, Hashable {

@@ -3,25 +3,17 @@ import Kube
 
 /// The fields of a core/v1 Node the watcher projects (see `WatchedPod` for why not `Node`).
 /// Node status also carries image lists and volume lists that can be large; they are not decoded.
-public struct WatchedNode: ReadOnlyProjection, Hashable {
+public typealias WatchedNode = Projected<NodeProjection>
+
+public enum NodeProjection: ProjectionShape {
     public static let resource = Node.resource
     public static let csiNodeIDAnnotation = "csi.volume.kubernetes.io/nodeid"
-    public var metadata = ObjectMeta()
-    public var spec: Spec?
-    public var status: Status?
 
-    enum CodingKeys: String, CodingKey { case metadata, spec, status }
-
-    public init() {}
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try container.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
-        // Only the CSI node-id annotation is read; keep nothing else.
-        metadata.annotations = metadata.annotations?[Self.csiNodeIDAnnotation].map { [Self.csiNodeIDAnnotation: $0] }
+    /// Keeps the labels and, of the annotations, only the CSI node-id one: node status also carries
+    /// image and volume lists that can be large, and they are not decoded at all.
+    public static func trim(_ metadata: inout ObjectMeta) {
+        metadata.annotations = metadata.annotations?[csiNodeIDAnnotation].map { [csiNodeIDAnnotation: $0] }
         metadata.finalizers = nil
-        spec = try container.decodeIfPresent(Spec.self, forKey: .spec)
-        status = try container.decodeIfPresent(Status.self, forKey: .status)
     }
 
     /// `spec`: taints and cordon.
@@ -67,7 +59,7 @@ extension WatchedNode {
     /// CSI node ids by driver name from the node-id annotation (a JSON map); empty if absent or
     /// not a JSON object of strings.
     public var csiNodeIDs: [String: String] {
-        guard let text = metadata.annotations?[Self.csiNodeIDAnnotation],
+        guard let text = metadata.annotations?[NodeProjection.csiNodeIDAnnotation],
               let map = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))
         else { return [:] }
         return map

@@ -5,27 +5,20 @@ import Kube
 /// The informer keeps every object it watches; the library's `Pod` keeps the whole raw JSON too
 /// (for lossless writes), which at 30,000 pods would cost most of the memory budget. The watcher
 /// never writes a pod, so it decodes only what it reads and drops the raw JSON (see `preserved`).
-public struct WatchedPod: ReadOnlyProjection, Hashable {
+public typealias WatchedPod = Projected<PodProjection>
+
+public enum PodProjection: ProjectionShape {
     public static let resource = Pod.resource
-    public var metadata = ObjectMeta()
-    public var spec: Spec?
-    public var status: Status?
-
-    enum CodingKeys: String, CodingKey { case metadata, spec, status }
-
-    public init() {}
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try container.projectedMetadata(forKey: .metadata, keepLabels: true)
-        // Only the controller reference's kind and name are read.
+    /// Keeps the labels; of the owner references only the controller's kind and name are read.
+    public static func trim(_ metadata: inout ObjectMeta) {
+        metadata.annotations = nil
+        metadata.finalizers = nil
         metadata.ownerReferences = metadata.ownerReferences?.filter { $0.controller == true }.map { owner in
             OwnerReference(apiVersion: "", kind: owner.kind, name: owner.name, uid: "", controller: true)
         }
-        spec = try container.decodeIfPresent(Spec.self, forKey: .spec)
-        status = try container.decodeIfPresent(Status.self, forKey: .status)
-        status?.trimToWhatIsRead()
     }
+
+    public static func trim(_ status: inout Status) { status.trimToWhatIsRead() }
 
     /// `spec`: the node, the volumes and the pod affinity.
     public struct Spec: Codable, Sendable, Hashable {
@@ -61,7 +54,7 @@ public struct WatchedPod: ReadOnlyProjection, Hashable {
     }
 }
 
-extension WatchedPod.Status {
+extension PodProjection.Status {
     /// Keeps what the projection reads: the Ready condition (status, reason, transition time) and each
     /// container's name, id, state, ready flag and restart count. At 30,000 pods the other
     /// conditions, images and last states are tens of megabytes nobody reads.

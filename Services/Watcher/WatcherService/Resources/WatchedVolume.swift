@@ -1,20 +1,12 @@
 import Kube
 
 /// The fields of a core/v1 PersistentVolume the watcher projects (see `WatchedPod`).
-public struct WatchedVolume: ReadOnlyProjection, Hashable {
+public typealias WatchedVolume = Projected<VolumeProjection>
+
+public enum VolumeProjection: ProjectionShape {
     public static let resource = PersistentVolume.resource
-    public var metadata = ObjectMeta()
-    public var spec: Spec?
-
-    enum CodingKeys: String, CodingKey { case metadata, spec }
-
-    public init() {}
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try container.projectedMetadata(forKey: .metadata)
-        spec = try container.decodeIfPresent(Spec.self, forKey: .spec)
-    }
+    /// Not read: `status` decodes into nothing.
+    public typealias Status = NoStatus
 
     /// `spec`: access modes, volume mode, claim and CSI source.
     public struct Spec: Codable, Sendable, Hashable {
