@@ -4,6 +4,8 @@
 // tests) creates them from these values. It does not depend on the Bus library. See
 // docs/bus-contract.md, "Streams and buckets".
 
+import SwiftProtobuf
+
 /// Retention policy of a stream.
 public enum StreamRetention: String, Sendable, Hashable {
     /// Messages are kept until a limit (age, count, bytes) removes them.
@@ -214,52 +216,45 @@ public struct BusTopology: Sendable, Hashable {
 
     /// Latest NodeState per node (written by watcher).
     public var nodesBucket: KeyValueBucketSpec {
-        KeyValueBucketSpec(
-            name: "\(bucketPrefix)-nodes", history: 1, ttl: nil, storage: .file, replicas: replicas,
-            keyFormat: "<node>", valueMessageName: Podguard_V1_NodeState.protoMessageName,
-            summary: "latest NodeState per node; deleted when the node is deleted")
+        bucket("nodes", keyFormat: "<node>", value: Podguard_V1_NodeState.self,
+               summary: "latest NodeState per node; deleted when the node is deleted")
     }
 
     /// Latest PodState per protected pod (written by watcher).
     public var podsBucket: KeyValueBucketSpec {
-        KeyValueBucketSpec(
-            name: "\(bucketPrefix)-pods", history: 1, ttl: nil, storage: .file, replicas: replicas,
-            keyFormat: "<namespace>.<name>", valueMessageName: Podguard_V1_PodState.protoMessageName,
-            summary: "latest PodState per protected pod; deleted when the pod is deleted")
+        bucket("pods", keyFormat: "<namespace>.<name>", value: Podguard_V1_PodState.self,
+               summary: "latest PodState per protected pod; deleted when the pod is deleted")
     }
 
     /// Latest ArrayConnectivity per family and node (written by array-prober).
     public var connectivityBucket: KeyValueBucketSpec {
-        KeyValueBucketSpec(
-            name: "\(bucketPrefix)-connectivity", history: 1, ttl: nil, storage: .file,
-            replicas: replicas, keyFormat: "<family>.<node>",
-            valueMessageName: Podguard_V1_ArrayConnectivity.protoMessageName,
-            summary: "latest ArrayConnectivity per family and node")
+        bucket("connectivity", keyFormat: "<family>.<node>", value: Podguard_V1_ArrayConnectivity.self,
+               summary: "latest ArrayConnectivity per family and node")
     }
 
     /// FenceRecords keyed by pod uid (decision, fencing, node-cleanup; compare-and-set), history 5.
     public var fencesBucket: KeyValueBucketSpec {
-        KeyValueBucketSpec(
-            name: "\(bucketPrefix)-fences", history: 5, ttl: nil, storage: .file, replicas: replicas,
-            keyFormat: "<pod uid>", valueMessageName: Podguard_V1_FenceRecord.protoMessageName,
-            summary: "FenceRecord state machine per pod uid; every write is a compare-and-set")
+        bucket("fences", history: 5, keyFormat: "<pod uid>", value: Podguard_V1_FenceRecord.self,
+               summary: "FenceRecord state machine per pod uid; every write is a compare-and-set")
     }
 
     /// Work-sharing leases of array-prober replicas, TTL `proberLeaseTTL` (30 s).
     public var proberBucket: KeyValueBucketSpec {
-        KeyValueBucketSpec(
-            name: "\(bucketPrefix)-prober", history: 1, ttl: proberLeaseTTL, storage: .file,
-            replicas: replicas, keyFormat: "replica.<replica id>",
-            valueMessageName: Podguard_V1_ProberLease.protoMessageName,
-            summary: "array-prober membership leases (expire after 30 s without renewal)")
+        bucket("prober", ttl: proberLeaseTTL, keyFormat: "replica.<replica id>", value: Podguard_V1_ProberLease.self,
+               summary: "array-prober membership leases (expire after 30 s without renewal)")
     }
 
     /// The operator's switches (key `pause`: PauseSwitch), history 10 so every change is kept.
     public var controlBucket: KeyValueBucketSpec {
-        KeyValueBucketSpec(
-            name: "\(bucketPrefix)-control", history: 10, ttl: nil, storage: .file, replicas: replicas,
-            keyFormat: "pause", valueMessageName: Podguard_V1_PauseSwitch.protoMessageName,
-            summary: "operator switches: the pause switch decision honours at once")
+        bucket("control", history: 10, keyFormat: "pause", value: Podguard_V1_PauseSwitch.self,
+               summary: "operator switches: the pause switch decision honours at once")
+    }
+
+    /// A file-backed bucket `<bucketPrefix>-<suffix>` with this topology's replicas.
+    private func bucket(_ suffix: String, history: Int = 1, ttl: Duration? = nil, keyFormat: String,
+                        value: any SwiftProtobuf.Message.Type, summary: String) -> KeyValueBucketSpec {
+        KeyValueBucketSpec(name: "\(bucketPrefix)-\(suffix)", history: history, ttl: ttl, storage: .file, replicas: replicas,
+                           keyFormat: keyFormat, valueMessageName: value.protoMessageName, summary: summary)
     }
 
     /// Every bucket.
