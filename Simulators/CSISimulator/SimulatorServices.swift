@@ -62,44 +62,42 @@ struct ControllerService: Csi_V1_Controller.SimpleServiceProtocol {
 struct NodeService: Csi_V1_Node.SimpleServiceProtocol {
     let simulator: CSIDriverSimulator
 
+    /// A node call: counted (and delayed or failed as injected), then `change` on this node's state.
+    private func nodeCall<Response: SwiftProtobuf.Message>(
+        _ method: String, _ change: (inout SimulatedArrayState, _ node: String) throws(RPCError) -> Void
+    ) async throws -> Response {
+        try await simulator.enter(method)
+        let node = simulator.nodeName
+        try simulator.mutate { (state: inout SimulatedArrayState) throws(RPCError) in try change(&state, node) }
+        return Response()
+    }
+
     func nodeStageVolume(request: Csi_V1_NodeStageVolumeRequest, context: ServerContext) async throws
         -> Csi_V1_NodeStageVolumeResponse
     {
-        try await simulator.enter("NodeStageVolume")
-        let node = simulator.nodeName
-        try simulator.mutate { (state: inout SimulatedArrayState) throws(RPCError) in try state.nodeStage(node: node, request) }
-        return Csi_V1_NodeStageVolumeResponse()
+        try await nodeCall("NodeStageVolume") { (state, node) throws(RPCError) in try state.nodeStage(node: node, request) }
     }
 
     func nodeUnstageVolume(request: Csi_V1_NodeUnstageVolumeRequest, context: ServerContext) async throws
         -> Csi_V1_NodeUnstageVolumeResponse
     {
-        try await simulator.enter("NodeUnstageVolume")
-        let node = simulator.nodeName
-        try simulator.mutate { (state: inout SimulatedArrayState) throws(RPCError) in
+        try await nodeCall("NodeUnstageVolume") { (state, node) throws(RPCError) in
             try state.nodeUnmount(node: node, volumeID: request.volumeID, path: request.stagingTargetPath)
         }
-        return Csi_V1_NodeUnstageVolumeResponse()
     }
 
     func nodePublishVolume(request: Csi_V1_NodePublishVolumeRequest, context: ServerContext) async throws
         -> Csi_V1_NodePublishVolumeResponse
     {
-        try await simulator.enter("NodePublishVolume")
-        let node = simulator.nodeName
-        try simulator.mutate { (state: inout SimulatedArrayState) throws(RPCError) in try state.nodePublish(node: node, request) }
-        return Csi_V1_NodePublishVolumeResponse()
+        try await nodeCall("NodePublishVolume") { (state, node) throws(RPCError) in try state.nodePublish(node: node, request) }
     }
 
     func nodeUnpublishVolume(request: Csi_V1_NodeUnpublishVolumeRequest, context: ServerContext) async throws
         -> Csi_V1_NodeUnpublishVolumeResponse
     {
-        try await simulator.enter("NodeUnpublishVolume")
-        let node = simulator.nodeName
-        try simulator.mutate { (state: inout SimulatedArrayState) throws(RPCError) in
+        try await nodeCall("NodeUnpublishVolume") { (state, node) throws(RPCError) in
             try state.nodeUnmount(node: node, volumeID: request.volumeID, path: request.targetPath)
         }
-        return Csi_V1_NodeUnpublishVolumeResponse()
     }
 
     func nodeGetInfo(request: Csi_V1_NodeGetInfoRequest, context: ServerContext) async throws
