@@ -55,7 +55,7 @@ public struct AdapterService: Service {
 
     public func run() async throws {
         let client = try CSIClient(
-            address: settings.csiAddress,
+            endpoint: settings.csiAddress,
             configuration: CSIClientConfiguration(defaultDeadline: family.deadlines.identity,
                                                   pendingRetry: settings.pendingRetry),
             logger: logger)

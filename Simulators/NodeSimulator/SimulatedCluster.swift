@@ -56,7 +56,7 @@ public final class SimulatedCluster: Sendable {
             let backend = CSIClusterSimulator(family: family, directory: directory, logger: logger)
             try await backend.start()
             backends[family] = backend
-            let controller = try CSIClient(address: CSIAddress(path: backend.controllerSocket),
+            let controller = try CSIClient(endpoint: CSIAddress(path: backend.controllerSocket),
                                            configuration: CSIClientConfiguration(defaultDeadline: .seconds(5)), logger: logger)
             tasks.append(Task { _ = try? await controller.run() })
             controllers[family] = controller

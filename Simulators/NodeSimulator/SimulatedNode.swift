@@ -45,7 +45,7 @@ final class SimulatedNode: Sendable {
         var clientTasks: [Task<Void, Never>] = []
         for (family, backend) in context.backends.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let plugin = try await backend.addNode(name: name, ipAddress: internalIP)
-            let client = try CSIClient(address: CSIAddress(path: plugin.socketPath),
+            let client = try CSIClient(endpoint: CSIAddress(path: plugin.socketPath),
                                        configuration: CSIClientConfiguration(defaultDeadline: .seconds(5)),
                                        logger: context.logger)
             clientTasks.append(Task { _ = try? await client.run() })

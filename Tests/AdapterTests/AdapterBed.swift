@@ -65,7 +65,7 @@ struct AdapterBed: Sendable {
 
 /// A CSI client of the bed's simulator, for setting up publishes and mounts as the kubelet would.
 func withDriverClient<T: Sendable>(_ bed: AdapterBed, _ body: (CSIClient) async throws -> T) async throws -> T {
-    try await CSIClient.withClient(address: CSIAddress(path: bed.socketPath),
+    try await CSIClient.withClient(endpoint: CSIAddress(path: bed.socketPath),
                                    configuration: CSIClientConfiguration(defaultDeadline: .seconds(5))) { client in
         try await body(client)
     }

@@ -21,7 +21,7 @@ func withSimulator<T: Sendable>(
     try await simulator.start()
     do {
         let result = try await CSIClient.withClient(
-            address: try CSIAddress(parsing: "unix://\(socket)"), configuration: configuration
+            endpoint: try CSIAddress(parsing: "unix://\(socket)"), configuration: configuration
         ) { client in
             try await body(simulator, client)
         }

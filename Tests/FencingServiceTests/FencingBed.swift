@@ -201,7 +201,7 @@ final class FencingBed: Sendable {
             let sim = sims[family]!
             let pvName = "pv-\(name)-\(family.rawValue)-\(UUID().uuidString.prefix(4).lowercased())"
             let created = sim.createVolume(name: pvName)
-            try await CSIClient.withClient(address: CSIAddress(path: sim.socketPath)) { client in
+            try await CSIClient.withClient(endpoint: CSIAddress(path: sim.socketPath)) { client in
                 _ = try await client.controllerPublish(volumeID: created.handle, nodeID: sim.nodeID(of: "node1")!)
             }
             let claim = "data-\(name)-\(family.rawValue)"

@@ -64,7 +64,7 @@ struct FencingServiceTests {
             // What a stale attach/detach controller and the external attacher would do: a new
             // attachment to the fenced node, and the volume published there again.
             let sim = bed.sims[.powerflex]!
-            try await CSIClient.withClient(address: CSIAddress(path: sim.socketPath)) { client in
+            try await CSIClient.withClient(endpoint: CSIAddress(path: sim.socketPath)) { client in
                 _ = try await client.controllerPublish(volumeID: volumes[0].handle, nodeID: sim.nodeID(of: "node1")!)
             }
             #expect(!sim.mappings(of: volumes[0].handle).isEmpty)

@@ -174,7 +174,7 @@ final class CleanupBed: Sendable {
         let volume = sim.createVolume(name: pv)
         let plan = sim.family.cleanupPlan(for: VolumeOnNode(podUID: podUID, pvName: pv, volumeHandle: volume.handle))
         let nodeID = try #require(sim.nodeID(of: "node1"))
-        try await CSIClient.withClient(address: CSIAddress(path: sim.socketPath),
+        try await CSIClient.withClient(endpoint: CSIAddress(path: sim.socketPath),
                                        configuration: CSIClientConfiguration(defaultDeadline: .seconds(5))) { client in
             let context = try await client.controllerPublish(volumeID: volume.handle, nodeID: nodeID)
             let staging = plan.stagingPaths.last ?? ""
