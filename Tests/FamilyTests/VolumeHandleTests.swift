@@ -8,7 +8,7 @@ import Testing
 import UnityFamily
 
 /// The real handle formats, with the examples from the drivers' own tests and code comments
-/// (docs/families/, ../shared/reference/array-families.md).
+/// (docs/families/).
 @Suite("Volume handles of every family")
 struct VolumeHandleTests {
     struct Case: Sendable, CustomTestStringConvertible {
