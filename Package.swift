@@ -104,6 +104,9 @@ var clients: [Target] { [
     /// The Kubernetes CRI subset podguard uses (runtime.v1 Version, ListContainers): generated
     /// messages and gRPC stubs, and a client that lists the containers of given pods.
     library("CRI", "Libraries/CRI", ["UnixGRPC", grpcCore, grpcHTTP2, grpcProtobuf, protobuf, logging]),
+    /// The ClusterLabs fence agents (Debian fence-agents) run as child processes: a node's power
+    /// read, switched off and confirmed off, options and password on the agent's standard input.
+    library("FenceAgents", "Libraries/FenceAgents"),
 ] }
 
 // MARK: - Layer 3: policy and array families (pure)
@@ -259,6 +262,7 @@ var testTargets: [Target] { [
     tests("BusServiceTests", ["BusService", "Bus", "Contracts", "ServiceKit", "Harness", logging]),
     tests("KubeTests", ["Kube", "Harness", "TestSupport"]),
     tests("CSITests", ["CSI", "Harness"]),
+    tests("FenceAgentsTests", ["FenceAgents", "Harness"]),
     tests("CRITests", ["CRI", "CRISimulator", "Harness", grpcCore, grpcHTTP2, grpcProtobuf, protobuf, logging]),
     tests("PolicyTests", ["Policy", "Contracts"]),
     tests("FamilyTests", ["ArrayFamily"] + familyModules),
@@ -268,7 +272,7 @@ var testTargets: [Target] { [
     ]),
     tests("CSISimulatorTests", ["CSISimulator", "CSI", "ArrayFamily", logging]),
     tests("NodeSimulatorTests", [
-        "CRI", "NodeSimulator", "Kube", "Harness", "TestSupport", "CSISimulator", "ArrayFamily", "CSI", logging, asyncHTTPClient,
+        "CRI", "NodeSimulator", "Kube", "Harness", "TestSupport", "CSISimulator", "ArrayFamily", "CSI", "FenceAgents", logging, asyncHTTPClient,
         nioCore, nioHTTP1,
     ]),
     /// The charts checked without helm: structure, value paths, configuration.

@@ -11,8 +11,11 @@ as_root() {
 
 # Debian packages: the nats.c client library, the NATS server (tests, demo), protoc (make proto),
 # libprotobuf-dev (the well-known types google/protobuf/*.proto that make proto imports),
-# pkg-config (SwiftPM finds libnats through it), python3 (doc generation).
-apt_packages=(libnats-dev nats-server protobuf-compiler libprotobuf-dev pkg-config python3 ca-certificates)
+# pkg-config (SwiftPM finds libnats through it), python3 (doc generation); for node remediation the
+# ClusterLabs fence agents (fence_ipmilan and the others fencing runs), ipmitool (fence_ipmilan
+# drives the BMC through it) and OpenIPMI's ipmi_sim (the tests' simulated BMCs).
+apt_packages=(libnats-dev nats-server protobuf-compiler libprotobuf-dev pkg-config python3 ca-certificates
+              fence-agents ipmitool openipmi)
 
 missing=()
 for pkg in "${apt_packages[@]}"; do

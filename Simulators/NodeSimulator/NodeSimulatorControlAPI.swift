@@ -46,6 +46,11 @@ public enum NodeSimulatorControlAPI {
         var ok = true
     }
 
+    /// A node's power, as its BMC's chassis control sees it.
+    struct Power: ResponseEncodable, Decodable {
+        var on: Bool
+    }
+
     public static func router(for cluster: SimulatedCluster) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("nodes") { _, _ in NodesView(nodes: cluster.snapshots) }
@@ -60,6 +65,16 @@ public enum NodeSimulatorControlAPI {
             let kind = try context.parameters.require("kind")
             try await run { try await cluster.recover(try fault(kind), on: node) }
             return Done()
+        }
+        router.get("nodes/:node/power") { _, context in
+            let node = try context.parameters.require("node")
+            return try await run { Power(on: try cluster.isPoweredOn(node)) }
+        }
+        router.put("nodes/:node/power") { request, context in
+            let node = try context.parameters.require("node")
+            let body = try await request.decode(as: Power.self, context: context)
+            try await run { try await cluster.setPower(on: body.on, node: node) }
+            return Power(on: body.on)
         }
         router.get("invariant") { _, _ in
             let violations = cluster.violations

@@ -17,6 +17,21 @@ extension SimulatedCluster {
         try await simulatedNode(node).recover(fault)
     }
 
+    /// Whether the node has power (it is not down: `rebooting` is a node without power).
+    public func isPoweredOn(_ node: String) throws -> Bool { try snapshot(of: node).state != .rebooting }
+
+    /// Switches the node's power as its BMC would: off takes it down whatever it was doing
+    /// (containers, mounts, heartbeats and array sessions gone); on boots it, healthy, with a new
+    /// boot ID. Switching to the state it is in does nothing.
+    public func setPower(on: Bool, node: String) async throws {
+        guard try isPoweredOn(node) != on else { return }
+        if on {
+            try await recover(.reboot, on: node)
+        } else {
+            try await inject(.reboot, on: node)
+        }
+    }
+
     /// Makes a workload pod's readiness probe fail (or pass again): its kubelet reports it not
     /// Ready (or Ready) at its next sync, while the pod and its containers keep running.
     public func setPodReady(_ uid: String, on node: String, ready: Bool) throws {

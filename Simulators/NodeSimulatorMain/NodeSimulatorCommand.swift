@@ -8,12 +8,20 @@ import NodeSimulator
 
 /// `podguard-node-sim --kubeconfig <file> --nodes 3 --family powerstore`: simulated nodes
 /// (kubelets, CSI plugins, external-attacher) against a real apiserver, with a JSON control API
-/// on a loopback port (see NodeSimulatorControlAPI).
+/// on a loopback port (see NodeSimulatorControlAPI). `podguard-node-sim chassis …` is the power
+/// hook of a simulated BMC (`ChassisHookCommand`).
 @main
 struct NodeSimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "podguard-node-sim",
-        abstract: "Simulated Kubernetes nodes (kubelet + CSI driver) against a real kube-apiserver.")
+        abstract: "Simulated Kubernetes nodes (kubelet + CSI driver) against a real kube-apiserver.",
+        subcommands: [ServeCommand.self, ChassisHookCommand.self], defaultSubcommand: ServeCommand.self)
+}
+
+/// Runs the simulated nodes (the default subcommand).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run simulated nodes against a real kube-apiserver (the default).")
 
     @Option(help: "Kubeconfig of the apiserver (default: $KUBECONFIG).")
     var kubeconfig: String?

@@ -11,10 +11,23 @@ import Darwin
 public enum FreePort {
     public static func loopback() throws -> Int {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try loopback(type: Int32(SOCK_STREAM.rawValue))
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        try loopback(type: SOCK_STREAM)
         #endif
+    }
+
+    /// A free UDP port on the loopback interface (a simulated BMC's).
+    public static func loopbackUDP() throws -> Int {
+        #if canImport(Glibc)
+        try loopback(type: Int32(SOCK_DGRAM.rawValue))
+        #else
+        try loopback(type: SOCK_DGRAM)
+        #endif
+    }
+
+    private static func loopback(type: Int32) throws -> Int {
+        let fd = socket(AF_INET, type, 0)
         guard fd >= 0 else { throw HarnessError.system("socket", errno) }
         defer { close(fd) }
         var address = sockaddr_in()

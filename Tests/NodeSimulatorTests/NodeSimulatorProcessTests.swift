@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FenceAgents
 import Foundation
 import Harness
 import Kube
@@ -53,6 +54,42 @@ struct NodeSimulatorProcessTests {
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         #expect(try await client.getIfPresent(Node.self, name: "\(prefix)-1") == nil)
+    }
+
+    @Test("a simulated BMC switches its node: fence_ipmilan off takes it down, on boots it with a new boot ID")
+    func bmcPowersTheNode() async throws {
+        let plane = try await KubeControlPlane.shared()
+        let prefix = "bmc-\(UUID().uuidString.prefix(4).lowercased())"
+        let output = Pipe()
+        let process = Process()
+        process.executableURL = BuildProducts.executable("podguard-node-sim")
+        process.arguments = ["--kubeconfig", plane.kubeconfigPath, "--nodes", "1", "--name-prefix", prefix, "--family", "powerflex"]
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+        defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        let line = await ProcessOutput.line(of: output, containing: "control API on")
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let base = "http://127.0.0.1:\(port)"
+        let node = "\(prefix)-1"
+        let hook = "\(BuildProducts.executable("podguard-node-sim").path) chassis --control \(base) --node \(node)"
+        let bmc = try await IPMISimulatorProcess.start(password: "bmc-pw", chassisHook: hook)
+        defer { bmc.stop() }
+        let target = FenceAgentTarget(agent: "fence_ipmilan",
+                                      options: ["ip": "127.0.0.1", "ipport": "\(bmc.port)", "username": bmc.username,
+                                                "lanplus": "1", "cipher": "3"], password: bmc.password)
+        let runner = FenceAgentRunner(timeout: .seconds(30))
+        let before = try await Self.get(HTTPClient.shared, "\(base)/nodes")
+        #expect(try await runner.status(target) == .on)
+
+        try await runner.powerOffConfirmed(target)
+        #expect(try await Self.get(HTTPClient.shared, "\(base)/nodes").contains(#""state":"rebooting""#))
+        #expect(try await Self.get(HTTPClient.shared, "\(base)/nodes/\(node)/power").contains(#""on":false"#))
+
+        try await runner.powerOn(target)
+        let after = try await Self.get(HTTPClient.shared, "\(base)/nodes")
+        #expect(after.contains(#""state":"healthy""#))
+        #expect(after.contains(#""boots":2"#) && before.contains(#""boots":1"#))
     }
 
     static func get(_ http: HTTPClient, _ url: String) async throws -> String {
