@@ -68,14 +68,3 @@ extension MessageProducer {
         return record
     }
 }
-
-/// A producer that builds nothing of its own (a tool's test alert).
-public struct PlainProducer: MessageProducer, Sendable {
-    public let producerID: String
-    public let version: String
-
-    public init(producerID: String, version: String) {
-        self.producerID = producerID
-        self.version = version
-    }
-}

@@ -57,7 +57,7 @@ struct TapService: Service {
     }
 
     private func publishTestAlert() async throws {
-        let alert = PlainProducer(producerID: "podguard-tap", version: PodguardVersion.current).alert(
+        let alert = alert(
             id: UUID().uuidString.lowercased(), severity: .info, reason: "TestAlert",
             summary: "podguard-tap test alert: the bus carries typed messages end to end", at: Date())
         let subject = settings.topology.subjects.alert(severity: .info, reason: alert.reason)
@@ -89,4 +89,10 @@ enum TapLine {
         }
         return String(decoding: data, as: UTF8.self)
     }
+}
+
+/// podguard-tap's test alert is built like every other podguard alert.
+extension TapService: MessageProducer {
+    var producerID: String { "podguard-tap" }
+    var version: String { PodguardVersion.current }
 }

@@ -4,30 +4,30 @@ import Glibc
 import Darwin
 #endif
 
+#if canImport(Glibc)
+private typealias SocketType = __socket_type
+private func rawSocketType(_ type: SocketType) -> Int32 { Int32(type.rawValue) }
+#else
+private typealias SocketType = Int32
+private func rawSocketType(_ type: SocketType) -> Int32 { type }
+#endif
+
 /// Asks the kernel for a free TCP port on the loopback interface.
 ///
 /// The port is free when this returns; a server started right after binds it. Tests only ever use
 /// loopback, never another address.
 public enum FreePort {
     public static func loopback() throws -> Int {
-        #if canImport(Glibc)
-        try loopback(type: Int32(SOCK_STREAM.rawValue))
-        #else
         try loopback(type: SOCK_STREAM)
-        #endif
     }
 
     /// A free UDP port on the loopback interface (a simulated BMC's).
     public static func loopbackUDP() throws -> Int {
-        #if canImport(Glibc)
-        try loopback(type: Int32(SOCK_DGRAM.rawValue))
-        #else
         try loopback(type: SOCK_DGRAM)
-        #endif
     }
 
-    private static func loopback(type: Int32) throws -> Int {
-        let fd = socket(AF_INET, type, 0)
+    private static func loopback(type: SocketType) throws -> Int {
+        let fd = socket(AF_INET, rawSocketType(type), 0)
         guard fd >= 0 else { throw HarnessError.system("socket", errno) }
         defer { close(fd) }
         var address = sockaddr_in()

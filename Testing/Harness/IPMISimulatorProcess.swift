@@ -95,11 +95,7 @@ public final class IPMISimulatorProcess: Sendable {
         try process.run()
         try? log.close()
         state.set(process)
-        for _ in 0..<200 {
-            if Self.listensUDP(port: port) { return }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(25))
-        }
+        if try await process.becomesReady({ Self.listensUDP(port: port) }) { return }
         let output = (try? String(contentsOf: logFile, encoding: .utf8)) ?? "(no log)"
         stop()
         throw HarnessError.didNotStart("ipmi_sim on 127.0.0.1:\(port)", log: output)

@@ -60,11 +60,7 @@ public final class NATSServerProcess: Sendable {
         try process.run()
         state.set(process)
         // Ready when the port accepts a TCP connection; JetStream is ready once the server listens.
-        for _ in 0..<200 {
-            if Self.accepts(port: port) { return }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(25))
-        }
+        if try await process.becomesReady({ Self.accepts(port: port) }) { return }
         let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? "(no log)"
         stopProcess()
         throw HarnessError.didNotStart("nats-server on 127.0.0.1:\(port)", log: log)
