@@ -256,7 +256,7 @@ var tools: [Target] { [
 // MARK: - Tests of the libraries, simulators and the whole
 
 var testTargets: [Target] { [
-    tests("ContractsTests", ["Contracts"]),
+    tests("ContractsTests", ["Contracts", "Harness"]),
     tests("BusTests", ["Bus", "Contracts", "Harness"]),
     tests("ServiceKitTests", ["ServiceKit", "Harness"]),
     tests("BusServiceTests", ["BusService", "Bus", "Contracts", "ServiceKit", "Harness", logging]),
@@ -264,7 +264,7 @@ var testTargets: [Target] { [
     tests("CSITests", ["CSI", "Harness"]),
     tests("FenceAgentsTests", ["FenceAgents", "Harness"]),
     tests("CRITests", ["CRI", "CRISimulator", "Harness", grpcCore, grpcHTTP2, grpcProtobuf, protobuf, logging]),
-    tests("PolicyTests", ["Policy", "Contracts"]),
+    tests("PolicyTests", ["Policy", "Contracts", "Harness"]),
     tests("FamilyTests", ["ArrayFamily"] + familyModules),
     tests("AdapterTests", [
         "AdapterKit", "ArrayFamily", "Bus", "Contracts", "CSI", "CSISimulator", "Harness", "ServiceKit", "CRI", "CRISimulator",

@@ -1,6 +1,7 @@
 // Subject and KeyValue key encoding, subject construction and parsing, wildcards, topology names.
 
 import Contracts
+import Harness
 import Testing
 
 @Suite("Subjects")
@@ -185,18 +186,5 @@ struct SubjectTests {
         #expect(custom.workStream.name == "ACME_PG_2_WORK")
         #expect(custom.nodesBucket.name == "acme-pg-2-nodes")
         #expect(custom.alertStream.subjects == ["acme.pg-2.v1.alert.>"])
-    }
-}
-
-/// A small deterministic generator for the pseudo-random test.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

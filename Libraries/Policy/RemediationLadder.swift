@@ -1,0 +1,68 @@
+/// How podguard makes a failed node safe when it must: the steps it tries, in order, each with the
+/// time it is given (Node Healthcheck's "escalating remediations" are the model). The first step is
+/// today's storage fence (the arrays prove the node disconnected and idle, then every volume is
+/// unpublished); the later ones take over where that proof cannot be had.
+public struct RemediationLadder: Sendable, Hashable {
+    public var rungs: [Rung]
+
+    public struct Rung: Sendable, Hashable {
+        public var step: LadderStep
+        /// How long the step may take before the next one is tried.
+        public var timeout: Duration
+
+        public init(_ step: LadderStep, timeout: Duration) {
+            self.step = step
+            self.timeout = timeout
+        }
+    }
+
+    /// podmon's behaviour: the storage fence alone.
+    public static let storageOnly = RemediationLadder(rungs: [Rung(.storageFence, timeout: .seconds(300))])
+
+    public init(rungs: [Rung]) {
+        self.rungs = rungs
+    }
+
+    /// Why a ladder cannot be used.
+    public enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        case empty
+        case repeated(LadderStep)
+        case nonPositiveTimeout(LadderStep)
+        /// Approval ends the ladder: nothing can follow a human's answer.
+        case approvalNotLast
+
+        public var description: String {
+            switch self {
+            case .empty: "a remediation ladder needs at least one step"
+            case .repeated(let step): "step \(step.rawValue) appears twice in the ladder"
+            case .nonPositiveTimeout(let step): "step \(step.rawValue) needs a positive timeout"
+            case .approvalNotLast: "approval must be the last step of the ladder"
+            }
+        }
+    }
+
+    /// The ladder if it can be climbed: steps at most once each, positive timeouts, approval last.
+    public func validated() throws(Problem) -> RemediationLadder {
+        guard !rungs.isEmpty else { throw .empty }
+        var seen: Set<LadderStep> = []
+        for (index, rung) in rungs.enumerated() {
+            guard seen.insert(rung.step).inserted else { throw .repeated(rung.step) }
+            guard rung.timeout > .zero else { throw .nonPositiveTimeout(rung.step) }
+            if rung.step == .approval, index != rungs.count - 1 { throw .approvalNotLast }
+        }
+        return self
+    }
+}
+
+/// A way to make a node safe.
+public enum LadderStep: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The arrays prove the node disconnected and idle; every volume of the pod is unpublished
+    /// (ControllerUnpublishVolume). podmon's way, and the only one before the ladder.
+    case storageFence = "storage"
+    /// The node is powered off through a ClusterLabs fence agent, and OFF is confirmed.
+    case fenceAgent = "fence-agent"
+    /// A medik8s ExternalRemediation provider isolates the node (a remediation CR from a template).
+    case externalRemediation = "external"
+    /// A human confirms the node is down (or denies it).
+    case approval
+}
