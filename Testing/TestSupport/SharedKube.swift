@@ -4,12 +4,16 @@ public import Kube
 import Logging
 import Synchronization
 
-/// The real control plane shared by the tests of one process, and one admin client for it.
+/// The real control plane shared by the tests of one process, and an admin client per suite family.
 ///
-/// The client is never shut down: it lives as long as the process (async-http-client traps in debug
-/// builds when a client is deinitialised open), and the shared control plane outlives every test.
+/// Every test target runs in one test process, so one client for all would carry every suite's
+/// watches (informers, simulated kubelets) on one connection pool: past the server's concurrent
+/// streams, the other requests wait behind them. Each family of suites gets a client of its own,
+/// as each test bed had before. A client is never shut down: it lives as long as the process
+/// (async-http-client traps in debug builds when a client is deinitialised open), and the shared
+/// control plane outlives every test.
 public enum SharedKube {
-    private static let sharedClient = Mutex<KubeClient?>(nil)
+    private static let clients = Mutex<[String: KubeClient]>([:])
 
     public static func plane() async throws -> KubeControlPlane {
         try await KubeControlPlane.shared()
@@ -25,14 +29,15 @@ public enum SharedKube {
         return configuration
     }
 
-    public static func client() async throws -> KubeClient {
+    /// The admin client of the suites named `family` (a test target's beds share one).
+    public static func client(for family: String) async throws -> KubeClient {
         let plane = try await plane()
-        return try sharedClient.withLock { slot in
-            if let slot { return slot }
-            var logger = Logger(label: "test.kube")
+        return try clients.withLock { clients in
+            if let client = clients[family] { return client }
+            var logger = Logger(label: "test.kube.\(family)")
             logger.logLevel = .warning
             let client = try KubeClient(configuration: configuration(plane), logger: logger)
-            slot = client
+            clients[family] = client
             return client
         }
     }

@@ -73,7 +73,7 @@ final class FencingBed: Sendable {
         let (server, admin, js) = (bus.server, bus.admin, bus.jetStream)
         defer { server.stop() }
         let fences = try await js.keyValue(BusTopology.standard.fencesBucket)
-        let kube = try await SharedKube.client()
+        let kube = try await SharedKube.client(for: "fencing")
         let namespace = try await kube.createTestNamespace("fence")
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pg-fence-\(UInt32.random(in: 0...UInt32.max))")

@@ -90,7 +90,7 @@ final class CleanupBed: Sendable {
         let (server, admin, js) = (bus.server, bus.admin, bus.jetStream)
         let fences = try await js.keyValue(BusTopology.standard.fencesBucket)
 
-        let kube = try await SharedKube.client()
+        let kube = try await SharedKube.client(for: "node-cleanup")
         let nodeName = "cleanup-\(UUID().uuidString.prefix(6).lowercased())"
         let heartbeat = NodeHeartbeat(client: kube, name: nodeName)
         try await heartbeat.start()

@@ -29,7 +29,7 @@ final class WatcherBed: Sendable {
     private let clusterObjects = Mutex<[(kind: String, name: String)]>([])
 
     static func start(_ prefix: String) async throws -> WatcherBed {
-        let client = try await SharedKube.client()
+        let client = try await SharedKube.client(for: "watcher")
         var logger = Logger(label: "test.admin")
         logger.logLevel = .warning
         let bus = try await TestBus.start(logger: logger)

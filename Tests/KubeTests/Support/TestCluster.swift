@@ -13,7 +13,7 @@ enum TestCluster {
     }
 
     static func client() async throws -> (KubeClient, KubeControlPlane) {
-        (try await SharedKube.client(), try await SharedKube.plane())
+        (try await SharedKube.client(for: "kube"), try await SharedKube.plane())
     }
 
     static func namespace(_ client: KubeClient, _ prefix: String, waitForServiceAccount: Bool = false) async throws -> String {

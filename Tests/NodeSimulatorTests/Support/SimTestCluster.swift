@@ -11,7 +11,7 @@ import Testing
 /// The shared real control plane, an admin client, a fresh namespace per test and a simulated
 /// cluster of nodes with unique names.
 enum SimTestCluster {
-    static func client() async throws -> KubeClient { try await SharedKube.client() }
+    static func client() async throws -> KubeClient { try await SharedKube.client(for: "node-simulator") }
 
     static func namespace(_ client: KubeClient, _ prefix: String) async throws -> String {
         try await client.createTestNamespace(prefix)
