@@ -41,7 +41,8 @@ extension KubeControlPlane {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try? process.run()
+        guard (try? process.run()) != nil else { return }
+        process.reapInBackground()
     }
 
     /// Stops the shared control plane if it was started (runs at exit; idempotent).

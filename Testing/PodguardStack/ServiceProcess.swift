@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import Foundation
+import Harness
 import Synchronization
 
 #if canImport(Glibc)
@@ -248,6 +249,7 @@ public final class PIDRegistry: Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }
+        process.reapInBackground()
         return process.processIdentifier
     }
 }
