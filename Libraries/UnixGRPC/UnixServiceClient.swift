@@ -17,7 +17,7 @@ public protocol UnixGRPCProtocol: Sendable {
 /// by `run()`, which the owner runs for the client's lifetime (or use `withClient`): the core
 /// reconnects by itself when the socket disappears and comes back (a restart replaces the socket
 /// file); every call has a deadline and throws the protocol's classified error.
-public final class UnixServiceClient<Protocol: UnixGRPCProtocol>: UnixGRPCServiceClient {
+public final class UnixServiceClient<Protocol: UnixGRPCProtocol>: ConnectionRunning {
     public let endpoint: Protocol.Endpoint
     public let configuration: Protocol.Configuration
     public let core: UnixGRPCClient<Protocol.FailureKind>
@@ -28,6 +28,23 @@ public final class UnixServiceClient<Protocol: UnixGRPCProtocol>: UnixGRPCServic
         self.endpoint = endpoint
         self.configuration = configuration
         self.core = try UnixGRPCClient(socket: endpoint.socket, options: Protocol.connectionOptions(configuration), logger: logger)
+    }
+
+    /// Maintains the connection until `shutdown()` (returns normally) or cancellation.
+    public func run() async throws {
+        try await core.run()
+    }
+
+    /// Stops accepting calls and lets `run()` return once in-flight calls finish.
+    public func shutdown() {
+        core.shutdown()
+    }
+
+    /// Runs one call with its deadline (the configured default when nil) and classifies its failure.
+    package func call<Response: Sendable>(
+        _ method: String, deadline: Duration?, _ body: (CallOptions) async throws -> Response
+    ) async throws(RPCCallError<Protocol.FailureKind>) -> Response {
+        try await core.call(method, deadline: deadline, body)
     }
 
     /// Creates a client, runs its connection for the duration of `body`, then shuts it down.
