@@ -1,4 +1,5 @@
 public import Bus
+public import Foundation
 public import Logging
 public import SwiftProtobuf
 
@@ -12,20 +13,20 @@ extension KeyValueStore {
         as type: Value.Type, into sink: AsyncStream<Input>.Continuation, logger: Logger, caughtUp: Input? = nil,
         _ input: @escaping @Sendable (String, Value?) -> Input
     ) async {
-        await follow(as: Value.self, logger: logger, caughtUp: { if let caughtUp { sink.yield(caughtUp) } }) { sink.yield(input($0, $1)) }
+        await follow(as: Value.self, into: sink, logger: logger, caughtUp: caughtUp) { key, value, _ in input(key, value) }
     }
 
-    /// The same, handing each change to `apply(key, value or nil)` and the end of the current values
-    /// to `caughtUp`.
-    public func follow<Value: SwiftProtobuf.Message & Sendable>(
-        as type: Value.Type, logger: Logger, caughtUp: @escaping @Sendable () -> Void,
-        apply: @escaping @Sendable (String, Value?) -> Void
+    /// The same, with each put's server time (`storedAt`; nil for a delete): for values whose age
+    /// counts, from the server's clock rather than their producer's.
+    public func follow<Value: SwiftProtobuf.Message & Sendable, Input: Sendable>(
+        as type: Value.Type, into sink: AsyncStream<Input>.Continuation, logger: Logger, caughtUp: Input? = nil,
+        _ input: @escaping @Sendable (String, Value?, Date?) -> Input
     ) async {
         await follow(as: Value.self, logger: logger) { update in
             switch update {
-            case .caughtUp: caughtUp()
-            case .put(let key, let value, _, _): apply(key, value)
-            case .deleted(let key): apply(key, nil)
+            case .caughtUp: if let caughtUp { sink.yield(caughtUp) }
+            case .put(let key, let value, _, let storedAt): sink.yield(input(key, value, storedAt))
+            case .deleted(let key): sink.yield(input(key, nil, nil))
             }
         }
     }

@@ -53,16 +53,8 @@ public struct DecisionService: Service {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await open.pods.follow(as: Podguard_V1_PodState.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.pods.bucket)) { .change(.pod(key: $0, $1)) } }
             group.addTask { await open.nodes.follow(as: Podguard_V1_NodeState.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.nodes.bucket)) { .change(.node(name: SubjectToken.decode($0) ?? $0, $1)) } }
-            // Connectivity carries the server's time of each verdict: its freshness counts from it.
-            group.addTask {
-                await open.connectivity.follow(as: Podguard_V1_ArrayConnectivity.self, logger: logger) { update in
-                    switch update {
-                    case .caughtUp: sink.yield(.caughtUp(bucket: open.connectivity.bucket))
-                    case .put(let key, let verdict, _, let storedAt): sink.yield(.change(.connectivity(key: key, verdict, storedAt: storedAt)))
-                    case .deleted(let key): sink.yield(.change(.connectivity(key: key, nil)))
-                    }
-                }
-            }
+            // A verdict's age counts from the server's time of its write (ConnectivityFreshness).
+            group.addTask { await open.connectivity.follow(as: Podguard_V1_ArrayConnectivity.self, into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.connectivity.bucket)) { .change(.connectivity(key: $0, $1, storedAt: $2)) } }
             group.addTask {
                 await open.fences.follow(into: sink, logger: logger, caughtUp: .caughtUp(bucket: open.fences.keyValue.bucket)) {
                     .change(.fence(podUID: SubjectToken.decode($0) ?? $0, $1))

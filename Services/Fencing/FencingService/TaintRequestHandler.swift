@@ -99,12 +99,13 @@ struct TaintRequestHandler: FencingComponent {
                 if !live.ready && live.readyReason.isEmpty { evidence.reportedByKubelet = false }
             }
         case .podguard(let driver):
-            for family in [families.contractFamily(ofDriver: driver)] where family != .unspecified {
-                guard let entry = try await connectivity.get(PodguardKeys.connectivity(family: family, node: request.nodeName),
-                                                             as: Podguard_V1_ArrayConnectivity.self),
-                      case let verdict = entry.value,
-                      verdict.verdict == .lost, ConnectivityFreshness.isCurrent(verdict, storedAt: entry.storedAt, at: now),
-                      verdict.nodeUid.isEmpty || verdict.nodeUid == nodeUID else { continue }
+            let family = families.contractFamily(ofDriver: driver)
+            guard family != .unspecified,
+                  let entry = try await connectivity.get(PodguardKeys.connectivity(family: family, node: request.nodeName),
+                                                         as: Podguard_V1_ArrayConnectivity.self) else { break }
+            let verdict = entry.value
+            if verdict.verdict == .lost, ConnectivityFreshness.isCurrent(verdict, storedAt: entry.storedAt, at: now),
+               verdict.nodeUid.isEmpty || verdict.nodeUid == nodeUID {
                 evidence.lostFamilies.append(family)
             }
         case .foreign:
