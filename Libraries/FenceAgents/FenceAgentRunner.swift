@@ -92,6 +92,10 @@ enum AgentProcess {
         var timedOut: Bool
     }
 
+    /// A write to an agent that already exited would raise SIGPIPE and end this process: ignored
+    /// once, process-wide, so it becomes an EPIPE error on that write.
+    private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     static func run(_ executable: URL, input: String, timeout: Duration) async throws -> Outcome {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("podguard-fence-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false,
@@ -111,8 +115,11 @@ enum AgentProcess {
                     process.standardInput = stdin
                     process.standardOutput = output
                     process.standardError = output
+                    _ = ignoreBrokenPipes
                     try process.run()
-                    stdin.fileHandleForWriting.write(Data(input.utf8))
+                    // An agent that exits before reading its input fails on its own; the write
+                    // must not fail the service with it (EPIPE, not SIGPIPE, see above).
+                    try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
                     try? stdin.fileHandleForWriting.close()
                     continuation.resume(returning: wait(for: process, timeout: timeout))
                 } catch {

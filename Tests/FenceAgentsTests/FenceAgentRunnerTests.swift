@@ -94,6 +94,21 @@ struct FenceAgentRunnerTests {
         await #expect(throws: FenceAgentError.self) { _ = try await Self.runner.status(target) }
     }
 
+    @Test("an agent that exits without reading its input fails alone: the broken pipe does not end this process")
+    func agentExitsBeforeReading() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agents-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let agent = directory.appendingPathComponent("fence_broken")
+        try "#!/bin/sh\nexit 1\n".write(to: agent, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: agent.path)
+        // More input than a pipe holds, so the write is still going on when the agent is gone.
+        let target = FenceAgentTarget(agent: "fence_broken", options: ["pad": String(repeating: "x", count: 300_000)])
+        await #expect(throws: FenceAgentError.failed(action: .status, status: 1, output: "")) {
+            _ = try await FenceAgentRunner(directory: directory, timeout: .seconds(10)).status(target)
+        }
+    }
+
     @Test("a missing agent is named; the description masks the password")
     func missingAgentAndDescription() async {
         let target = FenceAgentTarget(agent: "fence_nonexistent", options: ["ip": "10.0.0.1"], password: "hunter2")
