@@ -180,9 +180,12 @@ public final class InvariantAuditor: Sendable {
             var indexes: [ArrayFamilyID: Int] = [:]
             for (family, backend) in cluster.backends { indexes[family] = backend.array.events.count }
             let node = pod.nodeName ?? ""
+            // A pod never bound to one of this cluster's nodes (a pending replacement removed with
+            // its namespace, which the apiserver deletes at once) had nothing on a node to protect.
+            let onNode = inCluster(pod.nodeName)
             let forced = state.withLock { state -> Bool in
                 let grace = state.firstDeletionGrace[uid]
-                let forced = grace == nil || grace == 0
+                let forced = onNode && (grace == nil || grace == 0)
                 if forced {
                     state.forced.append(ForcedDeletion(
                         namespace: pod.namespace ?? "", name: pod.name, uid: uid, node: node, at: Date(), ready: pod.isReady,
