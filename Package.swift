@@ -173,11 +173,12 @@ var services: [Target] {
     /// live and carries them out (validate, fence through the adapters, taint, Event, pod delete,
     /// VolumeAttachments, unpublish again), every phase a compare-and-set on the pod's FenceRecord.
     + service("Fencing", core: pure,
-              library: ["ArrayFamily", "Bus", "BusService", "Contracts", "FamilyCatalog", "Kube", "Policy", "ServiceKit",
+              library: ["ArrayFamily", "Bus", "BusService", "Contracts", "FamilyCatalog", "FenceAgents", "Kube", "Policy", "ServiceKit",
                         logging, metrics, serviceLifecycle, protobuf],
               main: ["BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
               tests: ["AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
-                      "FamilyCatalog", "Harness", "TestSupport", "Kube", "Policy", "ServiceKit", logging, serviceLifecycle, protobuf])
+                      "FamilyCatalog", "FenceAgents", "Harness", "TestSupport", "Kube", "Policy", "ServiceKit",
+                      logging, serviceLifecycle, protobuf])
     /// node-cleanup: one per node; once its node is stable, cleans the pods that were moved away
     /// (NodeUnpublish/NodeUnstage through the local node adapters, zombie check), records it in
     /// their FenceRecords and removes the podguard taint.

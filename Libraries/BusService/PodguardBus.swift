@@ -28,6 +28,7 @@ public struct PodguardBus: Sendable {
             nodes: try await jetStream.keyValue(topology.nodesBucket),
             connectivity: try await jetStream.keyValue(topology.connectivityBucket),
             fences: FenceRecordStore(try await jetStream.keyValue(topology.fencesBucket)),
+            nodeRemediations: NodeRemediationStore(try await jetStream.keyValue(topology.nodeRemediationsBucket)),
             control: try await jetStream.keyValue(topology.controlBucket),
             prober: try await jetStream.keyValue(topology.proberBucket))
     }
@@ -46,6 +47,8 @@ public struct OpenBus: Sendable {
     public let connectivity: KeyValueStore
     /// FenceRecord by pod uid, written only through the store.
     public let fences: FenceRecordStore
+    /// NodeRemediationRecord by node, written only through the store.
+    public let nodeRemediations: NodeRemediationStore
     /// The pause switch.
     public let control: KeyValueStore
     /// The array-prober's membership leases.

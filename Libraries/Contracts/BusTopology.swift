@@ -238,6 +238,12 @@ public struct BusTopology: Sendable, Hashable {
                summary: "FenceRecord state machine per pod uid; every write is a compare-and-set")
     }
 
+    /// NodeRemediationRecords keyed by node (fencing; compare-and-set), history 5.
+    public var nodeRemediationsBucket: KeyValueBucketSpec {
+        bucket("node-remediations", history: 5, keyFormat: "<node>", value: Podguard_V1_NodeRemediationRecord.self,
+               summary: "the node remediation ladder's climb per node; every write is a compare-and-set")
+    }
+
     /// Work-sharing leases of array-prober replicas, TTL `proberLeaseTTL` (30 s).
     public var proberBucket: KeyValueBucketSpec {
         bucket("prober", ttl: proberLeaseTTL, keyFormat: "replica.<replica id>", value: Podguard_V1_ProberLease.self,
@@ -259,6 +265,6 @@ public struct BusTopology: Sendable, Hashable {
 
     /// Every bucket.
     public var buckets: [KeyValueBucketSpec] {
-        [nodesBucket, podsBucket, connectivityBucket, fencesBucket, proberBucket, controlBucket]
+        [nodesBucket, podsBucket, connectivityBucket, fencesBucket, nodeRemediationsBucket, proberBucket, controlBucket]
     }
 }

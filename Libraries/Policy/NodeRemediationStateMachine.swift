@@ -87,6 +87,12 @@ public struct NodeRemediationStateMachine: Sendable, Hashable {
         if startRung >= ladder.rungs.count { state = .exhausted(at: now, history: []) }
     }
 
+    /// A machine resumed in `state` (a stored record's, `init(record:)`).
+    public init(ladder: RemediationLadder, state: State) {
+        self.ladder = ladder
+        self.state = state
+    }
+
     /// The first action: start the first rung (or alert when there is none).
     public var initialActions: [Action] {
         switch state {

@@ -66,3 +66,48 @@ public enum LadderStep: String, Sendable, Hashable, CaseIterable, Codable {
     /// A human confirms the node is down (or denies it).
     case approval
 }
+
+extension RemediationLadder {
+    /// Why a ladder's text cannot be read.
+    public struct ParseProblem: Error, Sendable, Hashable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Reads a ladder written as rungs `<step>:<timeout>` separated by spaces, in the order they
+    /// are tried, e.g. `storage:5m fence-agent:3m approval:1h`; `duration` reads a timeout. The
+    /// result is validated (steps once each, positive timeouts, approval last).
+    public static func parse(_ text: String, duration: (String) -> Duration?) throws(ParseProblem) -> RemediationLadder {
+        var rungs: [Rung] = []
+        for word in text.split(whereSeparator: \.isWhitespace) {
+            let parts = word.split(separator: ":", maxSplits: 1).map(String.init)
+            let known = LadderStep.allCases.map(\.rawValue).joined(separator: ", ")
+            guard parts.count == 2 else {
+                throw ParseProblem(description: "rung '\(word)' is not <step>:<timeout> (steps: \(known))")
+            }
+            guard let step = LadderStep(rawValue: parts[0]) else {
+                throw ParseProblem(description: "unknown step '\(parts[0])' (steps: \(known))")
+            }
+            guard let timeout = duration(parts[1]) else {
+                throw ParseProblem(description: "step \(parts[0]) has an unreadable timeout '\(parts[1])'")
+            }
+            rungs.append(Rung(step, timeout: timeout))
+        }
+        do {
+            return try RemediationLadder(rungs: rungs).validated()
+        } catch {
+            throw ParseProblem(description: error.description)
+        }
+    }
+
+    /// The text `parse` reads: `storage:5m fence-agent:3m approval:1h`.
+    public var text: String {
+        rungs.map { "\($0.step.rawValue):\(Self.text($0.timeout))" }.joined(separator: " ")
+    }
+
+    private static func text(_ timeout: Duration) -> String {
+        let seconds = timeout.components.seconds
+        if seconds > 0, seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+        if seconds > 0, seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
+    }
+}

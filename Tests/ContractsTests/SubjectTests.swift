@@ -176,8 +176,10 @@ struct SubjectTests {
         #expect(topology.eventStream.subjects == ["podguard.v1.decision.>", "podguard.v1.cleanup.>"])
         #expect(topology.eventStream.maxAge == .seconds(24 * 3600))
         #expect(topology.buckets.map(\.name) == ["podguard-nodes", "podguard-pods", "podguard-connectivity",
-                                                 "podguard-fences", "podguard-prober", "podguard-control"])
+                                                 "podguard-fences", "podguard-node-remediations", "podguard-prober", "podguard-control"])
         #expect(topology.fencesBucket.history == 5)
+        #expect(topology.nodeRemediationsBucket.history == 5)
+        #expect(topology.nodeRemediationsBucket.valueMessageName == "podguard.v1.NodeRemediationRecord")
         #expect(topology.proberBucket.ttl == .seconds(30))
         #expect(topology.fencesBucket.valueMessageName == "podguard.v1.FenceRecord")
         #expect(topology.consumers.allSatisfy { $0.stream == "PODGUARD_WORK" })

@@ -17,7 +17,7 @@ struct RemediationStateMachineTests {
             switch action {
             case .perform(let step): action = machine.stepCompleted(outcome(step))
             case .record, .recordDeleteIntent: action = machine.persisted()
-            case .abort, .retry, .complete, .alreadyFinished: return actions
+            case .abort, .retry, .complete, .alreadyFinished, .awaitNodeProof: return actions
             case .recordProgress:
                 Issue.record("recordProgress outside a running fence step")
                 return actions
@@ -281,5 +281,65 @@ struct RemediationStateMachineTests {
         #expect((1...5).map { backoff.delay(retry: $0) } == [.milliseconds(100), .milliseconds(200), .milliseconds(350),
                                                                .milliseconds(350), .milliseconds(350)])
         #expect(backoff.delay(retry: 1, hint: .seconds(2)) == .seconds(2))
+    }
+
+    // MARK: The node remediation ladder
+
+    @Test("with a ladder, each failure the ladder can answer (validate or fence) waits for the node's proof; others still abort",
+          arguments: [Podguard_V1_AbortReason.arrayConnectedOrIo, .noArrayProof, .validationError, .csiUnavailable, .fenceFailed,
+                      .missingCsiAnnotations, .safetyCheckFailed])
+    func ladderAnswers(reason: Podguard_V1_AbortReason) {
+        for failing in [RemediationStep.validate, .fence] {
+            var machine = RemediationStateMachine(phase: .requested, plan: .fence, ladderAvailable: true)
+            let actions = Self.drive(&machine) { $0 == failing ? .failed(reason, "no proof") : .succeeded(note: "") }
+            if NodeProofGate.answerableReasons.contains(reason) {
+                #expect(actions.last == .awaitNodeProof(reason, message: "no proof"))
+                #expect(machine.state == .awaitingNodeProof(after: failing))
+                #expect(machine.nodeNotProvenSafe("exhausted") == .abort(.nodeNotProvenSafe, message: "exhausted", recordEvent: true))
+                #expect(machine.state == .finished)
+            } else {
+                #expect(actions.last == .abort(reason, message: "no proof", recordEvent: true))
+            }
+        }
+    }
+
+    @Test("without a ladder (podmon's behaviour) the same failures abort at once")
+    func noLadderAborts() {
+        var machine = RemediationStateMachine(phase: .requested, plan: .fence)
+        let actions = Self.drive(&machine) { $0 == .validate ? .failed(.arrayConnectedOrIo, "connected") : .succeeded(note: "") }
+        #expect(actions.last == .abort(.arrayConnectedOrIo, message: "connected", recordEvent: true))
+    }
+
+    @Test("an adapter that never answers: once the retries are used up, the ladder is asked instead of CSI_UNAVAILABLE")
+    func unansweredAdapterClimbs() {
+        var machine = RemediationStateMachine(phase: .requested, plan: .fence, retries: 3, maxRetries: 3, ladderAvailable: true)
+        let actions = Self.drive(&machine) { $0 == .validate ? .transient(.unavailable, "timeout", after: nil) : .succeeded(note: "") }
+        guard case .awaitNodeProof(.csiUnavailable, let message)? = actions.last else {
+            Issue.record("expected awaitNodeProof, got \(actions)")
+            return
+        }
+        #expect(message.contains("gave up after 3 retries"))
+    }
+
+    @Test("a failure after the delete never waits for the ladder: the remediation goes on to POD_DELETED")
+    func afterTheDeleteNoWait() {
+        var machine = RemediationStateMachine(phase: .eventRecorded, plan: .fence, deleteIssued: true, ladderAvailable: true)
+        let actions = Self.drive(&machine) { $0 == .confirmFenced ? .failed(.fenceFailed, "array down") : .succeeded(note: "") }
+        #expect(actions.last == .complete)
+    }
+
+    @Test("a dry run with a ladder says it would climb it, and stops there")
+    func dryRunWithLadder() {
+        var machine = RemediationStateMachine(phase: .requested, plan: .fence, dryRun: true, ladderAvailable: true)
+        let actions = Self.drive(&machine) { $0 == .validate ? .failed(.arrayConnectedOrIo, "connected") : .succeeded(note: "") }
+        #expect(actions.last == .abort(.dryRun, message: "would climb the node remediation ladder (ARRAY_CONNECTED_OR_IO): connected",
+                                       recordEvent: false))
+    }
+
+    @Test("a CrashLoopBackOff delete never climbs a ladder")
+    func crashLoopNeverClimbs() {
+        var machine = RemediationStateMachine(phase: .requested, plan: .crashLoopDelete, ladderAvailable: true)
+        let actions = Self.drive(&machine) { $0 == .deletePod ? .failed(.podDeleteFailed, "forbidden") : .succeeded(note: "") }
+        #expect(actions.last == .abort(.podDeleteFailed, message: "forbidden", recordEvent: true))
     }
 }

@@ -37,6 +37,7 @@ public enum EventTexts {
         case .attachmentDeleteFailed: return "\(prefix) couldn't delete VolumeAttachments"
         case .podDeleteFailed: return "\(prefix) couldn't delete pod"
         case .safetyCheckFailed: return "\(prefix) safety re-check failed"
+        case .nodeNotProvenSafe: return "\(prefix) node could not be proven safe"
         case .podReplaced, .dryRun, .unspecified, .UNRECOGNIZED: return nil
         }
     }

@@ -36,13 +36,17 @@ public enum FenceValidation {
         /// array's "disconnected and idle" lets it proceed — no taint override, no skip, and a
         /// driver without the check cannot give that proof.
         public var arrayProofRequired: Bool
+        /// The node remediation ladder goes beyond the storage fence: a driver without the check
+        /// gives no proof, and the ladder is asked for one instead of relying on Kubernetes' signals.
+        public var ladderAvailable: Bool
 
         public init(podguardTainted: Bool, unreachableNoExecute: Bool, skipArrayConnectionValidation: Bool,
-                    arrayProofRequired: Bool = false) {
+                    arrayProofRequired: Bool = false, ladderAvailable: Bool = false) {
             self.podguardTainted = podguardTainted
             self.unreachableNoExecute = unreachableNoExecute
             self.skipArrayConnectionValidation = skipArrayConnectionValidation
             self.arrayProofRequired = arrayProofRequired
+            self.ladderAvailable = ladderAvailable
         }
     }
 
@@ -53,7 +57,7 @@ public enum FenceValidation {
     /// `skipArrayConnectionValidation` on an unreachable:NoExecute node overrides an abort. An
     /// answer that is not "disconnected" counts as connected: podguard never fences on an unknown
     /// answer (podmon's conservative (true, true, err)). A driver without the check proceeds on
-    /// Kubernetes' signals. When the array's proof is required (`arrayProofRequired`), only its
+    /// Kubernetes' signals (unless the node remediation ladder can be asked for proof instead). When the array's proof is required (`arrayProofRequired`), only its
     /// "disconnected and idle" lets the fence go on. Pending or unavailable: ask again later.
     public static func evaluate(_ answer: FamilyAnswer, node: NodeContext) -> StepOutcome {
         let token = PodguardSubjects.token(answer.family)
@@ -65,6 +69,7 @@ public enum FenceValidation {
             return .transient(.unavailable, "\(token): \(message)", after: after)
         case .answered(_, _, extensionPresent: false), .failed(.unimplemented):
             if node.arrayProofRequired { return failed(.noArrayProof) }
+            if node.ladderAvailable { return .failed(.noArrayProof, "\(token): the driver has no connectivity check to prove the node disconnected and idle") }
             return .succeeded(note: "\(token): driver has no connectivity check; relying on Kubernetes signals")
         case .missingNodeID:
             abort = .missingCsiAnnotations

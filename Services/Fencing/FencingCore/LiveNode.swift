@@ -23,14 +23,21 @@ public struct LiveNode: Sendable, Hashable {
     public var ready: Podguard_V1_ConditionStatus
     /// lastTransitionTime of the Ready condition.
     public var readySince: Date?
+    /// status.nodeInfo.bootID: a node proven safe is proven for this boot only.
+    public var bootID: String
+    /// The node's labels (the remediation ladder it climbs).
+    public var labels: [String: String]
 
     public init(uid: String, taints: [Taint], csiNodeIDs: [String: String] = [:],
-                ready: Podguard_V1_ConditionStatus = .unknown, readySince: Date? = nil) {
+                ready: Podguard_V1_ConditionStatus = .unknown, readySince: Date? = nil,
+                bootID: String = "", labels: [String: String] = [:]) {
         self.uid = uid
         self.taints = taints
         self.csiNodeIDs = csiNodeIDs
         self.ready = ready
         self.readySince = readySince
+        self.bootID = bootID
+        self.labels = labels
     }
 
     /// No kubelet reports this node: Ready Unknown/False and `node.kubernetes.io/unreachable`

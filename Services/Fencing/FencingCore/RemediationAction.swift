@@ -14,6 +14,10 @@ public enum RemediationAction: Sendable, Hashable {
     /// Stop: record the Event on the pod when `recordEvent` (podmon's text for the reason), record
     /// ABORTED with the reason and message, alert, acknowledge the request.
     case abort(Podguard_V1_AbortReason, message: String, recordEvent: Bool)
+    /// The arrays could not prove the node safe (`reason`): have the node remediation ladder prove
+    /// it — start the node's remediation or join it — and hand the request back to be redelivered
+    /// while it climbs (no retry is counted); once it ended without proof, `nodeNotProvenSafe(_:)`.
+    case awaitNodeProof(Podguard_V1_AbortReason, message: String)
     /// Record the retry and hand the request back to the queue, to be redelivered after `after`.
     case retry(after: Duration, reason: String)
     /// POD_DELETED is recorded: alert and acknowledge.

@@ -16,6 +16,9 @@ public import Contracts
 /// a step whose phase is not yet recorded is followed by recording(phase) ─persisted─▶ the next step;
 /// transient (retries left) ─▶ suspended (retry: nak with delay);
 /// pod gone before this remediation deleted it / unsafe / failed / retries used up ─▶ finished (abort)
+/// validate or fence failed for a reason the node remediation ladder can answer, the ladder has steps
+///   beyond the storage fence ─▶ awaitingNodeProof ─(the node's remediation ended unproven)─▶ finished (abort);
+///   (proven: the next delivery's validation goes ahead on the proof)
 /// ```
 /// Plans: `fence` is validate → fence → taint → Event → force delete → delete VolumeAttachments →
 /// unpublish again; `crashLoopDelete` is Event → delete with the normal grace period. A dry run
@@ -36,6 +39,9 @@ public struct RemediationStateMachine: Sendable, Hashable {
         case recordingDeleteIntent
         /// Waiting for redelivery after a transient failure.
         case suspended
+        /// `step` could not get the arrays' proof: waiting for the node remediation ladder to
+        /// prove the node safe (the next delivery goes on) or to end without proof (abort).
+        case awaitingNodeProof(after: RemediationStep)
         /// Terminal for this delivery: completed, aborted, or already finished before.
         case finished
     }
@@ -51,9 +57,12 @@ public struct RemediationStateMachine: Sendable, Hashable {
     public private(set) var retries: Int
     public let maxRetries: Int
     public let backoff: RetryBackoff
+    /// The node remediation ladder has steps beyond the storage fence: a validation or fence that
+    /// cannot get the arrays' proof waits for the node to be proven safe instead of aborting.
+    public let ladderAvailable: Bool
 
     public init(phase: Podguard_V1_FencePhase, plan: Plan, dryRun: Bool = false, deleteIssued: Bool = false,
-                retries: Int = 0, maxRetries: Int = 10, backoff: RetryBackoff = RetryBackoff()) {
+                retries: Int = 0, maxRetries: Int = 10, backoff: RetryBackoff = RetryBackoff(), ladderAvailable: Bool = false) {
         self.phase = phase == .unspecified ? .requested : phase
         self.plan = plan
         self.dryRun = dryRun
@@ -61,13 +70,14 @@ public struct RemediationStateMachine: Sendable, Hashable {
         self.retries = retries
         self.maxRetries = maxRetries
         self.backoff = backoff
+        self.ladderAvailable = ladderAvailable
     }
 
     /// The machine of a stored record.
-    public init(record: Podguard_V1_FenceRecord, maxRetries: Int, backoff: RetryBackoff) {
+    public init(record: Podguard_V1_FenceRecord, maxRetries: Int, backoff: RetryBackoff, ladderAvailable: Bool = false) {
         self.init(phase: record.phase, plan: record.reason == .crashLoopBackOff ? .crashLoopDelete : .fence,
                   dryRun: record.dryRun || record.request.dryRun, deleteIssued: record.hasPodDeleteIssuedAt,
-                  retries: Int(record.retries), maxRetries: maxRetries, backoff: backoff)
+                  retries: Int(record.retries), maxRetries: maxRetries, backoff: backoff, ladderAvailable: ladderAvailable)
     }
 
     public var isTerminalPhase: Bool { phase.isTerminal }
@@ -100,16 +110,14 @@ public struct RemediationStateMachine: Sendable, Hashable {
                 // must wait for it. Go on to POD_DELETED; the executor logged and alerted the failure.
                 return next(after: step)
             }
-            return abort(dryRun ? .dryRun : reason, dryRun ? "would abort (\(Self.name(reason))): \(message)" : message,
-                         recordEvent: !dryRun)
+            return abortOrAwaitNodeProof(step, reason, message)
         case .transient(let cause, let message, let hint):
             // An Event never blocks a remediation (podmon logs a failed Event and goes on).
             if step == .recordEvent { return succeeded(step, note: "event not recorded: \(message)") }
             // After the delete, the remaining steps are retried for as long as it takes: the
             // remediation must reach POD_DELETED for node-cleanup to clean the node.
             guard retries < maxRetries || (deleteIssued && step.followsTheDelete) else {
-                let reason = Self.reasonWhenRetriesUsedUp(step, cause)
-                return abort(dryRun ? .dryRun : reason, "gave up after \(retries) retries: \(message)", recordEvent: !dryRun)
+                return abortOrAwaitNodeProof(step, Self.reasonWhenRetriesUsedUp(step, cause), "gave up after \(retries) retries: \(message)")
             }
             retries += 1
             state = .suspended
@@ -145,7 +153,28 @@ public struct RemediationStateMachine: Sendable, Hashable {
         }
     }
 
+    /// The node remediation the machine waits for ended without proving the node safe (every step
+    /// failed, timed out or did not apply, a human denied it, or the node came back): abort.
+    public mutating func nodeNotProvenSafe(_ message: String, reason: Podguard_V1_AbortReason = .nodeNotProvenSafe) -> RemediationAction {
+        guard case .awaitingNodeProof = state else { preconditionFailure("nodeNotProvenSafe(_:) in state \(state)") }
+        return abort(reason, message, recordEvent: true)
+    }
+
     // MARK: Transitions
+
+    /// A failure the node remediation ladder can answer waits for it (when there is one); any other
+    /// ends the remediation. A dry run says which it would be.
+    private mutating func abortOrAwaitNodeProof(_ step: RemediationStep, _ reason: Podguard_V1_AbortReason,
+                                                _ message: String) -> RemediationAction {
+        let ladderAnswers = ladderAvailable && plan == .fence && NodeProofGate.answers(step, reason)
+        if dryRun {
+            let would = ladderAnswers ? "would climb the node remediation ladder" : "would abort"
+            return abort(.dryRun, "\(would) (\(Self.name(reason))): \(message)", recordEvent: false)
+        }
+        guard ladderAnswers else { return abort(reason, message, recordEvent: true) }
+        state = .awaitingNodeProof(after: step)
+        return .awaitNodeProof(reason, message: message)
+    }
 
     private mutating func succeeded(_ step: RemediationStep, note: String) -> RemediationAction {
         if dryRun {
@@ -239,6 +268,7 @@ public struct RemediationStateMachine: Sendable, Hashable {
         case .dryRun: "DRY_RUN"
         case .safetyCheckFailed: "SAFETY_CHECK_FAILED"
         case .noArrayProof: "NO_ARRAY_PROOF"
+        case .nodeNotProvenSafe: "NODE_NOT_PROVEN_SAFE"
         case .UNRECOGNIZED(let value): "ABORT_REASON_\(value)"
         }
     }

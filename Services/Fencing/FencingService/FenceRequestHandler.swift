@@ -14,6 +14,9 @@ import SwiftProtobuf
 struct FenceRequestHandler: FencingComponent {
     let context: FencingContext
     let executor: RemediationExecutor
+    /// Joins a node's remediation when the arrays cannot prove it safe; nil: no ladder beyond the
+    /// storage fence (podmon's behaviour: such a remediation aborts).
+    let nodeProof: NodeProofJoin?
 
     func handle(_ message: JetStreamMessage) async {
         let work: Podguard_V1_FenceWork
@@ -77,12 +80,13 @@ struct FenceRequestHandler: FencingComponent {
         let key = FenceRecordStore.key(podUID: work.pod.uid)
         let ownership: FenceRecordStore.Ownership
         do {
-            ownership = try await fences.own(key: key, fenceID: work.fenceID, worker: messages.producerID,
+            ownership = try await fences.own(key: key, identity: work.fenceID, worker: messages.producerID,
                                              takeoverAfter: settings.takeoverAfter, now: { Date() },
                                              refuse: { Self.problem($0.request, of: $0) }) { [messages] record in
+                record.attempts += 1
                 messages.stamp(&record, at: Date())
             }
-        } catch FenceRecordStoreError.tooManyConflicts {
+        } catch RecordStoreError.tooManyConflicts {
             settle(message, .nak(settings.backoff.initial), logger: logger)
             return nil
         }
@@ -120,7 +124,8 @@ struct FenceRequestHandler: FencingComponent {
     // MARK: Run
 
     private func run(_ tracked: inout TrackedRecord, message: JetStreamMessage, logger: Logger) async {
-        var machine = RemediationStateMachine(record: tracked.record, maxRetries: settings.maxRetries, backoff: settings.backoff)
+        var machine = RemediationStateMachine(record: tracked.record, maxRetries: settings.maxRetries, backoff: settings.backoff,
+                                              ladderAvailable: nodeProof != nil)
         var scratch = RemediationExecutor.Scratch()
         var note = ""
         var stepStarted = ContinuousClock.now
@@ -163,6 +168,35 @@ struct FenceRequestHandler: FencingComponent {
                     return lostRecord(error, message: message, logger: logger)
                 }
                 action = machine.persisted()
+
+            case .awaitNodeProof(let reason, let unproven):
+                guard let nodeProof else { preconditionFailure("awaitNodeProof without a ladder") }
+                let result: NodeProofJoin.Result
+                do {
+                    result = try await nodeProof.join(tracked.record, liveNode: scratch.liveNode, storageFailure: unproven, logger: logger)
+                } catch {
+                    logger.warning("could not start or read the node's remediation; retrying later", metadata: ["error": "\(error)"])
+                    return settle(message, .nak(settings.backoff.initial), logger: logger)
+                }
+                switch result {
+                case .waiting(let remediationID):
+                    // Released while it waits: whichever replica the work comes back to goes on.
+                    if tracked.record.awaitingNodeRemediation != remediationID || !tracked.record.owner.isEmpty {
+                        tracked.record.awaitingNodeRemediation = remediationID
+                        tracked.record.owner = ""
+                        tracked.record.clearOwnerRenewedAt()
+                        do {
+                            try await tracked.writeReleased()
+                        } catch {
+                            return lostRecord(error, message: message, logger: logger)
+                        }
+                        logger.notice("the arrays cannot prove the node safe; waiting for its remediation ladder",
+                                      metadata: ["reason": "\(RemediationStateMachine.name(reason))", "remediation": "\(remediationID)"])
+                    }
+                    return settle(message, .nak(settings.remediation.pollInterval), logger: logger)
+                case .notProven(let abortReason, let why):
+                    action = machine.nodeNotProvenSafe("\(unproven); \(why)", reason: abortReason)
+                }
 
             case .retry(let delay, let reason):
                 tracked.record.retries = UInt32(clamping: machine.retries)

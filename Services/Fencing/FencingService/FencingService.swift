@@ -2,6 +2,7 @@ import Bus
 import BusService
 import Contracts
 import FamilyCatalog
+import FenceAgents
 import FencingCore
 import Foundation
 import Kube
@@ -74,8 +75,11 @@ public struct FencingService: Service {
         }
         let context = FencingContext(fences: open.fences, jetStream: js, subjects: bus.subjects, messages: messages,
                                      settings: settings, metrics: metrics, logger: logger)
-        let executor = RemediationExecutor(adapters: adapters, validations: validations, kube: fencingKube, taintKeys: families.taintKeys, logger: logger)
-        let fenceHandler = FenceRequestHandler(context: context, executor: executor)
+        let ladderAvailable = settings.remediation.ladderAvailable
+        let executor = RemediationExecutor(adapters: adapters, validations: validations, kube: fencingKube, taintKeys: families.taintKeys,
+                                           nodeRemediations: ladderAvailable ? open.nodeRemediations : nil, logger: logger)
+        let fenceHandler = FenceRequestHandler(context: context, executor: executor,
+                                               nodeProof: ladderAvailable ? NodeProofJoin(context: context, store: open.nodeRemediations) : nil)
         let taintHandler = TaintRequestHandler(context: context, kube: fencingKube, nodes: open.nodes,
                                                connectivity: open.connectivity, families: families)
         let inFlight = InFlightCount(metrics: metrics)
@@ -94,6 +98,11 @@ public struct FencingService: Service {
                                     onCountChange: { _ in }).run { await taintHandler.handle($0) }
             }
             group.addTask { await replacements.run() }
+            if ladderAvailable {
+                let runner = FenceAgentRunner(directory: settings.remediation.agentDirectory, timeout: settings.remediation.agentTimeout)
+                let remediator = NodeRemediator(context: context, store: open.nodeRemediations, kube: kube, runner: runner)
+                group.addTask { await remediator.run() }
+            }
             if let every = settings.republicationCheckEvery {
                 let guardian = RepublicationGuard(context: context, kube: fencingKube, adapters: adapters, interval: every)
                 group.addTask { await guardian.run() }

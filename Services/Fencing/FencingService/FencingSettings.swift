@@ -36,13 +36,16 @@ public struct FencingSettings: Sendable {
     /// How often, while a fenced node waits for cleanup, the VolumeAttachments are checked for a
     /// fenced volume attached to it again (`RepublicationGuard`); nil = never.
     public var republicationCheckEvery: Duration?
+    /// The node remediation ladder (`remediation.*`).
+    public var remediation: NodeRemediationSettings
 
     public init(replicaID: String, fenceConsumer: String = "fencing-fence-requests", taintConsumer: String = "fencing-taint-requests",
                 ackWait: Duration = .seconds(60), maxDeliveries: Int? = nil, concurrency: Int = 64, maxRetries: Int = 10,
                 backoff: RetryBackoff = RetryBackoff(), validateTimeout: Duration = .seconds(10),
                 unpublishTimeout: Duration = .seconds(120), unpublishTimeoutByFamily: [Podguard_V1_ArrayFamily: Duration] = [:],
                 takeoverAfter: Duration = .seconds(60), eventComponent: String = "podmon",
-                replacementWindow: Duration = .seconds(3600), republicationCheckEvery: Duration? = .seconds(5)) {
+                replacementWindow: Duration = .seconds(3600), republicationCheckEvery: Duration? = .seconds(5),
+                remediation: NodeRemediationSettings = NodeRemediationSettings()) {
         self.replicaID = replicaID
         self.fenceConsumer = fenceConsumer
         self.taintConsumer = taintConsumer
@@ -58,6 +61,7 @@ public struct FencingSettings: Sendable {
         self.eventComponent = eventComponent
         self.replacementWindow = replacementWindow
         self.republicationCheckEvery = republicationCheckEvery
+        self.remediation = remediation
     }
 
     public var producerID: String { "fencing/\(replicaID)" }
@@ -88,7 +92,7 @@ public struct FencingSettings: Sendable {
         ConfigKey("fencing.eventComponent", .string, default: "podmon", help: "reportingController of the Events on pods (podmon's, so runbooks keep matching)"),
         ConfigKey("fencing.republicationCheckEvery", .duration, default: "5s", help: "while a fenced node waits for node-cleanup, and three intervals after: how often the VolumeAttachments are checked for a fenced volume attached to it again (then unpublished again, the attachment deleted, a critical alert; after the cleanup, not when a pod now on the node uses the claim); 0s = never"),
         ConfigKey("fencing.replacementWindow", .duration, default: "1h", help: "how long after a pod delete its FenceRecord waits for the replacement pod to be Running and Ready (replacement_running_at)"),
-    ])
+    ] + NodeRemediationSettings.schema)
 
     public init(_ configuration: Configuration, defaultReplicaID: String) throws(ConfigError) {
         let maxDeliveries = configuration.int("fencing.maxDeliveries") ?? 0
@@ -108,7 +112,8 @@ public struct FencingSettings: Sendable {
             takeoverAfter: configuration.duration("fencing.takeoverAfter") ?? .seconds(60),
             eventComponent: configuration.string("fencing.eventComponent") ?? "podmon",
             replacementWindow: configuration.duration("fencing.replacementWindow") ?? .seconds(3600),
-            republicationCheckEvery: (configuration.duration("fencing.republicationCheckEvery") ?? .seconds(5)).nonZero)
+            republicationCheckEvery: (configuration.duration("fencing.republicationCheckEvery") ?? .seconds(5)).nonZero,
+            remediation: try NodeRemediationSettings(configuration))
     }
 
     /// Parses `family=duration` entries.

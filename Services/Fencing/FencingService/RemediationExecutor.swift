@@ -1,3 +1,4 @@
+import BusService
 import Contracts
 import FencingCore
 import Foundation
@@ -14,6 +15,8 @@ struct RemediationExecutor: Sendable {
     let validations: ValidationBatches
     let kube: FencingKube
     let taintKeys: TaintKeys
+    /// The node remediation records, when a ladder goes beyond the storage fence (else nil).
+    let nodeRemediations: NodeRemediationStore?
     let logger: Logger
 
     /// What a delivery learned along the way (the live node, read by the safety check).
@@ -21,6 +24,8 @@ struct RemediationExecutor: Sendable {
         var liveNode: LiveNode?
         /// The safety check found the pod still reporting Ready on a silent node.
         var arrayProofRequired = false
+        /// The ladder step that proved the node safe in its current boot, if one did.
+        var nodeProof: Podguard_V1_LadderStep?
     }
 
     /// Performs `step`. `progress` writes the record while a step runs (the state machine's
@@ -31,9 +36,12 @@ struct RemediationExecutor: Sendable {
         switch step {
         case .checkSafety: return await checkSafety(request, scratch: &scratch)
         case .validate:
-            return await validate(request, liveNode: scratch.liveNode,
-                                  arrayProofRequired: request.arrayProofRequired || scratch.arrayProofRequired)
-        case .fence: return await fence(request, liveNode: scratch.liveNode, tracked: &tracked, progress: progress)
+            let outcome = await validate(request, liveNode: scratch.liveNode,
+                                         arrayProofRequired: request.arrayProofRequired || scratch.arrayProofRequired)
+            return provenOrAsIs(outcome, step: .validate, tracked: &tracked, proof: scratch.nodeProof)
+        case .fence:
+            let outcome = await fence(request, liveNode: scratch.liveNode, tracked: &tracked, progress: progress)
+            return provenOrAsIs(outcome, step: .fence, tracked: &tracked, proof: scratch.nodeProof)
         case .confirmFenced:
             let outcome = await fence(request, liveNode: scratch.liveNode, tracked: &tracked, progress: progress)
             if case .failed(_, let message) = outcome {
@@ -58,6 +66,10 @@ struct RemediationExecutor: Sendable {
             let pod = try await kube.livePod(namespace: request.pod.namespace, name: request.pod.name)
             let node = try await kube.liveNode(request.nodeName)
             scratch.liveNode = node
+            if let nodeRemediations, let node {
+                let record = try await nodeRemediations.read(key: PodguardKeys.node(request.nodeName))?.record
+                scratch.nodeProof = NodeProofGate.proof(record, liveBootID: node.bootID)
+            }
             switch SafetyCheck.evaluate(request, pod: pod, node: node, taintKeys: taintKeys, now: Date()) {
             case .safe(let note, let arrayProofRequired):
                 scratch.arrayProofRequired = arrayProofRequired
@@ -68,6 +80,22 @@ struct RemediationExecutor: Sendable {
         } catch {
             return KubeFailure.outcome(error, abort: .safetyCheckFailed, doing: "reading the pod and node")
         }
+    }
+
+    /// A validation or fence that could not get the arrays' proof goes ahead when the node itself
+    /// is proven safe in its current boot (powered off, isolated by a provider, confirmed down by
+    /// a human): the record says which step proved it.
+    private func provenOrAsIs(_ outcome: StepOutcome, step: RemediationStep, tracked: inout TrackedRecord,
+                              proof: Podguard_V1_LadderStep?) -> StepOutcome {
+        guard let proof else { return outcome }
+        let unproven: String
+        switch outcome {
+        case .failed(let reason, let message) where NodeProofGate.answers(step, reason): unproven = message
+        case .transient(_, let message, _): unproven = message
+        default: return outcome
+        }
+        tracked.record.nodeProvenBy = proof
+        return .succeeded(note: "the node is proven safe by its \(NodeRemediationText.name(proof)) step; the arrays could not prove it: \(unproven)")
     }
 
     private func validate(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?, arrayProofRequired: Bool) async -> StepOutcome {
@@ -93,7 +121,8 @@ struct RemediationExecutor: Sendable {
             && (request.nodePodguardTainted || (liveNode?.isPodguardTainted(taintKeys) ?? false))
         let context = FenceValidation.NodeContext(
             podguardTainted: tainted, unreachableNoExecute: liveNode?.isUnreachableNoExecute ?? request.nodeUnreachableNoExecute,
-            skipArrayConnectionValidation: request.skipValidation, arrayProofRequired: arrayProofRequired)
+            skipArrayConnectionValidation: request.skipValidation, arrayProofRequired: arrayProofRequired,
+            ladderAvailable: nodeRemediations != nil)
         return FenceValidation.outcome(answers, node: context)
     }
 

@@ -27,6 +27,14 @@ struct TrackedRecord: Sendable {
         revision = try await store.write(record, at: revision)
     }
 
+    /// Writes the record with nobody as its owner (a remediation that waits, so any replica may go on).
+    mutating func writeReleased(now: Date = Date()) async throws {
+        record.header = messages.header(at: now, correlation: record.decisionID)
+        record.owner = ""
+        record.clearOwnerRenewedAt()
+        revision = try await store.write(record, at: revision)
+    }
+
     /// Records a phase change (and its transition) and writes it.
     mutating func enter(_ phase: Podguard_V1_FencePhase, note: String, now: Date = Date()) async throws {
         record.phase = phase

@@ -249,6 +249,11 @@ public nonisolated enum Podguard_V1_AbortReason: SwiftProtobuf.Enum, Swift.CaseI
   /// disconnected and idle (its driver has no connectivity check). Event: "... array connected or
   /// recent I/O" is not claimed; the Event says no array proof was possible.
   case noArrayProof // = 12
+
+  /// The arrays could not prove the node safe and the node remediation ladder did not either (every
+  /// step failed, timed out or did not apply; a human denied it; or the node came back first). Event:
+  /// "... node could not be proven safe".
+  case nodeNotProvenSafe // = 13
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -270,6 +275,7 @@ public nonisolated enum Podguard_V1_AbortReason: SwiftProtobuf.Enum, Swift.CaseI
     case 10: self = .dryRun
     case 11: self = .safetyCheckFailed
     case 12: self = .noArrayProof
+    case 13: self = .nodeNotProvenSafe
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -289,6 +295,7 @@ public nonisolated enum Podguard_V1_AbortReason: SwiftProtobuf.Enum, Swift.CaseI
     case .dryRun: return 10
     case .safetyCheckFailed: return 11
     case .noArrayProof: return 12
+    case .nodeNotProvenSafe: return 13
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -308,6 +315,7 @@ public nonisolated enum Podguard_V1_AbortReason: SwiftProtobuf.Enum, Swift.CaseI
     .dryRun,
     .safetyCheckFailed,
     .noArrayProof,
+    .nodeNotProvenSafe,
   ]
 
 }
@@ -899,6 +907,21 @@ public nonisolated struct Podguard_V1_FenceRecord: @unchecked Sendable {  // @un
     set {_uniqueStorage()._replacementPodUid = newValue}
   }
 
+  /// Set while the remediation waits for its node to be proven safe by the node remediation ladder
+  /// (the arrays could not prove it): the NodeRemediationRecord's remediation_id (bucket
+  /// <bucket prefix>-node-remediations, key node_name). The phase stays where it was.
+  public var awaitingNodeRemediation: String {
+    get {_storage._awaitingNodeRemediation}
+    set {_uniqueStorage()._awaitingNodeRemediation = newValue}
+  }
+
+  /// The step of the node remediation ladder that proved the node safe, when the validation step went
+  /// ahead on it instead of the arrays' answer.
+  public var nodeProvenBy: Podguard_V1_LadderStep {
+    get {_storage._nodeProvenBy}
+    set {_uniqueStorage()._nodeProvenBy = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1049,7 +1072,7 @@ nonisolated extension Podguard_V1_FencePhase: SwiftProtobuf._ProtoNameProviding 
 }
 
 nonisolated extension Podguard_V1_AbortReason: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ABORT_REASON_UNSPECIFIED\0\u{1}ABORT_REASON_ARRAY_CONNECTED_OR_IO\0\u{1}ABORT_REASON_MISSING_CSI_ANNOTATIONS\0\u{1}ABORT_REASON_VALIDATION_ERROR\0\u{1}ABORT_REASON_FENCE_FAILED\0\u{1}ABORT_REASON_TAINT_FAILED\0\u{1}ABORT_REASON_ATTACHMENT_DELETE_FAILED\0\u{1}ABORT_REASON_POD_DELETE_FAILED\0\u{1}ABORT_REASON_POD_REPLACED\0\u{1}ABORT_REASON_CSI_UNAVAILABLE\0\u{1}ABORT_REASON_DRY_RUN\0\u{1}ABORT_REASON_SAFETY_CHECK_FAILED\0\u{1}ABORT_REASON_NO_ARRAY_PROOF\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ABORT_REASON_UNSPECIFIED\0\u{1}ABORT_REASON_ARRAY_CONNECTED_OR_IO\0\u{1}ABORT_REASON_MISSING_CSI_ANNOTATIONS\0\u{1}ABORT_REASON_VALIDATION_ERROR\0\u{1}ABORT_REASON_FENCE_FAILED\0\u{1}ABORT_REASON_TAINT_FAILED\0\u{1}ABORT_REASON_ATTACHMENT_DELETE_FAILED\0\u{1}ABORT_REASON_POD_DELETE_FAILED\0\u{1}ABORT_REASON_POD_REPLACED\0\u{1}ABORT_REASON_CSI_UNAVAILABLE\0\u{1}ABORT_REASON_DRY_RUN\0\u{1}ABORT_REASON_SAFETY_CHECK_FAILED\0\u{1}ABORT_REASON_NO_ARRAY_PROOF\0\u{1}ABORT_REASON_NODE_NOT_PROVEN_SAFE\0")
 }
 
 nonisolated extension Podguard_V1_FenceVolume: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1591,7 +1614,7 @@ nonisolated extension Podguard_V1_NodeCleanupStatus: SwiftProtobuf.Message, Swif
 
 nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FenceRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{1}reason\0\u{1}phase\0\u{3}abort_reason\0\u{3}abort_message\0\u{1}volumes\0\u{1}transitions\0\u{1}attempts\0\u{1}owner\0\u{3}owner_renewed_at\0\u{3}dry_run\0\u{3}node_cleanup\0\u{1}request\0\u{3}taints_applied\0\u{3}pod_delete_issued_at\0\u{1}retries\0\u{3}last_retry_error\0\u{3}replacement_running_at\0\u{3}replacement_node_name\0\u{3}replacement_pod_uid\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{1}reason\0\u{1}phase\0\u{3}abort_reason\0\u{3}abort_message\0\u{1}volumes\0\u{1}transitions\0\u{1}attempts\0\u{1}owner\0\u{3}owner_renewed_at\0\u{3}dry_run\0\u{3}node_cleanup\0\u{1}request\0\u{3}taints_applied\0\u{3}pod_delete_issued_at\0\u{1}retries\0\u{3}last_retry_error\0\u{3}replacement_running_at\0\u{3}replacement_node_name\0\u{3}replacement_pod_uid\0\u{3}awaiting_node_remediation\0\u{3}node_proven_by\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -1619,6 +1642,8 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
     var _replacementRunningAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _replacementNodeName: String = String()
     var _replacementPodUid: String = String()
+    var _awaitingNodeRemediation: String = String()
+    var _nodeProvenBy: Podguard_V1_LadderStep = .unspecified
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1654,6 +1679,8 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
       _replacementRunningAt = source._replacementRunningAt
       _replacementNodeName = source._replacementNodeName
       _replacementPodUid = source._replacementPodUid
+      _awaitingNodeRemediation = source._awaitingNodeRemediation
+      _nodeProvenBy = source._nodeProvenBy
     }
   }
 
@@ -1697,6 +1724,8 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
         case 23: try { try decoder.decodeSingularMessageField(value: &_storage._replacementRunningAt) }()
         case 24: try { try decoder.decodeSingularStringField(value: &_storage._replacementNodeName) }()
         case 25: try { try decoder.decodeSingularStringField(value: &_storage._replacementPodUid) }()
+        case 26: try { try decoder.decodeSingularStringField(value: &_storage._awaitingNodeRemediation) }()
+        case 27: try { try decoder.decodeSingularEnumField(value: &_storage._nodeProvenBy) }()
         default: break
         }
       }
@@ -1784,6 +1813,12 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
       if !_storage._replacementPodUid.isEmpty {
         try visitor.visitSingularStringField(value: _storage._replacementPodUid, fieldNumber: 25)
       }
+      if !_storage._awaitingNodeRemediation.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._awaitingNodeRemediation, fieldNumber: 26)
+      }
+      if _storage._nodeProvenBy != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._nodeProvenBy, fieldNumber: 27)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1818,6 +1853,8 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
         if _storage._replacementRunningAt != rhs_storage._replacementRunningAt {return false}
         if _storage._replacementNodeName != rhs_storage._replacementNodeName {return false}
         if _storage._replacementPodUid != rhs_storage._replacementPodUid {return false}
+        if _storage._awaitingNodeRemediation != rhs_storage._awaitingNodeRemediation {return false}
+        if _storage._nodeProvenBy != rhs_storage._nodeProvenBy {return false}
         return true
       }
       if !storagesAreEqual {return false}
