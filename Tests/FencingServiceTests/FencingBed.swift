@@ -163,7 +163,8 @@ final class FencingBed: Sendable {
     /// A Node carrying the CSI node id of the simulators' `node1` for every family, plus `taints`.
     /// With `unreachable`, its kubelet "stopped" (Ready Unknown): the control plane's node
     /// controller then adds `node.kubernetes.io/unreachable` itself (it removes one set by hand).
-    func makeNode(unreachable: Bool = true, taints: [Kube.Taint] = [], csiNodeIDs: [String: String]? = nil) async throws -> Node {
+    func makeNode(unreachable: Bool = true, taints: [Kube.Taint] = [], csiNodeIDs: [String: String]? = nil,
+                  bootID: String? = nil) async throws -> Node {
         let ids = csiNodeIDs ?? Dictionary(uniqueKeysWithValues: sims.map { (Self.drivers[$0.key]!, $0.value.nodeID(of: "node1")!) })
         var node = Node(name: "fx-\(UUID().uuidString.prefix(6).lowercased())")
         let annotation = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
@@ -177,6 +178,7 @@ final class FencingBed: Sendable {
         try await kube.update(Node.self, name: name, subresource: "status") { node in
             node.status = NodeStatus(conditions: [NodeCondition(type: "Ready", status: "Unknown", reason: "NodeStatusUnknown",
                                                                 lastHeartbeatTime: stale, lastTransitionTime: stale)])
+            if let bootID { node.status?.nodeInfo = NodeSystemInfo(bootID: bootID) }
         }
         try await eventually("node.kubernetes.io/unreachable on \(name)", timeout: .seconds(90)) {
             try await self.node(name).taints.contains { $0.key == "node.kubernetes.io/unreachable" && $0.effect == "NoSchedule" }

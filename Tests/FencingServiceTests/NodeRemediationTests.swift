@@ -1,0 +1,169 @@
+import ArrayFamily
+import BusService
+import Contracts
+import FenceAgents
+import FencingCore
+import FencingService
+import Foundation
+import Harness
+import Kube
+import Policy
+import Synchronization
+import Testing
+
+/// The node remediation ladder in the fencing service, against a real nats-server, the real
+/// control plane, the real adapters and — for the fence-agent step — the real `fence_ipmilan`
+/// driving OpenIPMI's `ipmi_sim`. The array keeps saying the node is connected throughout, so only
+/// the ladder can prove the node safe.
+@Suite("node remediation: the ladder in fencing", .serialized)
+struct NodeRemediationTests {
+    static func settings(ladder: String, namespace: String) throws -> FencingSettings {
+        var settings = FencingBed.settings("fencing-a")
+        settings.remediation = NodeRemediationSettings(
+            ladder: try RemediationLadder.parse(ladder, duration: { text in
+                guard let value = Int64(text.dropLast()) else { return nil }
+                return text.hasSuffix("m") ? .seconds(value * 60) : .seconds(value)
+            }),
+            secretNamespace: namespace, secretPrefix: "bmc-", agentTimeout: .seconds(30), pollInterval: .milliseconds(200))
+        return settings
+    }
+
+    /// The node's fence agent Secret, pointing at the simulated BMC.
+    static func bmcSecret(_ bmc: IPMISimulatorProcess, node: String, namespace: String, password: String? = nil) -> Secret {
+        var secret = Secret(name: "bmc-\(node)", namespace: namespace)
+        secret.stringData = [
+            "agent": "fence_ipmilan",
+            "password": password ?? bmc.password,
+            "options": "ip=127.0.0.1\nipport=\(bmc.port)\nusername=\(bmc.username)\nlanplus=1\ncipher=3\n",
+        ]
+        return secret
+    }
+
+    static func nodeRecord(_ bed: FencingBed, _ node: String) async throws -> Podguard_V1_NodeRemediationRecord? {
+        let store = NodeRemediationStore(try await bed.jetStream.keyValue(BusTopology.standard.nodeRemediationsBucket))
+        return try await store.read(key: PodguardKeys.node(node))?.record
+    }
+
+    static func annotate(_ bed: FencingBed, _ node: String, _ value: String) async throws {
+        try await bed.kube.update(Node.self, name: node) { node in
+            node.metadata.annotations = (node.metadata.annotations ?? [:]).merging(["podguard.io/fence-approval": value]) { $1 }
+        }
+    }
+
+    @Test("the array says connected; the fence agent powers the node off through its BMC, OFF confirmed, then the pod moves")
+    func fenceAgentProvesTheNode() async throws {
+        let bmc = try await IPMISimulatorProcess.start()
+        defer { bmc.stop() }
+        try await FencingBed.with { bed in
+            try await bed.startFencing(Self.settings(ladder: "storage:5m fence-agent:2m approval:5m", namespace: bed.namespace))
+            let node = try await bed.makeNode(bootID: "boot-a")
+            let name = node.metadata.name!
+            _ = try await bed.kube.create(Self.bmcSecret(bmc, node: name, namespace: bed.namespace))
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            let request = bed.request(for: pod, node: node, volumes: volumes)
+            try await bed.submit(request)
+
+            let record = try await bed.terminalRecord(pod.metadata.uid!, timeout: .seconds(120))
+            #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+            #expect(record.nodeProvenBy == .fenceAgent)
+            #expect(!record.awaitingNodeRemediation.isEmpty)
+            #expect(bmc.powerIsOn == false && bmc.powerChanges == [false], "the BMC powered the node off once: \(bmc.powerChanges)")
+            #expect(try await bed.pod("pg-0") == nil)
+            #expect(record.volumes.allSatisfy { $0.fenced && $0.attachmentDeleted })
+            let nodeRecord = try #require(try await Self.nodeRecord(bed, name))
+            #expect(nodeRecord.state == .proven && nodeRecord.provenBy == .fenceAgent && nodeRecord.bootID == "boot-a")
+            #expect(nodeRecord.history.map(\.step) == [.storage, .fenceAgent])
+            #expect(nodeRecord.history.first?.detail.contains("connected") == true, "\(nodeRecord.history)")
+            #expect(nodeRecord.remediationID == record.awaitingNodeRemediation)
+            try await eventually("NodeRemediationStarted and NodeProvenSafe alerts") {
+                let reasons = Set(bed.alerts.withLock { $0.filter { $0.nodeName == name }.map(\.reason) })
+                return reasons.isSuperset(of: ["NodeRemediationStarted", "NodeProvenSafe"])
+            }
+            // The BMC password is in no alert.
+            #expect(bed.alerts.withLock { $0.allSatisfy { !"\($0)".contains(bmc.password) } })
+            try? await bed.kube.delete(Node.self, name: name)
+        }
+    }
+
+    @Test("a wrong BMC password fails the fence agent: nothing is deleted, approval is asked; an answer for another boot is ignored, the right one moves the pod")
+    func wrongPasswordThenApproval() async throws {
+        let bmc = try await IPMISimulatorProcess.start()
+        defer { bmc.stop() }
+        try await FencingBed.with { bed in
+            try await bed.startFencing(Self.settings(ladder: "storage:5m fence-agent:2m approval:5m", namespace: bed.namespace))
+            let node = try await bed.makeNode(bootID: "boot-b")
+            let name = node.metadata.name!
+            _ = try await bed.kube.create(Self.bmcSecret(bmc, node: name, namespace: bed.namespace, password: "wrong-password"))
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
+
+            try await eventually("approval asked", timeout: .seconds(90)) {
+                bed.alerts.withLock { $0.contains { $0.reason == "NodeFenceApprovalRequired" && $0.nodeName == name } }
+            }
+            let asked = try #require(try await Self.nodeRecord(bed, name))
+            #expect(asked.history.map(\.step) == [.storage, .fenceAgent])
+            #expect(asked.history.last?.result == .failed)
+            #expect(!asked.history.last!.detail.contains("wrong-password"), "the password is never in the record")
+            #expect(bmc.powerIsOn != false && bmc.powerChanges.isEmpty, "the wrong password changed nothing")
+            #expect(try await bed.pod("pg-0") != nil, "a failed fence is the next step, never a force delete")
+
+            try await Self.annotate(bed, name, "approve:boot-a")
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await Self.nodeRecord(bed, name)?.state == .climbing, "an approval of another boot proves nothing")
+            #expect(try await bed.pod("pg-0") != nil)
+
+            try await Self.annotate(bed, name, "approve:boot-b")
+            let record = try await bed.terminalRecord(pod.metadata.uid!, timeout: .seconds(60))
+            #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+            #expect(record.nodeProvenBy == .approval)
+            #expect(try await Self.nodeRecord(bed, name)?.state == .proven)
+            try? await bed.kube.delete(Node.self, name: name)
+        }
+    }
+
+    @Test("no fence agent Secret and a human denies: the pod remediation aborts NODE_NOT_PROVEN_SAFE, nothing changed")
+    func deniedAborts() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(Self.settings(ladder: "storage:5m fence-agent:2m approval:5m", namespace: bed.namespace))
+            let node = try await bed.makeNode(bootID: "boot-c")
+            let name = node.metadata.name!
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            let request = bed.request(for: pod, node: node, volumes: volumes)
+            try await bed.submit(request)
+            try await eventually("approval asked", timeout: .seconds(60)) {
+                bed.alerts.withLock { $0.contains { $0.reason == "NodeFenceApprovalRequired" && $0.nodeName == name } }
+            }
+            try await Self.annotate(bed, name, "deny:boot-c:rack 4 still has power")
+            let record = try await bed.terminalRecord(pod.metadata.uid!, timeout: .seconds(60))
+            #expect(record.phase == .aborted)
+            #expect(record.abortReason == .nodeNotProvenSafe)
+            #expect(record.abortMessage.contains("rack 4 still has power"), "\(record.abortMessage)")
+            let nodeRecord = try #require(try await Self.nodeRecord(bed, name))
+            #expect(nodeRecord.state == .denied)
+            #expect(nodeRecord.history.map(\.result) == [.failed, .inapplicable, .denied])
+            try await bed.expectNothingChanged(pod: pod, node: node, volumes: volumes)
+            #expect(try await bed.eventNotes(podUID: pod.metadata.uid!).contains { $0.hasSuffix("node could not be proven safe") })
+            try await eventually("NodeFenceDenied alert") { bed.alerts.withLock { $0.contains { $0.reason == "NodeFenceDenied" } } }
+            try? await bed.kube.delete(Node.self, name: name)
+        }
+    }
+
+    @Test("nobody answers: the approval times out, the ladder is exhausted, nothing is deleted, a critical alert says so")
+    func approvalTimesOut() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(Self.settings(ladder: "storage:5m approval:3s", namespace: bed.namespace))
+            let node = try await bed.makeNode(bootID: "boot-d")
+            let name = node.metadata.name!
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
+            let record = try await bed.terminalRecord(pod.metadata.uid!, timeout: .seconds(60))
+            #expect(record.abortReason == .nodeNotProvenSafe, "\(record.abortReason): \(record.abortMessage)")
+            #expect(try await Self.nodeRecord(bed, name)?.state == .exhausted)
+            try await bed.expectNothingChanged(pod: pod, node: node, volumes: volumes)
+            try await eventually("NodeRemediationExhausted alert") {
+                bed.alerts.withLock { $0.contains { $0.reason == "NodeRemediationExhausted" && $0.severity == .critical } }
+            }
+            try? await bed.kube.delete(Node.self, name: name)
+        }
+    }
+}
