@@ -123,7 +123,7 @@ public struct KeyValueBucketSpec: Sendable, Hashable {
 /// Names derive from the prefix so two installations can share a NATS account: with the default
 /// prefix "podguard" the streams are `PODGUARD_WORK`, `PODGUARD_ALERTS`, `PODGUARD_EVENTS` and the
 /// buckets `podguard-nodes`, `podguard-pods`, `podguard-connectivity`, `podguard-fences`,
-/// `podguard-prober`, `podguard-control`.
+/// `podguard-node-remediations`, `podguard-prober`, `podguard-control`.
 public struct BusTopology: Sendable, Hashable {
     /// The subjects the streams capture.
     public let subjects: PodguardSubjects

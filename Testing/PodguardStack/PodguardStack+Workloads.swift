@@ -1,4 +1,7 @@
 public import ArrayFamily
+import Bus
+import BusService
+public import Contracts
 import CSISimulator
 import Foundation
 public import Kube
@@ -176,5 +179,13 @@ extension PodguardStack {
             return current.readyCondition?.status == "True"
                 && !current.taints.contains { InvariantAuditor.isPodguardTaint($0.key) || $0.key == InvariantAuditor.unreachableKey }
         }
+    }
+}
+
+extension PodguardStack {
+    /// The node's NodeRemediationRecord, if the ladder was climbed for it.
+    public func nodeRemediation(of node: String) async throws -> Podguard_V1_NodeRemediationRecord? {
+        let store = NodeRemediationStore(try await bus.jetStream().keyValue(topology.nodeRemediationsBucket))
+        return try await store.read(key: PodguardKeys.node(node))?.record
     }
 }

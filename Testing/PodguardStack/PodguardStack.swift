@@ -38,6 +38,8 @@ public final class PodguardStack: Sendable {
     public let directory: URL
     /// Every process, by id.
     public let processes: [ServiceID: ServiceProcess]
+    /// The nodes' simulated BMCs (`configuration.nodeBMCs`).
+    public let bmcs: NodeBMCs?
     private let pidRegistry: PIDRegistry
     private let reaper: pid_t?
     private let stopped = Mutex(false)
@@ -51,7 +53,7 @@ public final class PodguardStack: Sendable {
 
     private init(configuration: PodguardStackConfiguration, nats: NATSServerProcess, plane: KubeControlPlane, kube: KubeClient,
                  cluster: SimulatedCluster, bus: BusConnection, topology: BusTopology, auditor: InvariantAuditor,
-                 directory: URL, processes: [ServiceID: ServiceProcess], pidRegistry: PIDRegistry, reaper: pid_t?) {
+                 directory: URL, processes: [ServiceID: ServiceProcess], bmcs: NodeBMCs?, pidRegistry: PIDRegistry, reaper: pid_t?) {
         self.configuration = configuration
         self.nats = nats
         self.plane = plane
@@ -62,6 +64,7 @@ public final class PodguardStack: Sendable {
         self.auditor = auditor
         self.directory = directory
         self.processes = processes
+        self.bmcs = bmcs
         self.pidRegistry = pidRegistry
         self.reaper = reaper
     }
@@ -118,16 +121,28 @@ public final class PodguardStack: Sendable {
             throw error
         }
 
+        var bmcs: NodeBMCs?
+        if configuration.nodeBMCs {
+            do {
+                bmcs = try await NodeBMCs.start(cluster: cluster, kube: kube, logger: logger)
+            } catch {
+                await cluster.stop()
+                await bus.close()
+                nats.stop()
+                try? await kube.shutdown()
+                throw error
+            }
+        }
         let pidRegistry = PIDRegistry(file: directory.appendingPathComponent("pids"))
         if let pid = nats.processIdentifier { pidRegistry.add(pid) }
         let reaper = pidRegistry.startReaper()
         let auditor = InvariantAuditor(kube: kube, cluster: cluster, bus: bus, topology: topology,
                                        families: configuration.families)
-        let processes = try makeProcesses(configuration, cluster: cluster, nats: nats, plane: plane,
+        let processes = try makeProcesses(configuration, cluster: cluster, nats: nats, plane: plane, bmcs: bmcs,
                                           directory: directory, pidRegistry: pidRegistry)
         let stack = PodguardStack(configuration: configuration, nats: nats, plane: plane, kube: kube, cluster: cluster,
                                   bus: bus, topology: topology, auditor: auditor, directory: directory, processes: processes,
-                                  pidRegistry: pidRegistry, reaper: reaper)
+                                  bmcs: bmcs, pidRegistry: pidRegistry, reaper: reaper)
         do {
             try stack.writeDriverConfigParams(skip: configuration.skipArrayConnectionValidation)
             try await auditor.start()
@@ -144,7 +159,7 @@ public final class PodguardStack: Sendable {
     // MARK: Processes
 
     private static func makeProcesses(_ configuration: PodguardStackConfiguration, cluster: SimulatedCluster,
-                                      nats: NATSServerProcess, plane: KubeControlPlane, directory: URL,
+                                      nats: NATSServerProcess, plane: KubeControlPlane, bmcs: NodeBMCs?, directory: URL,
                                       pidRegistry: PIDRegistry) throws -> [ServiceID: ServiceProcess] {
         var result: [ServiceID: ServiceProcess] = [:]
         let common = ["--bus.servers", nats.url, "--http.port", "0", "--log.level", configuration.logLevel,
@@ -187,7 +202,8 @@ public final class PodguardStack: Sendable {
                 "--fencing.replicaID", "fencing-\(index)", "--fencing.ackWait", configuration.fencingAckWait,
                 "--fencing.takeoverAfter", configuration.fencingTakeoverAfter, "--fencing.retry.initialDelay", "200ms",
                 "--fencing.retry.maxDelay", "2s", "--fencing.validateTimeout", "5s", "--fencing.unpublishTimeout", "20s",
-            ])
+                "--remediation.pollInterval", "500ms",
+            ] + (configuration.remediationLadder.map { ["--remediation.ladder", $0] } ?? []) + (bmcs?.fencingFlags ?? []))
         }
         for node in cluster.nodeNames {
             try add(.nodeCleanup, node, "podguard-node-cleanup", kubeconfig + [
@@ -329,6 +345,8 @@ public final class PodguardStack: Sendable {
         // SIGTERM all at once, then reap each (a graceful stop is what they are built for).
         for process in running { if let pid = process.pid { kill(pid, SIGTERM) } }
         for process in running { process.stop(timeout: .seconds(10)) }
+        await bmcs?.stop()
+        if let bmcs { try? await kube.delete(Namespace.self, name: bmcs.secretNamespace) }
         await cluster.stop()
         await bus.close()
         nats.stop()

@@ -26,6 +26,10 @@ public struct PodguardStackConfiguration: Sendable {
     // fencing
     public var fencingAckWait = "10s"
     public var fencingTakeoverAfter = "5s"
+    /// fencing's node remediation ladder (`remediation.ladder`); nil: the default (storage only).
+    public var remediationLadder: String?
+    /// A simulated BMC per node (`NodeBMCs`) and fencing pointed at their Secrets.
+    public var nodeBMCs = false
     // node-cleanup
     public var cleanupStabilityWindow = "3s"
     public var cleanupRequireBootIDChangeAfterZombies = false

@@ -1,0 +1,85 @@
+import Foundation
+import Harness
+import Hummingbird
+import Kube
+import Logging
+import NodeSimulator
+import Synchronization
+
+/// One simulated BMC per simulated node: OpenIPMI's `ipmi_sim` on 127.0.0.1 whose chassis control
+/// runs `podguard-node-sim chassis`, which switches that node's power through the node simulator's
+/// control API (served here, for the stack's in-process cluster). A fence agent powering a node
+/// off takes it down (heartbeats, containers, array sessions); powering it on boots it with a new
+/// boot ID. Each node's fence agent Secret (`<secretPrefix><node>` in `secretNamespace`) is
+/// written as an operator would.
+public final class NodeBMCs: Sendable {
+    public let bmcs: [String: IPMISimulatorProcess]
+    public let secretNamespace: String
+    public let secretPrefix = "bmc-"
+    private let server: Task<Void, any Error>
+
+    private init(bmcs: [String: IPMISimulatorProcess], secretNamespace: String, server: Task<Void, any Error>) {
+        self.bmcs = bmcs
+        self.secretNamespace = secretNamespace
+        self.server = server
+    }
+
+    /// Serves the control API, starts a BMC per node and writes their Secrets.
+    static func start(cluster: SimulatedCluster, kube: KubeClient, logger: Logger) async throws -> NodeBMCs {
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        var quiet = logger
+        quiet.logLevel = .warning
+        let app = Application(router: NodeSimulatorControlAPI.router(for: cluster),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) },
+                              logger: quiet)
+        let server = Task { try await app.run() }
+        var port = 0
+        for await bound in ports { port = bound; break }
+        guard port > 0 else {
+            server.cancel()
+            throw StackError("the node simulator's control API did not start")
+        }
+        let nodeSim = try PodguardStack.findExecutable("podguard-node-sim").path
+        var bmcs: [String: IPMISimulatorProcess] = [:]
+        do {
+            for node in cluster.nodeNames {
+                bmcs[node] = try await IPMISimulatorProcess.start(
+                    password: "bmc-\(UUID().uuidString.prefix(8))",
+                    chassisHook: "\(nodeSim) chassis --control http://127.0.0.1:\(port) --node \(node)")
+            }
+            let namespace = "podguard-bmc-\(cluster.configuration.zone)"
+            _ = try await kube.create(Namespace(name: namespace))
+            let made = NodeBMCs(bmcs: bmcs, secretNamespace: namespace, server: server)
+            for (node, bmc) in bmcs { _ = try await kube.create(made.secret(for: bmc, node: node)) }
+            return made
+        } catch {
+            for bmc in bmcs.values { bmc.stop() }
+            server.cancel()
+            throw error
+        }
+    }
+
+    /// The fence agent Secret of `node` (`password` overrides the BMC's, to play a wrong one).
+    public func secret(for bmc: IPMISimulatorProcess, node: String, password: String? = nil) -> Secret {
+        var secret = Secret(name: "\(secretPrefix)\(node)", namespace: secretNamespace)
+        secret.stringData = [
+            "agent": "fence_ipmilan",
+            "password": password ?? bmc.password,
+            // ipmi_sim cannot list its cipher suites: one is named, as for a BMC that cannot either.
+            "options": "ip=127.0.0.1\nipport=\(bmc.port)\nusername=\(bmc.username)\nlanplus=1\ncipher=3\n",
+        ]
+        return secret
+    }
+
+    /// The flags that point fencing at these Secrets.
+    var fencingFlags: [String] {
+        ["--remediation.fenceAgent.secretNamespace", secretNamespace, "--remediation.fenceAgent.secretPrefix", secretPrefix]
+    }
+
+    func stop() async {
+        for bmc in bmcs.values { bmc.stop() }
+        server.cancel()
+        _ = try? await server.value
+    }
+}

@@ -1,0 +1,73 @@
+import ArrayFamily
+import Contracts
+import Foundation
+import Harness
+import Kube
+import NodeSimulator
+import PodguardStack
+import Testing
+
+extension EndToEndTests {
+    /// Three nodes, PowerStore, a simulated BMC per node and the ladder storage → fence agent →
+    /// approval.
+    static func ladderStack() async throws -> PodguardStack {
+        var configuration = PodguardStackConfiguration(nodes: 3, families: [.powerstore])
+        configuration.nodeBMCs = true
+        configuration.remediationLadder = "storage:5m fence-agent:2m approval:10m"
+        return try await SharedStacks.shared.stack("ladder", configuration)
+    }
+
+    /// (s) The kubelet stops but its containers go on writing: the array sees the node connected
+    /// and writing, so the storage cannot prove the node safe (podmon stops here until someone
+    /// reboots the node). The ladder's fence agent powers the node off through its BMC
+    /// (fence_ipmilan against ipmi_sim, whose chassis control switches the simulated node), OFF
+    /// confirmed; then the pod is fenced and force-deleted and its replacement runs elsewhere — no
+    /// reboot by hand. Powered on again, the node boots with a new boot ID and is cleaned.
+    @Test func zombieNodeIsPoweredOffByItsFenceAgentAndThePodMoves() async throws {
+        let stack = try await Self.ladderStack()
+        try await stack.scenario("kubelet-down zombie, fence agent") {
+            let namespace = try await stack.makeNamespace("ladder")
+            let target = stack.nodeNames[1]
+            let bootBefore = try await stack.kube.get(Node.self, name: target).status?.nodeInfo?.bootID ?? ""
+            let workload = ProtectedWorkload(name: "ldb", families: [.powerstore], preferredNode: target)
+            let old = try await stack.deploy(workload, namespace: namespace)[0]
+            try require(old.node == target, "pod started on \(old.node), not \(target)")
+
+            try await stack.cluster.inject(.kubeletDown, on: target)
+            let new = try await stack.waitForPods(workload, namespace: namespace, replacing: [old], timeout: .seconds(240))[0]
+            try require(new.node != target, "replacement on the failed node")
+            try require(try stack.cluster.isPoweredOn(target) == false, "\(target) still powered on")
+            try require(stack.auditor.forcedDeletion(uid: old.uid) != nil, "old pod not force-deleted")
+            let record = try #require(stack.auditor.fenceRecords(podUID: old.uid).last)
+            try require(record.phase == .podDeleted, "record \(record.phase)")
+            // Powered off, the node's array sessions end too: the validation goes ahead on the
+            // node's proof, or on the array's "disconnected, idle" that the power-off brought about.
+            try require(record.nodeProvenBy == .fenceAgent
+                        || record.transitions.contains { $0.phase == .validated && $0.message.contains("disconnected") },
+                        "validated on neither the proof nor the array: \(record.transitions.map(\.message))")
+            // The agent confirms OFF with a status call after the power-off (which may already
+            // have let the array answer "disconnected"): wait for its verdict.
+            var nodeRecord: Podguard_V1_NodeRemediationRecord?
+            try await Wait.until("the node remediation proven") {
+                nodeRecord = try await stack.nodeRemediation(of: target)
+                return nodeRecord.map { $0.state != .climbing } ?? false
+            }
+            guard let nodeRecord else { throw StackError("no node remediation record for \(target)") }
+            try require(nodeRecord.state == .proven && nodeRecord.provenBy == .fenceAgent && nodeRecord.bootID == bootBefore,
+                        "node remediation \(nodeRecord.state) by \(nodeRecord.provenBy), boot \(nodeRecord.bootID)")
+            try await Wait.until("NodeRemediationStarted and NodeProvenSafe alerts", timeout: .seconds(30)) {
+                let alerts = Set(stack.auditor.alerts.filter { $0.nodeName == target }.map(\.reason))
+                return alerts.isSuperset(of: ["NodeRemediationStarted", "NodeProvenSafe"])
+            }
+            // The BMC password never reached the bus.
+            let password = try #require(stack.bmcs?.bmcs[target]?.password)
+            try require(!stack.auditor.alerts.contains { "\($0)".contains(password) }, "a BMC password in an alert")
+
+            // An operator powers the node on: a new boot, the node is cleaned.
+            try await stack.cluster.setPower(on: true, node: target)
+            try await stack.waitUntilNodeClean(target, timeout: .seconds(180))
+            let bootAfter = try await stack.kube.get(Node.self, name: target).status?.nodeInfo?.bootID ?? ""
+            try require(!bootAfter.isEmpty && bootAfter != bootBefore, "boot ID \(bootBefore) → \(bootAfter)")
+        }
+    }
+}
