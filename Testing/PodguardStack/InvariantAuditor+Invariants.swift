@@ -49,7 +49,14 @@ extension InvariantAuditor {
                 }
             }
             let records = snapshot.fenceRevisions[deletion.uid] ?? []
-            if !records.contains(where: { $0.phase == .podDeleted || $0.podDeleteIssuedAt.seconds > 0 }) {
+            // Kubernetes' pod GC force-deletes every pod of a node carrying the out-of-service taint:
+            // allowed when podguard applied it to the node after proving the node safe (fast path).
+            let outOfServiceByPodguard = deletion.nodeTaints.contains { $0.key == "node.kubernetes.io/out-of-service" }
+                && snapshot.fenceRevisions.values.contains { revisions in
+                    revisions.contains { $0.nodeName == deletion.node && $0.nodeProvenBy != .unspecified
+                        && $0.taintsApplied.contains { $0.key == "node.kubernetes.io/out-of-service" } }
+                }
+            if !outOfServiceByPodguard, !records.contains(where: { $0.phase == .podDeleted || $0.podDeleteIssuedAt.seconds > 0 }) {
                 problems.append("invariant 1: \(who) force-deleted but no FenceRecord of podguard deleted it")
             }
         }

@@ -70,4 +70,57 @@ extension EndToEndTests {
             try require(!bootAfter.isEmpty && bootAfter != bootBefore, "boot ID \(bootBefore) → \(bootAfter)")
         }
     }
+
+    /// (t) The same zombie, but its BMC refuses the password in its Secret: the fence agent fails
+    /// (nothing is deleted), the ladder asks a human, who approves naming the node's boot ID. On
+    /// 1.26+ the proven node also gets `node.kubernetes.io/out-of-service` (the fast path:
+    /// Kubernetes detaches at once); on older clusters podmon's flow alone. The zombie's writes are
+    /// refused (its volumes were unpublished); after a reboot node-cleanup removes both taints.
+    @Test func approvalMovesThePodWhenTheFenceAgentFails() async throws {
+        let stack = try await Self.ladderStack()
+        try await stack.scenario("kubelet-down zombie, wrong BMC password, approval") {
+            let namespace = try await stack.makeNamespace("approve")
+            let target = stack.nodeNames[2]
+            let bmcs = try #require(stack.bmcs)
+            let bmc = try #require(bmcs.bmcs[target])
+            let secretName = "\(bmcs.secretPrefix)\(target)"
+            try await stack.kube.delete(Secret.self, name: secretName, namespace: bmcs.secretNamespace)
+            _ = try await stack.kube.create(bmcs.secret(for: bmc, node: target, password: "not-the-password"))
+            let boot = try await stack.kube.get(Node.self, name: target).status?.nodeInfo?.bootID ?? ""
+            let fastPath = try await stack.kube.serverVersion().isAtLeast(1, 26)
+            let workload = ProtectedWorkload(name: "adb", families: [.powerstore], preferredNode: target)
+            let old = try await stack.deploy(workload, namespace: namespace)[0]
+            try require(old.node == target, "pod started on \(old.node), not \(target)")
+
+            try await stack.cluster.inject(.kubeletDown, on: target)
+            try await Wait.until("approval asked", timeout: .seconds(120)) {
+                stack.auditor.alerts.contains { $0.reason == "NodeFenceApprovalRequired" && $0.nodeName == target }
+            }
+            try require(try stack.cluster.isPoweredOn(target), "the wrong password powered the node off")
+            try require(stack.auditor.forcedDeletion(uid: old.uid) == nil, "the pod was deleted without a proof")
+            try await stack.kube.update(Node.self, name: target) { node in
+                node.metadata.annotations = (node.metadata.annotations ?? [:]).merging(["podguard.io/fence-approval": "approve:\(boot)"]) { $1 }
+            }
+            let new = try await stack.waitForPods(workload, namespace: namespace, replacing: [old], timeout: .seconds(240))[0]
+            try require(new.node != target, "replacement on the failed node")
+            let record = try #require(stack.auditor.fenceRecords(podUID: old.uid).last)
+            try require(record.phase == .podDeleted && record.nodeProvenBy == .approval,
+                        "record \(record.phase), proven by \(record.nodeProvenBy)")
+            let outOfService = record.taintsApplied.contains { $0.key == "node.kubernetes.io/out-of-service" }
+            try require(outOfService == fastPath, "out-of-service taint applied: \(outOfService), cluster has it: \(fastPath)")
+            try require((stack.cluster.refusedWrites[.powerstore]?[target] ?? 0) > 0 || fastPath,
+                        "the zombie's writes were not refused")
+
+            // The node is rebooted (the zombie ends); node-cleanup removes every taint podguard added.
+            try await stack.cluster.inject(.reboot, on: target)
+            try await stack.cluster.recover(.reboot, on: target)
+            try await stack.waitUntilNodeClean(target, timeout: .seconds(180))
+            try await Wait.until("the out-of-service taint removed", timeout: .seconds(60)) {
+                !(try await stack.kube.get(Node.self, name: target).taints.contains { $0.key == "node.kubernetes.io/out-of-service" })
+            }
+            // The next scenario on this node gets its working Secret back.
+            try await stack.kube.delete(Secret.self, name: secretName, namespace: bmcs.secretNamespace)
+            _ = try await stack.kube.create(bmcs.secret(for: bmc, node: target))
+        }
+    }
 }

@@ -17,14 +17,16 @@ import Testing
 /// the ladder can prove the node safe.
 @Suite("node remediation: the ladder in fencing", .serialized)
 struct NodeRemediationTests {
-    static func settings(ladder: String, namespace: String) throws -> FencingSettings {
+    static func settings(ladder: String, namespace: String, outOfService: NodeRemediationSettings.OutOfServiceTaint = .always,
+                         maxConcurrentNodes: Int? = 2) throws -> FencingSettings {
         var settings = FencingBed.settings("fencing-a")
         settings.remediation = NodeRemediationSettings(
             ladder: try RemediationLadder.parse(ladder, duration: { text in
                 guard let value = Int64(text.dropLast()) else { return nil }
                 return text.hasSuffix("m") ? .seconds(value * 60) : .seconds(value)
             }),
-            secretNamespace: namespace, secretPrefix: "bmc-", agentTimeout: .seconds(30), pollInterval: .milliseconds(200))
+            secretNamespace: namespace, secretPrefix: "bmc-", agentTimeout: .seconds(30), pollInterval: .milliseconds(200),
+            outOfServiceTaint: outOfService, maxConcurrentNodes: maxConcurrentNodes)
         return settings
     }
 
@@ -70,6 +72,11 @@ struct NodeRemediationTests {
             #expect(bmc.powerIsOn == false && bmc.powerChanges == [false], "the BMC powered the node off once: \(bmc.powerChanges)")
             #expect(try await bed.pod("pg-0") == nil)
             #expect(record.volumes.allSatisfy { $0.fenced && $0.attachmentDeleted })
+            // The fast path: powered off, the node is out of service (with the podguard taint).
+            #expect(record.taintsApplied.map(\.key).contains("node.kubernetes.io/out-of-service"))
+            let taints = try await bed.node(name).taints
+            #expect(taints.contains { $0.key == "node.kubernetes.io/out-of-service" && $0.value == "nodeshutdown" && $0.effect == "NoExecute" })
+            #expect(taints.contains { $0.key == "vxflexos.podmon.storage.dell.com" })
             let nodeRecord = try #require(try await Self.nodeRecord(bed, name))
             #expect(nodeRecord.state == .proven && nodeRecord.provenBy == .fenceAgent && nodeRecord.bootID == "boot-a")
             #expect(nodeRecord.history.map(\.step) == [.storage, .fenceAgent])
@@ -90,7 +97,8 @@ struct NodeRemediationTests {
         let bmc = try await IPMISimulatorProcess.start()
         defer { bmc.stop() }
         try await FencingBed.with { bed in
-            try await bed.startFencing(Self.settings(ladder: "storage:5m fence-agent:2m approval:5m", namespace: bed.namespace))
+            try await bed.startFencing(Self.settings(ladder: "storage:5m fence-agent:2m approval:5m", namespace: bed.namespace,
+                                                     outOfService: .never))
             let node = try await bed.makeNode(bootID: "boot-b")
             let name = node.metadata.name!
             _ = try await bed.kube.create(Self.bmcSecret(bmc, node: name, namespace: bed.namespace, password: "wrong-password"))
@@ -117,6 +125,8 @@ struct NodeRemediationTests {
             #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
             #expect(record.nodeProvenBy == .approval)
             #expect(try await Self.nodeRecord(bed, name)?.state == .proven)
+            #expect(!(try await bed.node(name).taints.contains { $0.key == "node.kubernetes.io/out-of-service" }),
+                    "remediation.outOfServiceTaint never: podmon's flow only")
             try? await bed.kube.delete(Node.self, name: name)
         }
     }
@@ -164,6 +174,33 @@ struct NodeRemediationTests {
                 bed.alerts.withLock { $0.contains { $0.reason == "NodeRemediationExhausted" && $0.severity == .critical } }
             }
             try? await bed.kube.delete(Node.self, name: name)
+        }
+    }
+
+    @Test("storm limit: with one climb allowed, a second unprovable node waits (alerted) until the first climb ends")
+    func stormLimitHoldsTheSecondNode() async throws {
+        try await FencingBed.with { bed in
+            try await bed.startFencing(Self.settings(ladder: "storage:5m approval:5m", namespace: bed.namespace, maxConcurrentNodes: 1))
+            let first = try await bed.makeNode(bootID: "boot-1")
+            let second = try await bed.makeNode(bootID: "boot-2")
+            let (pod1, volumes1) = try await bed.makePod("pg-0", on: first)
+            try await bed.submit(bed.request(for: pod1, node: first, volumes: volumes1))
+            try await eventually("the first node climbs") { try await Self.nodeRecord(bed, first.metadata.name!)?.state == .climbing }
+            let (pod2, volumes2) = try await bed.makePod("pg-1", on: second)
+            try await bed.submit(bed.request(for: pod2, node: second, volumes: volumes2))
+            try await eventually("the second node is held back") {
+                bed.alerts.withLock { $0.contains { $0.reason == "NodeRemediationLimitReached" && $0.nodeName == second.metadata.name! } }
+            }
+            #expect(try await Self.nodeRecord(bed, second.metadata.name!) == nil, "no climb started beyond the limit")
+            #expect(try await bed.record(pod2.metadata.uid!)?.phase.isTerminal == false, "the held remediation waits, not aborts")
+
+            try await Self.annotate(bed, first.metadata.name!, "deny:boot-1:checking")
+            try await eventually("the second node climbs once the first ended") {
+                try await Self.nodeRecord(bed, second.metadata.name!)?.state == .climbing
+            }
+            try await Self.annotate(bed, second.metadata.name!, "deny:boot-2:checking")
+            #expect(try await bed.terminalRecord(pod2.metadata.uid!).abortReason == .nodeNotProvenSafe)
+            for node in [first, second] { try? await bed.kube.delete(Node.self, name: node.metadata.name!) }
         }
     }
 }

@@ -195,7 +195,7 @@ final class CleanupBed: Sendable {
 
     /// A FenceRecord as fencing leaves it after force-deleting the pod from `node`.
     func putRecord(pod: String, uid: String, node: String? = nil, volumes: [Podguard_V1_FenceVolume],
-                   phase: Podguard_V1_FencePhase = .podDeleted) async throws {
+                   phase: Podguard_V1_FencePhase = .podDeleted, taintsApplied: [Podguard_V1_Taint] = []) async throws {
         var record = Podguard_V1_FenceRecord()
         record.header.producerID = "fencing/test"
         record.fenceID = "fence-\(uid)"
@@ -210,6 +210,7 @@ final class CleanupBed: Sendable {
         record.request.volumes = volumes
         record.request.pod = record.pod
         record.request.nodeName = record.nodeName
+        record.taintsApplied = taintsApplied
         record.volumes = volumes.map { volume in
             var status = Podguard_V1_FenceVolumeStatus()
             status.volume = volume

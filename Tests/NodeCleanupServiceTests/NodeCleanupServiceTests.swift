@@ -54,6 +54,28 @@ struct NodeCleanupServiceTests {
         }
     }
 
+    @Test("fencing's out-of-service taint (its fast path) goes with the podguard taint once the node is clean; someone else's stays")
+    func outOfServiceTaint() async throws {
+        for own in [true, false] {
+            try await CleanupBed.with { bed in
+                let a = try await bed.mountVolume(pv: "pv-a", podUID: "uid-a")
+                var outOfService = Podguard_V1_Taint()
+                (outOfService.key, outOfService.value, outOfService.effect) = ("node.kubernetes.io/out-of-service", "nodeshutdown", .noExecute)
+                try await bed.putRecord(pod: "pg-0", uid: "uid-a", volumes: [a], taintsApplied: own ? [outOfService] : [])
+                try await bed.taint()
+                try await bed.kube.addTaint(Taint(key: "node.kubernetes.io/out-of-service", value: "nodeshutdown", effect: "NoExecute"),
+                                            toNode: bed.nodeName)
+                try await bed.startCleanup()
+
+                try await eventually("the podguard taint is removed") { try await !bed.isPodguardTainted() }
+                let left = try await bed.taints().contains { $0.key == "node.kubernetes.io/out-of-service" }
+                #expect(left != own, own ? "fencing's out-of-service taint left behind" : "someone else's out-of-service taint removed")
+                let report = try #require(try await bed.reports().last)
+                #expect(report.taintsRemoved.map(\.key) == (own ? ["node.kubernetes.io/out-of-service", CleanupBed.taintKey] : [CleanupBed.taintKey]))
+            }
+        }
+    }
+
     @Test("a zombie container keeps the taint and says why; once it is gone and the node rebooted, the taint goes")
     func zombies() async throws {
         try await CleanupBed.with(requireBootIDChange: true) { bed in

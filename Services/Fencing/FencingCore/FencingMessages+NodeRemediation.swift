@@ -65,6 +65,16 @@ extension FencingMessages {
     }
 }
 
+extension FencingMessages {
+    /// A node whose ladder may not start yet (`remediation.maxConcurrentNodes`); one alert per node
+    /// and minute (its id), however many pods wait.
+    public func nodeRemediationHeldAlert(node: String, why: String, now: Date) -> Podguard_V1_Alert {
+        alert(id: "node-remediation-held.\(node).\(Int(now.timeIntervalSince1970) / 60)", severity: .warning,
+              reason: "NodeRemediationLimitReached",
+              summary: "the arrays cannot prove node \(node) safe, but its remediation ladder waits: \(why)", node: node, at: now)
+    }
+}
+
 extension Podguard_V1_NodeRemediationRecord {
     public var isClimbing: Bool { state == .climbing }
 }

@@ -194,6 +194,11 @@ struct FenceRequestHandler: FencingComponent {
                                       metadata: ["reason": "\(RemediationStateMachine.name(reason))", "remediation": "\(remediationID)"])
                     }
                     return settle(message, .nak(settings.remediation.pollInterval), logger: logger)
+                case .held(let why):
+                    logger.warning("the node's remediation ladder is held back by the storm limit", metadata: ["why": "\(why)"])
+                    let alert = messages.nodeRemediationHeldAlert(node: tracked.record.nodeName, why: why, now: Date())
+                    _ = try? await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+                    return settle(message, .nak(settings.remediation.pollInterval), logger: logger)
                 case .notProven(let abortReason, let why):
                     action = machine.nodeNotProvenSafe("\(unproven); \(why)", reason: abortReason)
                 }

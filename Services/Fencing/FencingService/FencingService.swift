@@ -76,10 +76,14 @@ public struct FencingService: Service {
         let context = FencingContext(fences: open.fences, jetStream: js, subjects: bus.subjects, messages: messages,
                                      settings: settings, metrics: metrics, logger: logger)
         let ladderAvailable = settings.remediation.ladderAvailable
+        let outOfService = ladderAvailable ? await Self.outOfServiceTaint(settings.remediation.outOfServiceTaint, kube: kube, logger: logger) : false
         let executor = RemediationExecutor(adapters: adapters, validations: validations, kube: fencingKube, taintKeys: families.taintKeys,
-                                           nodeRemediations: ladderAvailable ? open.nodeRemediations : nil, logger: logger)
+                                           nodeRemediations: ladderAvailable ? open.nodeRemediations : nil,
+                                           outOfServiceTaint: outOfService, logger: logger)
+        let climbing = NodeRemediator.climbingRecords(open.nodeRemediations)
         let fenceHandler = FenceRequestHandler(context: context, executor: executor,
-                                               nodeProof: ladderAvailable ? NodeProofJoin(context: context, store: open.nodeRemediations) : nil)
+                                               nodeProof: ladderAvailable ? NodeProofJoin(context: context, store: open.nodeRemediations,
+                                                                                          climbing: climbing) : nil)
         let taintHandler = TaintRequestHandler(context: context, kube: fencingKube, nodes: open.nodes,
                                                connectivity: open.connectivity, families: families)
         let inFlight = InFlightCount(metrics: metrics)
@@ -100,7 +104,7 @@ public struct FencingService: Service {
             group.addTask { await replacements.run() }
             if ladderAvailable {
                 let runner = FenceAgentRunner(directory: settings.remediation.agentDirectory, timeout: settings.remediation.agentTimeout)
-                let remediator = NodeRemediator(context: context, store: open.nodeRemediations, kube: kube, runner: runner)
+                let remediator = NodeRemediator(context: context, store: open.nodeRemediations, live: climbing, kube: kube, runner: runner)
                 group.addTask { await remediator.run() }
             }
             if let every = settings.republicationCheckEvery {
@@ -110,6 +114,27 @@ public struct FencingService: Service {
         }
         readiness.set(Self.readinessComponent, ready: false, reason: "shutting down")
         logger.info("fencing stopped taking requests; requests in hand finished")
+    }
+}
+
+extension FencingService {
+    /// Whether the out-of-service fast path applies: `auto` asks the apiserver once at start (1.26+
+    /// acts on the taint); an apiserver that cannot say means no fast path (podmon's flow is safe
+    /// everywhere).
+    static func outOfServiceTaint(_ setting: NodeRemediationSettings.OutOfServiceTaint, kube: KubeClient, logger: Logger) async -> Bool {
+        switch setting {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            do {
+                let version = try await kube.serverVersion(timeout: .seconds(10))
+                logger.info("out-of-service fast path", metadata: ["apiserver": "\(version)", "applies": "\(version.isAtLeast(1, 26))"])
+                return version.isAtLeast(1, 26)
+            } catch {
+                logger.warning("could not read the apiserver's version; no out-of-service fast path", metadata: ["error": "\(error)"])
+                return false
+            }
+        }
     }
 }
 

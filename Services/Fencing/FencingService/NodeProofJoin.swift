@@ -13,12 +13,16 @@ import SwiftProtobuf
 struct NodeProofJoin: FencingComponent {
     let context: FencingContext
     let store: NodeRemediationStore
+    /// The climbing records (followed by `NodeRemediator`): the storm limit counts them.
+    let climbing: KeyValueMirror<Podguard_V1_NodeRemediationRecord>
 
     enum Result: Sendable, Equatable {
         /// The node's remediation climbs (or just proved it): wait, and ask again.
         case waiting(remediationID: String)
         /// It ended without proof, or the node has no ladder beyond the storage fence.
         case notProven(Podguard_V1_AbortReason, String)
+        /// No climb may start now (`remediation.maxConcurrentNodes`): wait, and ask again.
+        case held(String)
     }
 
     func join(_ record: Podguard_V1_FenceRecord, liveNode: LiveNode?, storageFailure: String, logger: Logger) async throws -> Result {
@@ -42,6 +46,14 @@ struct NodeProofJoin: FencingComponent {
             case .abort(let text):
                 return .notProven(.nodeNotProvenSafe, text)
             case .start:
+                if let limit = settings.remediation.maxConcurrentNodes {
+                    guard climbing.isCaughtUp else { return .held("the climbing node remediations are not read yet") }
+                    let others = climbing.snapshot().values.filter { $0.value.isClimbing && $0.value.nodeName != record.nodeName }
+                    if others.count >= limit {
+                        return .held("\(others.count) nodes are climbing their ladders (remediation.maxConcurrentNodes \(limit)): "
+                                     + others.map(\.value.nodeName).sorted().joined(separator: ", "))
+                    }
+                }
                 let started = newRecord(for: record, node: liveNode, ladder: rungs, ladderName: ladderName, storageFailure: storageFailure)
                 if try await store.start(started) {
                     logger.notice("the arrays cannot prove the node safe; climbing its remediation ladder",

@@ -21,12 +21,25 @@ public struct NodeRemediationSettings: Sendable {
     public var approvalAnnotation: String
     /// How often a climbing ladder is looked at, and a waiting pod remediation asks again.
     public var pollInterval: Duration
+    /// Whether a node proven safe by the ladder gets Kubernetes' out-of-service taint.
+    public var outOfServiceTaint: OutOfServiceTaint
+    /// Nodes climbing at once, cluster-wide (a storm limit: many nodes unprovable at once is more
+    /// likely a storage or network outage than many dead nodes); nil = no limit.
+    public var maxConcurrentNodes: Int?
+
+    /// When the out-of-service fast path applies.
+    public enum OutOfServiceTaint: String, Sendable, CaseIterable {
+        /// When the apiserver is 1.26 or newer (the taint is acted on from there).
+        case auto
+        case always
+        case never
+    }
 
     public init(ladder: RemediationLadder = .storageOnly, namedLadders: [String: RemediationLadder] = [:],
                 ladderLabel: String = "podguard.io/remediation-ladder", secretNamespace: String = "podguard",
                 secretPrefix: String = "podguard-fence-", agentDirectory: URL = URL(fileURLWithPath: "/usr/sbin"),
                 agentTimeout: Duration = .seconds(60), approvalAnnotation: String = "podguard.io/fence-approval",
-                pollInterval: Duration = .seconds(2)) {
+                pollInterval: Duration = .seconds(2), outOfServiceTaint: OutOfServiceTaint = .auto, maxConcurrentNodes: Int? = 2) {
         self.ladder = ladder
         self.namedLadders = namedLadders
         self.ladderLabel = ladderLabel
@@ -36,6 +49,8 @@ public struct NodeRemediationSettings: Sendable {
         self.agentTimeout = agentTimeout
         self.approvalAnnotation = approvalAnnotation
         self.pollInterval = pollInterval
+        self.outOfServiceTaint = outOfServiceTaint
+        self.maxConcurrentNodes = maxConcurrentNodes
     }
 
     /// Does any ladder go beyond the storage fence? Only then do pod remediations wait for a node's proof.
@@ -65,6 +80,8 @@ public struct NodeRemediationSettings: Sendable {
         ConfigKey("remediation.fenceAgent.timeout", .duration, default: "60s", help: "how long one fence agent call (status, off) may take before it is killed"),
         ConfigKey("remediation.approvalAnnotation", .string, default: "podguard.io/fence-approval", help: "node annotation approving (approve:<bootID>) or denying (deny:<bootID>[:reason]) the approval step"),
         ConfigKey("remediation.pollInterval", .duration, default: "2s", help: "how often a climbing ladder is looked at and a waiting pod remediation asks again"),
+        ConfigKey("remediation.maxConcurrentNodes", .int, default: "2", range: 0...100_000, help: "nodes whose ladder is climbed at once, cluster-wide; more wait (a storm limit: many unprovable nodes at once is likelier an outage); 0 = no limit"),
+        ConfigKey("remediation.outOfServiceTaint", .string, default: "auto", help: "the fast path: a node proven safe by the ladder (power off confirmed, approval) also gets node.kubernetes.io/out-of-service=nodeshutdown:NoExecute, so Kubernetes detaches its volumes at once; auto (apiserver 1.26+), always, never"),
     ]
 
     init(_ configuration: Configuration) throws(ConfigError) {
@@ -84,7 +101,17 @@ public struct NodeRemediationSettings: Sendable {
                   agentDirectory: URL(fileURLWithPath: configuration.string("remediation.fenceAgent.directory") ?? "/usr/sbin"),
                   agentTimeout: configuration.duration("remediation.fenceAgent.timeout") ?? .seconds(60),
                   approvalAnnotation: configuration.string("remediation.approvalAnnotation") ?? "podguard.io/fence-approval",
-                  pollInterval: configuration.duration("remediation.pollInterval") ?? .seconds(2))
+                  pollInterval: configuration.duration("remediation.pollInterval") ?? .seconds(2),
+                  outOfServiceTaint: try Self.outOfService(configuration.string("remediation.outOfServiceTaint") ?? "auto"),
+                  maxConcurrentNodes: (configuration.int("remediation.maxConcurrentNodes") ?? 2).nonZeroLimit)
+    }
+
+    private static func outOfService(_ text: String) throws(ConfigError) -> OutOfServiceTaint {
+        guard let value = OutOfServiceTaint(rawValue: text) else {
+            throw ConfigError(key: "remediation.outOfServiceTaint",
+                              message: "invalid value '\(text)' for 'remediation.outOfServiceTaint': expected auto, always or never")
+        }
+        return value
     }
 
     private static func ladder(_ text: String, key: String) throws(ConfigError) -> RemediationLadder {
@@ -94,4 +121,9 @@ public struct NodeRemediationSettings: Sendable {
             throw ConfigError(key: key, message: "invalid ladder '\(text)' for '\(key)': \(error.description)")
         }
     }
+}
+
+extension Int {
+    /// nil for zero: a zero limit is no limit.
+    fileprivate var nonZeroLimit: Int? { self == 0 ? nil : self }
 }

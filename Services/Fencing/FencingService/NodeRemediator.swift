@@ -23,23 +23,31 @@ final class NodeRemediator: FencingComponent {
     let store: NodeRemediationStore
     let kube: KubeClient
     let runner: FenceAgentRunner
+    /// The climbing records; this component follows the bucket into it (`NodeProofJoin` counts them).
+    let live: KeyValueMirror<Podguard_V1_NodeRemediationRecord>
     /// Nodes this replica is climbing right now (one climb of a node at a time).
     private let climbing = Mutex<Set<String>>([])
 
-    init(context: FencingContext, store: NodeRemediationStore, kube: KubeClient, runner: FenceAgentRunner) {
+    init(context: FencingContext, store: NodeRemediationStore, live: KeyValueMirror<Podguard_V1_NodeRemediationRecord>,
+         kube: KubeClient, runner: FenceAgentRunner) {
         self.context = context
         self.store = store
+        self.live = live
         self.kube = kube
         self.runner = runner
+    }
+
+    /// The mirror of the climbing records of `store` (what `live` is).
+    static func climbingRecords(_ store: NodeRemediationStore) -> KeyValueMirror<Podguard_V1_NodeRemediationRecord> {
+        KeyValueMirror(store.keyValue, as: Podguard_V1_NodeRemediationRecord.self) { _, record in record.isClimbing }
     }
 
     private var remediation: NodeRemediationSettings { settings.remediation }
 
     func run() async {
-        let live = KeyValueMirror(store.keyValue, as: Podguard_V1_NodeRemediationRecord.self) { _, record in record.isClimbing }
         let (ticks, sink) = AsyncStream<Void>.makeStream()
         await withDiscardingTaskGroup { group in
-            group.addTask { [logger] in await live.follow(logger: logger) }
+            group.addTask { [logger, live] in await live.follow(logger: logger) }
             group.addTask { [interval = remediation.pollInterval] in await sink.yieldTicks(every: interval, ()) }
             for await _ in ticks.cancelOnGracefulShutdown() {
                 for key in live.snapshot().keys where claimLocally(key) {

@@ -17,6 +17,8 @@ struct RemediationExecutor: Sendable {
     let taintKeys: TaintKeys
     /// The node remediation records, when a ladder goes beyond the storage fence (else nil).
     let nodeRemediations: NodeRemediationStore?
+    /// The fast path: a node proven safe by the ladder also gets the out-of-service taint.
+    let outOfServiceTaint: Bool
     let logger: Logger
 
     /// What a delivery learned along the way (the live node, read by the safety check).
@@ -49,7 +51,7 @@ struct RemediationExecutor: Sendable {
                              metadata: ["pod": "\(request.pod.namespace)/\(request.pod.name)", "node": "\(request.nodeName)", "error": "\(message)"])
             }
             return outcome
-        case .taint: return await taint(request, liveNode: scratch.liveNode, tracked: &tracked)
+        case .taint: return await taint(request, liveNode: scratch.liveNode, proof: scratch.nodeProof, tracked: &tracked)
         case .deleteAttachments: return await deleteAttachments(request, tracked: &tracked)
         case .recordEvent:
             let recorded = await kube.recordEvent(on: request.pod, reason: EventTexts.reason(request.reason),
@@ -201,7 +203,8 @@ struct RemediationExecutor: Sendable {
         return .succeeded(note: "\(tracked.record.volumes.count) volume(s) unpublished from the node")
     }
 
-    private func taint(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?, tracked: inout TrackedRecord) async -> StepOutcome {
+    private func taint(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?, proof: Podguard_V1_LadderStep?,
+                       tracked: inout TrackedRecord) async -> StepOutcome {
         var taints = request.taints
         if taints.isEmpty {
             // An older request without taints: podmon's taint per driver of the pod's volumes.
@@ -211,6 +214,19 @@ struct RemediationExecutor: Sendable {
                 taint.effect = .noSchedule
                 return taint
             }
+        }
+        // The fast path: a node proven safe (powered off, confirmed down) is out of service, and
+        // Kubernetes may force-delete its pods and detach their volumes at once. Its pod deletes
+        // are this remediation's doing from here on, so the intent is recorded with the taint.
+        let fastPath = outOfServiceTaint && proof.map { $0 != .storage && $0 != .unspecified } == true
+        if fastPath, let proof {
+            var outOfService = Podguard_V1_Taint()
+            outOfService.key = TaintKeys.outOfService
+            outOfService.value = TaintKeys.outOfServiceValue
+            outOfService.effect = .noExecute
+            taints.append(outOfService)
+            tracked.record.nodeProvenBy = proof
+            if !tracked.record.hasPodDeleteIssuedAt { tracked.record.podDeleteIssuedAt = Google_Protobuf_Timestamp(date: Date()) }
         }
         do {
             var notes: [String] = []

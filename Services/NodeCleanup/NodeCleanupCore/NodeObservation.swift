@@ -14,6 +14,9 @@ public struct NodeObservation: Sendable, Equatable {
     public var ready: Bool
     /// `node.kubernetes.io/unreachable` (either effect) is on the node.
     public var unreachable: Bool
+    /// `node.kubernetes.io/out-of-service` (NoExecute) is on the node: fencing's fast path after the
+    /// node was proven safe, or someone else's.
+    public var outOfService: Bool
     /// When the Ready condition last changed status. A changed value between two observations means
     /// the node flapped in between, even if both observations saw it Ready.
     public var readyTransitionTime: Date?
@@ -22,13 +25,14 @@ public struct NodeObservation: Sendable, Equatable {
     public var lastHeartbeatTime: Date?
 
     public init(name: String, uid: String = "", bootID: String = "", podguardTaintKeys: [String] = [], ready: Bool = false,
-                unreachable: Bool = false, readyTransitionTime: Date? = nil, lastHeartbeatTime: Date? = nil) {
+                unreachable: Bool = false, outOfService: Bool = false, readyTransitionTime: Date? = nil, lastHeartbeatTime: Date? = nil) {
         self.name = name
         self.uid = uid
         self.bootID = bootID
         self.podguardTaintKeys = podguardTaintKeys
         self.ready = ready
         self.unreachable = unreachable
+        self.outOfService = outOfService
         self.readyTransitionTime = readyTransitionTime
         self.lastHeartbeatTime = lastHeartbeatTime
     }

@@ -102,7 +102,11 @@ struct CleanupAttempt: Sendable {
         var removed: [Podguard_V1_Taint] = []
         if verdict == .remove {
             do {
-                removed = try await removeTaints(context.node, processed: processed)
+                // The out-of-service taint goes only if fencing put it there (its fast path) for a pod
+                // cleaned now: anyone else's is left to them.
+                let ownOutOfService = entries.contains { $0.record.taintsApplied.contains { $0.key == TaintKeys.outOfService } }
+                removed = try await removeTaints(context.node, processed: processed,
+                                                 outOfService: ownOutOfService && context.node.outOfService)
                 // Only the attempt whose update took the taint off (removed non-empty) observes the
                 // episode: a retried or restarted attempt finds the taint gone and observes nothing.
                 if !removed.isEmpty, let duration = CleanupPlan.cleanupDuration(nodeReadySince: context.node.readyTransitionTime, at: Date()) {
@@ -346,10 +350,14 @@ struct CleanupAttempt: Sendable {
     /// A family's taint also stays while the array-prober still declares that family's arrays lost
     /// from this node: decision would only put it back, and meanwhile the scheduler could place new
     /// pods of that family on a node that cannot reach their storage.
-    private func removeTaints(_ node: NodeObservation, processed: Set<String>) async throws -> [Podguard_V1_Taint] {
+    /// The out-of-service taint (`outOfService`) goes first: were it left behind with the podguard
+    /// taints gone, no later attempt would start to remove it.
+    private func removeTaints(_ node: NodeObservation, processed: Set<String>, outOfService: Bool) async throws -> [Podguard_V1_Taint] {
         var removed: [Podguard_V1_Taint] = []
         defer { NodeCleanupMetrics.taintRemoved(count: removed.count) }
-        for key in node.podguardTaintKeys {
+        let keys = (outOfService ? [(TaintKeys.outOfService, Podguard_V1_TaintEffect.noExecute)] : [])
+            + node.podguardTaintKeys.map { ($0, Podguard_V1_TaintEffect.noSchedule) }
+        for (key, effect) in keys {
             if let family = families.contractFamily(ofTaintKey: key), try await connectivityLost(family, node: node.name) {
                 throw TaintRemovalStopped(reason: "\(key): the array-prober still declares the \(PodguardSubjects.token(family)) arrays lost from this node")
             }
@@ -363,14 +371,14 @@ struct CleanupAttempt: Sendable {
                 if live.taints.contains(where: { $0.key == TaintKeys.unreachable }) || live.readyCondition?.status != "True" {
                     throw TaintRemovalStopped(reason: "node no longer Ready and reachable")
                 }
-                guard let taints = TaintEdit.removing(key: key, effect: "NoSchedule", from: live.taints) else { return }
+                guard let taints = TaintEdit.removing(key: key, effect: effect.kubernetesName, from: live.taints) else { return }
                 live.spec?.taints = taints.isEmpty ? nil : taints
                 changed = true
             }
             if changed {
                 var taint = Podguard_V1_Taint()
                 taint.key = key
-                taint.effect = .noSchedule
+                taint.effect = effect
                 removed.append(taint)
             }
         }

@@ -14,6 +14,7 @@ extension NodeObservation {
             podguardTaintKeys: node.taints.filter { $0.effect == "NoSchedule" && taintKeys.isPodguard($0.key) }.map(\.key),
             ready: ready?.status == "True",
             unreachable: node.taints.contains { $0.key == TaintKeys.unreachable },
+            outOfService: node.taints.contains { $0.key == TaintKeys.outOfService && $0.effect == "NoExecute" },
             readyTransitionTime: ready?.lastTransitionTime,
             lastHeartbeatTime: ready?.lastHeartbeatTime)
     }
