@@ -127,13 +127,7 @@ extension EndToEndTests {
             let target = stack.nodeNames[3]
             let workload = ProtectedWorkload(name: "pzdb", families: [.unity], preferredNode: target)
             let old = try await stack.deploy(workload, namespace: namespace)[0]
-            let control = try await stack.bus.jetStream().keyValue(stack.topology.controlBucket)
-            var pause = Podguard_V1_PauseSwitch()
-            pause.header.producedAt = Google_Protobuf_Timestamp(date: Date())
-            pause.paused = true
-            pause.reason = "e2e maintenance"
-            pause.by = "e2e"
-            _ = try await control.put(PodguardKeys.pause, message: pause)
+            try await stack.setPaused(true, reason: "e2e maintenance", by: "e2e")
             try await Wait.until("PodguardPaused") { stack.auditor.alerts.contains { $0.reason == "PodguardPaused" && $0.summary.contains("e2e maintenance") } }
 
             try await stack.cluster.inject(.interfaceDown, on: target)
@@ -143,9 +137,7 @@ extension EndToEndTests {
             try await Task.sleep(for: .seconds(10))
             try require(stack.auditor.fenceRecords(podUID: old.uid).isEmpty, "a remediation started while paused")
 
-            pause.header.producedAt = Google_Protobuf_Timestamp(date: Date())
-            pause.paused = false
-            _ = try await control.put(PodguardKeys.pause, message: pause)
+            try await stack.setPaused(false, reason: "e2e maintenance", by: "e2e")
             let new = try await stack.waitForPods(workload, namespace: namespace, replacing: [old])[0]
             try require(new.node != target, "replacement on the failed node")
             try require(stack.auditor.alerts.contains { $0.reason == "PodguardResumed" }, "no PodguardResumed alert")

@@ -66,11 +66,7 @@ struct FailoverBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         kube.select()
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .error
-            return handler
-        }
+        BenchLogging.errorsOnly()
         defer { KubeControlPlane.stopShared() }
         var results = FailoverResults()
         if !skipReaction { try await measureReaction(into: &results) }

@@ -11,7 +11,7 @@ struct PodguardBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "podguard-bench",
         abstract: "Prints podguard's benchmark figures beside their targets.",
-        subcommands: [AllBenchmarks.self, BusBenchmark.self, WatcherBenchmark.self, FailoverBenchmark.self],
+        subcommands: [AllBenchmarks.self, BusBenchmark.self, WatcherBenchmark.self, FailoverBenchmark.self, RecoveryBenchmark.self],
         defaultSubcommand: AllBenchmarks.self
     )
 }
@@ -20,7 +20,7 @@ struct PodguardBench: AsyncParsableCommand {
 struct AllBenchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
-        abstract: "Runs every benchmark with its defaults: bus, watcher, failover."
+        abstract: "Runs every benchmark with its defaults: bus, watcher, failover, recovery."
     )
 
     @OptionGroup var kube: KubeVersionOption
@@ -31,5 +31,7 @@ struct AllBenchmarks: AsyncParsableCommand {
         try await WatcherBenchmark.parse(kube.arguments).run()
         print()
         try await FailoverBenchmark.parse(kube.arguments).run()
+        print()
+        try await RecoveryBenchmark.parse(kube.arguments).run()
     }
 }
