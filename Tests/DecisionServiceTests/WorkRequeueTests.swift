@@ -48,4 +48,12 @@ struct WorkRequeueTests {
         #expect(requeue.due([:], now: Self.start.addingTimeInterval(1_000)).isEmpty)
         #expect(requeue.due(["uid-a": Self.record("a", phase: .podDeleted)], now: Self.start.addingTimeInterval(1_000)).isEmpty)
     }
+
+    @Test("a record waiting for its node's remediation ladder (released, no owner) is not lost work")
+    func waitingForTheLadder() {
+        var requeue = WorkRequeue(after: .seconds(120))
+        var waiting = Self.record("a")
+        waiting.awaitingNodeRemediation = "remediation-1"
+        #expect(requeue.due(["uid-a": waiting], now: Self.start.addingTimeInterval(1_000)).isEmpty)
+    }
 }

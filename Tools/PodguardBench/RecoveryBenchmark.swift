@@ -34,6 +34,16 @@ struct RecoveryBenchmark: AsyncParsableCommand {
     @Option(help: "Give up waiting for a replacement after this many seconds.")
     var timeout: Int = 900
 
+    @Option(help: "The failure of the manual flows' nodes: kubelet-down (the fast path's failure: containers go on, the array sees the node) or interface-down (the node cut off; its kubelet's last volumesInUse stays in its status).")
+    var manualFailure: ManualFailure = .kubeletDown
+
+    enum ManualFailure: String, ExpressibleByArgument {
+        case kubeletDown = "kubelet-down"
+        case interfaceDown = "interface-down"
+
+        var fault: NodeFault { self == .kubeletDown ? .kubeletDown : .interfaceDown }
+    }
+
     @OptionGroup var kube: KubeVersionOption
 
     enum Flow: String, CaseIterable, ExpressibleByArgument {
@@ -61,12 +71,19 @@ struct RecoveryBenchmark: AsyncParsableCommand {
         let stack = try await PodguardStack.start(configuration)
         var figures: [(Flow, Duration?)] = []
         var violations: [String] = []
+        var manualNamespaces: [String] = []
         do {
             let version = try await stack.kube.serverVersion()
             for (index, flow) in flows.enumerated() {
-                figures.append((flow, try await measure(flow, on: stack.nodeNames[index], stack: stack)))
+                let (namespace, duration) = try await measure(flow, on: stack.nodeNames[index], stack: stack)
+                figures.append((flow, duration))
+                if flow != .fastPath { manualNamespaces.append(namespace) }
             }
-            violations = await stack.auditor.violations()
+            // A pod deleted by hand breaks invariant 1 by definition (no proof, no FenceRecord):
+            // that is the manual flows' point, not podguard's failure; only podguard's count.
+            let all = await stack.auditor.violations()
+            violations = all.filter { violation in !manualNamespaces.contains { violation.contains("\($0)/") } }
+            let byHand = all.count - violations.count
             var table = FigureTable(title: "Recovery after a node failure (unreachable taint → replacement Running), Kubernetes \(version)")
             for (flow, duration) in figures {
                 let value = duration.map { String(format: "%.1f s", Format.seconds($0)) } ?? "timed out"
@@ -77,7 +94,8 @@ struct RecoveryBenchmark: AsyncParsableCommand {
                     table.add(flow.title, value: value, target: "reference")
                 }
             }
-            table.add("safety invariants broken", value: "\(violations.count)", target: "0", met: violations.isEmpty)
+            table.add("safety invariants broken by podguard", value: "\(violations.count)", target: "0", met: violations.isEmpty)
+            table.add("invariant breaches of the manual flows (deleted without proof)", value: "\(byHand)", target: "reference")
             FileHandle.standardOutput.write(Data((table.render() + "\n").utf8))
             for violation in violations { FileHandle.standardOutput.write(Data("  \(violation)\n".utf8)) }
             if !version.isAtLeast(1, 26) {
@@ -91,14 +109,15 @@ struct RecoveryBenchmark: AsyncParsableCommand {
     }
 
     /// One flow on its own node: deploy, fail the node, act (or let podguard act), time the recovery.
-    private func measure(_ flow: Flow, on target: String, stack: PodguardStack) async throws -> Duration? {
+    private func measure(_ flow: Flow, on target: String, stack: PodguardStack) async throws -> (namespace: String, recovery: Duration?) {
         let namespace = try await stack.makeNamespace("rec-\(flow.rawValue)")
         let workload = ProtectedWorkload(name: "rec", families: [.powerstore], preferredNode: target)
         let old = try await stack.deploy(workload, namespace: namespace, timeout: .seconds(timeout))[0]
         let manual = flow != .fastPath
         if manual { try await stack.setPaused(true, reason: "recovery benchmark: \(flow.title) by hand") }
-        progress("\(flow.title): \(namespace)/\(old.name) on \(target); kubelet stopped, containers running")
-        try await stack.cluster.inject(.kubeletDown, on: target)
+        let fault: NodeFault = manual ? manualFailure.fault : .kubeletDown
+        progress("\(flow.title): \(namespace)/\(old.name) on \(target); \(fault.rawValue)")
+        try await stack.cluster.inject(fault, on: target)
         try await Wait.until("the unreachable taint on \(target)", timeout: .seconds(timeout), every: .milliseconds(100)) {
             try await stack.kube.get(Node.self, name: target).taints.contains { $0.key == "node.kubernetes.io/unreachable" }
         }
@@ -123,13 +142,13 @@ struct RecoveryBenchmark: AsyncParsableCommand {
         }
         // Back to a healthy node: powered on again after a power fence, the kubelet restarted otherwise.
         if try stack.cluster.isPoweredOn(target) {
-            try await stack.cluster.recover(.kubeletDown, on: target)
+            try await stack.cluster.recover(fault, on: target)
         } else {
             try await stack.cluster.setPower(on: true, node: target)
         }
         if manual { try await stack.setPaused(false, reason: "") }
         await stack.deleteNamespacesMade()
-        return recovery
+        return (namespace, recovery)
     }
 
     private func progress(_ text: String) {

@@ -30,8 +30,11 @@ public struct WorkRequeue: Sendable {
         return work
     }
 
-    /// REQUESTED, never claimed by fencing, and carrying the request it was started with.
+    /// REQUESTED, never claimed by fencing, and carrying the request it was started with. A record
+    /// waiting for its node's remediation ladder has no owner either, but its work is in fencing's
+    /// hands (handed back to the queue between looks): it is not lost.
     static func unclaimed(_ record: Podguard_V1_FenceRecord) -> Bool {
-        record.phase == .requested && record.owner.isEmpty && record.request.fenceID == record.fenceID
+        record.phase == .requested && record.owner.isEmpty && record.awaitingNodeRemediation.isEmpty
+            && record.request.fenceID == record.fenceID
     }
 }

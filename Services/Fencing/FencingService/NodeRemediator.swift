@@ -73,11 +73,17 @@ final class NodeRemediator: FencingComponent {
         logger[metadataKey: "node"] = "\(key)"
         do {
             guard let current = try await store.read(key: key), current.record.isClimbing else { return }
-            let ownership = try await store.own(key: key, identity: current.record.remediationID, worker: messages.producerID,
-                                                takeoverAfter: settings.takeoverAfter, now: { Date() }) { [messages] record in
-                messages.stamp(&record, at: Date(), correlation: record.header.correlationID)
+            var entry = current
+            // This replica's claim is renewed once a third of the takeover time has passed, not at
+            // every look (a climb waiting an hour for approval would write every poll otherwise).
+            if !Self.ownedRecently(current.record, by: messages.producerID, within: settings.takeoverAfter / 3, now: Date()) {
+                let ownership = try await store.own(key: key, identity: current.record.remediationID, worker: messages.producerID,
+                                                    takeoverAfter: settings.takeoverAfter, now: { Date() }) { [messages] record in
+                    messages.stamp(&record, at: Date(), correlation: record.header.correlationID)
+                }
+                guard case .owned(let owned) = ownership else { return }
+                entry = owned
             }
-            guard case .owned(let entry) = ownership else { return }
             var climb = try Climb(entry: entry, store: store, messages: messages)
             try await advance(&climb, logger: logger)
         } catch let problem as NodeRemediationRecordProblem {
@@ -166,6 +172,11 @@ final class NodeRemediator: FencingComponent {
             logger.error("fence agent could not power the node off", metadata: ["agent": "\(target.agent)", "error": "\(error)"])
             return .failed(.fenceAgent, reason: error.description, at: Date())
         }
+    }
+
+    static func ownedRecently(_ record: Podguard_V1_NodeRemediationRecord, by worker: String, within: Duration, now: Date) -> Bool {
+        guard record.owner == worker, record.hasOwnerRenewedAt else { return false }
+        return Duration.seconds(now.timeIntervalSince(record.ownerRenewedAt.date)) < within
     }
 
     /// The node reports again: Ready True since the remediation started, or a new boot.
