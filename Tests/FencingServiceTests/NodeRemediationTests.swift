@@ -18,7 +18,7 @@ import Testing
 @Suite("node remediation: the ladder in fencing", .serialized)
 struct NodeRemediationTests {
     static func settings(ladder: String, namespace: String, outOfService: NodeRemediationSettings.OutOfServiceTaint = .always,
-                         maxConcurrentNodes: Int? = 2) throws -> FencingSettings {
+                         maxConcurrentNodes: Int? = 2, external: Bool = false) throws -> FencingSettings {
         var settings = FencingBed.settings("fencing-a")
         settings.remediation = NodeRemediationSettings(
             ladder: try RemediationLadder.parse(ladder, duration: { text in
@@ -26,7 +26,10 @@ struct NodeRemediationTests {
                 return text.hasSuffix("m") ? .seconds(value * 60) : .seconds(value)
             }),
             secretNamespace: namespace, secretPrefix: "bmc-", agentTimeout: .seconds(30), pollInterval: .milliseconds(200),
-            outOfServiceTaint: outOfService, maxConcurrentNodes: maxConcurrentNodes)
+            outOfServiceTaint: outOfService, maxConcurrentNodes: maxConcurrentNodes,
+            externalTemplate: external ? ExternalRemediationTemplate(group: Medik8sCRDs.group, version: Medik8sCRDs.version,
+                                                                     templateKind: "FenceAgentsRemediationTemplate",
+                                                                     namespace: namespace, name: "far") : nil)
         return settings
     }
 
@@ -201,6 +204,111 @@ struct NodeRemediationTests {
             try await Self.annotate(bed, second.metadata.name!, "deny:boot-2:checking")
             #expect(try await bed.terminalRecord(pod2.metadata.uid!).abortReason == .nodeNotProvenSafe)
             for node in [first, second] { try? await bed.kube.delete(Node.self, name: node.metadata.name!) }
+        }
+    }
+
+    // MARK: ExternalRemediation (medik8s)
+
+    /// Installs the CRDs and the template `far` in the bed's namespace.
+    static func installTemplate(_ bed: FencingBed) async throws {
+        try await Medik8sCRDs.install(bed.kube)
+        let template = try JSONValue(data: Data("""
+            {"apiVersion": "\(Medik8sCRDs.group)/\(Medik8sCRDs.version)", "kind": "FenceAgentsRemediationTemplate",
+             "metadata": {"name": "far", "namespace": "\(bed.namespace)"},
+             "spec": {"template": {"spec": {"agent": "fence_ipmilan", "sharedparameters": {"--lanplus": "", "--username": "admin"},
+                                            "retrycount": 5, "timeout": "60s", "remediationStrategy": "OutOfServiceTaint"}}}}
+            """.utf8))
+        _ = try await bed.kube.createObject(Medik8sCRDs.template, template, namespace: bed.namespace)
+    }
+
+    static func remediationCR(_ bed: FencingBed, node: String) async throws -> JSONValue? {
+        try await bed.kube.getObject(Medik8sCRDs.remediation, name: node, namespace: bed.namespace)
+    }
+
+    /// Plays the provider: sets the CR's `Succeeded` condition.
+    static func report(_ bed: FencingBed, node: String, succeeded: String, reason: String) async throws {
+        guard var cr = try await remediationCR(bed, node: node) else { throw TestFailure("no remediation CR for \(node)") }
+        cr["status"] = .object(["conditions": .array([
+            .object(["type": .string("Processing"), "status": .string("False"), "reason": .string(reason)]),
+            .object(["type": .string("Succeeded"), "status": .string(succeeded), "reason": .string(reason)]),
+        ])])
+        _ = try await bed.kube.replaceObject(Medik8sCRDs.remediation, cr, name: node, namespace: bed.namespace, subresource: "status")
+    }
+
+    @Test("ExternalRemediation: a CR from the template, named after the node; the provider's Succeeded moves the pod; the CR goes once the node is back")
+    func externalProviderSucceeds() async throws {
+        try await FencingBed.with { bed in
+            try await Self.installTemplate(bed)
+            try await bed.startFencing(Self.settings(ladder: "storage:5m external:2m approval:5m", namespace: bed.namespace, external: true))
+            let node = try await bed.makeNode(bootID: "boot-x")
+            let name = node.metadata.name!
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node)
+            try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
+
+            var cr: JSONValue?
+            try await eventually("the FenceAgentsRemediation CR") {
+                cr = try await Self.remediationCR(bed, node: name)
+                return cr != nil
+            }
+            #expect(cr?["spec"]?["agent"]?.stringValue == "fence_ipmilan", "the template's spec")
+            #expect(cr?["spec"]?["remediationStrategy"]?.stringValue == "OutOfServiceTaint")
+            #expect(cr?["metadata"]?["annotations"]?["remediation.medik8s.io/node-name"]?.stringValue == name)
+            #expect(try await bed.pod("pg-0") != nil, "nothing deleted before the provider's answer")
+
+            try await Self.report(bed, node: name, succeeded: "True", reason: "RemediationFinishedSuccessfully")
+            let record = try await bed.terminalRecord(pod.metadata.uid!, timeout: .seconds(60))
+            #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+            #expect(record.nodeProvenBy == .external)
+            let nodeRecord = try #require(try await Self.nodeRecord(bed, name))
+            #expect(nodeRecord.state == .proven && nodeRecord.provenBy == .external)
+            #expect(nodeRecord.externalRemediation == "\(bed.namespace)/\(name)")
+            #expect(try await Self.remediationCR(bed, node: name) != nil, "the CR stays while the node is out")
+
+            // The node comes back: its kubelet reports Ready; the CR is deleted.
+            try await bed.kube.update(Node.self, name: name, subresource: "status") { node in
+                node.status?.conditions = [NodeCondition(type: "Ready", status: "True", reason: "KubeletReady",
+                                                         lastHeartbeatTime: Date(), lastTransitionTime: Date())]
+            }
+            try await eventually("the CR deleted once the node is back", timeout: .seconds(90)) {
+                try await Self.remediationCR(bed, node: name) == nil
+            }
+            try await eventually("the record forgets the CR") { try await Self.nodeRecord(bed, name)?.externalRemediation.isEmpty == true }
+            try? await bed.kube.delete(Node.self, name: name)
+        }
+    }
+
+    @Test("ExternalRemediation: a provider silent past the rung's timeout has its CR withdrawn, and the next step runs; another remediator's CR is never taken over")
+    func externalTimesOutAndForeignCRsAreLeftAlone() async throws {
+        try await FencingBed.with { bed in
+            try await Self.installTemplate(bed)
+            try await bed.startFencing(Self.settings(ladder: "storage:5m external:3s approval:5m", namespace: bed.namespace, external: true))
+            let silent = try await bed.makeNode(bootID: "boot-s")
+            let owned = try await bed.makeNode(bootID: "boot-o")
+            // Another remediator already works on `owned`.
+            let foreign = try JSONValue(data: Data("""
+                {"apiVersion": "\(Medik8sCRDs.group)/\(Medik8sCRDs.version)", "kind": "FenceAgentsRemediation",
+                 "metadata": {"name": "\(owned.metadata.name!)", "namespace": "\(bed.namespace)"}, "spec": {"agent": "fence_redfish"}}
+                """.utf8))
+            _ = try await bed.kube.createObject(Medik8sCRDs.remediation, foreign, namespace: bed.namespace)
+            for (index, node) in [silent, owned].enumerated() {
+                let (pod, volumes) = try await bed.makePod("pg-\(index)", on: node)
+                try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
+            }
+            for node in [silent, owned] {
+                try await eventually("approval asked for \(node.metadata.name!)", timeout: .seconds(60)) {
+                    bed.alerts.withLock { $0.contains { $0.reason == "NodeFenceApprovalRequired" && $0.nodeName == node.metadata.name! } }
+                }
+            }
+            let silentRecord = try #require(try await Self.nodeRecord(bed, silent.metadata.name!))
+            #expect(silentRecord.history.map(\.result) == [.failed, .timedOut])
+            #expect(silentRecord.externalRemediation.isEmpty)
+            #expect(try await Self.remediationCR(bed, node: silent.metadata.name!) == nil, "the silent provider's CR withdrawn")
+            let ownedRecord = try #require(try await Self.nodeRecord(bed, owned.metadata.name!))
+            #expect(ownedRecord.history.map(\.result) == [.failed, .inapplicable])
+            #expect(ownedRecord.history.last?.detail.contains("another remediator owns the node") == true)
+            #expect(try await Self.remediationCR(bed, node: owned.metadata.name!)?["spec"]?["agent"]?.stringValue == "fence_redfish",
+                    "the other remediator's CR untouched")
+            for node in [silent, owned] { try? await bed.kube.delete(Node.self, name: node.metadata.name!) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import FencingCore
 import Foundation
 import Policy
 import ServiceKit
@@ -26,6 +27,8 @@ public struct NodeRemediationSettings: Sendable {
     /// Nodes climbing at once, cluster-wide (a storm limit: many nodes unprovable at once is more
     /// likely a storage or network outage than many dead nodes); nil = no limit.
     public var maxConcurrentNodes: Int?
+    /// The external step's template (`remediation.external.template`); nil: the step does not apply.
+    public var externalTemplate: ExternalRemediationTemplate?
 
     /// When the out-of-service fast path applies.
     public enum OutOfServiceTaint: String, Sendable, CaseIterable {
@@ -39,7 +42,8 @@ public struct NodeRemediationSettings: Sendable {
                 ladderLabel: String = "podguard.io/remediation-ladder", secretNamespace: String = "podguard",
                 secretPrefix: String = "podguard-fence-", agentDirectory: URL = URL(fileURLWithPath: "/usr/sbin"),
                 agentTimeout: Duration = .seconds(60), approvalAnnotation: String = "podguard.io/fence-approval",
-                pollInterval: Duration = .seconds(2), outOfServiceTaint: OutOfServiceTaint = .auto, maxConcurrentNodes: Int? = 2) {
+                pollInterval: Duration = .seconds(2), outOfServiceTaint: OutOfServiceTaint = .auto, maxConcurrentNodes: Int? = 2,
+                externalTemplate: ExternalRemediationTemplate? = nil) {
         self.ladder = ladder
         self.namedLadders = namedLadders
         self.ladderLabel = ladderLabel
@@ -51,6 +55,7 @@ public struct NodeRemediationSettings: Sendable {
         self.pollInterval = pollInterval
         self.outOfServiceTaint = outOfServiceTaint
         self.maxConcurrentNodes = maxConcurrentNodes
+        self.externalTemplate = externalTemplate
     }
 
     /// Does any ladder go beyond the storage fence? Only then do pod remediations wait for a node's proof.
@@ -81,6 +86,7 @@ public struct NodeRemediationSettings: Sendable {
         ConfigKey("remediation.approvalAnnotation", .string, default: "podguard.io/fence-approval", help: "node annotation approving (approve:<bootID>) or denying (deny:<bootID>[:reason]) the approval step"),
         ConfigKey("remediation.pollInterval", .duration, default: "2s", help: "how often a climbing ladder is looked at and a waiting pod remediation asks again"),
         ConfigKey("remediation.maxConcurrentNodes", .int, default: "2", range: 0...100_000, help: "nodes whose ladder is climbed at once, cluster-wide; more wait (a storm limit: many unprovable nodes at once is likelier an outage); 0 = no limit"),
+        ConfigKey("remediation.external.template", .string, default: nil, help: "the external step's medik8s remediation template, <group>/<version>/<TemplateKind>/<namespace>/<name>, e.g. fence-agents-remediation.medik8s.io/v1alpha1/FenceAgentsRemediationTemplate/podguard/far; unset: the step does not apply"),
         ConfigKey("remediation.outOfServiceTaint", .string, default: "auto", help: "the fast path: a node proven safe by the ladder (power off confirmed, approval) also gets node.kubernetes.io/out-of-service=nodeshutdown:NoExecute, so Kubernetes detaches its volumes at once; auto (apiserver 1.26+), always, never"),
     ]
 
@@ -103,7 +109,18 @@ public struct NodeRemediationSettings: Sendable {
                   approvalAnnotation: configuration.string("remediation.approvalAnnotation") ?? "podguard.io/fence-approval",
                   pollInterval: configuration.duration("remediation.pollInterval") ?? .seconds(2),
                   outOfServiceTaint: try Self.outOfService(configuration.string("remediation.outOfServiceTaint") ?? "auto"),
-                  maxConcurrentNodes: (configuration.int("remediation.maxConcurrentNodes") ?? 2).nonZeroLimit)
+                  maxConcurrentNodes: (configuration.int("remediation.maxConcurrentNodes") ?? 2).nonZeroLimit,
+                  externalTemplate: try Self.template(configuration.string("remediation.external.template")))
+    }
+
+    private static func template(_ text: String?) throws(ConfigError) -> ExternalRemediationTemplate? {
+        guard let text, !text.isEmpty else { return nil }
+        switch ExternalRemediationTemplate.parse(text) {
+        case .success(let template): return template
+        case .failure(let problem):
+            throw ConfigError(key: "remediation.external.template",
+                              message: "invalid value for 'remediation.external.template': \(problem.description)")
+        }
     }
 
     private static func outOfService(_ text: String) throws(ConfigError) -> OutOfServiceTaint {

@@ -23,7 +23,10 @@ final class NodeRemediator: FencingComponent {
     let store: NodeRemediationStore
     let kube: KubeClient
     let runner: FenceAgentRunner
-    /// The climbing records; this component follows the bucket into it (`NodeProofJoin` counts them).
+    /// The external step, when a template is configured.
+    let external: ExternalRemediationStep?
+    /// The climbing records (and those whose remediation CR is still to be deleted); this component
+    /// follows the bucket into it (`NodeProofJoin` counts the climbing ones).
     let live: KeyValueMirror<Podguard_V1_NodeRemediationRecord>
     /// Nodes this replica is climbing right now (one climb of a node at a time).
     private let climbing = Mutex<Set<String>>([])
@@ -35,11 +38,14 @@ final class NodeRemediator: FencingComponent {
         self.live = live
         self.kube = kube
         self.runner = runner
+        self.external = context.settings.remediation.externalTemplate.map { ExternalRemediationStep(template: $0, kube: kube) }
     }
 
     /// The mirror of the climbing records of `store` (what `live` is).
     static func climbingRecords(_ store: NodeRemediationStore) -> KeyValueMirror<Podguard_V1_NodeRemediationRecord> {
-        KeyValueMirror(store.keyValue, as: Podguard_V1_NodeRemediationRecord.self) { _, record in record.isClimbing }
+        KeyValueMirror(store.keyValue, as: Podguard_V1_NodeRemediationRecord.self) { _, record in
+            record.isClimbing || !record.externalRemediation.isEmpty
+        }
     }
 
     private var remediation: NodeRemediationSettings { settings.remediation }
@@ -72,7 +78,11 @@ final class NodeRemediator: FencingComponent {
         var logger = logger
         logger[metadataKey: "node"] = "\(key)"
         do {
-            guard let current = try await store.read(key: key), current.record.isClimbing else { return }
+            guard let current = try await store.read(key: key) else { return }
+            guard current.record.isClimbing else {
+                try await releaseExternal(current.record, logger: logger)
+                return
+            }
             var entry = current
             // This replica's claim is renewed once a third of the takeover time has passed, not at
             // every look (a climb waiting an hour for approval would write every poll otherwise).
@@ -99,15 +109,49 @@ final class NodeRemediator: FencingComponent {
         if Self.hasRecovered(node, record: record) {
             try await climb.handle(.nodeRecovered(at: Date()), alerts: alerts)
             logger.notice("node came back before it was proven safe; remediation abandoned")
+            try await withdrawExternalIfGivenUp(&climb, logger: logger)
             return
         }
         try await climb.handle(.tick(Date()), alerts: alerts)
         // One step's work per pass; a step that ended hands over to the next at once.
         while let step = climb.machine.currentStep {
+            try await withdrawExternalIfGivenUp(&climb, logger: logger)
             let before = (climb.record.rung, climb.record.history.count)
             try await work(step, climb: &climb, node: node, logger: logger)
             if (climb.record.rung, climb.record.history.count) == before { return }
         }
+        try await withdrawExternalIfGivenUp(&climb, logger: logger)
+    }
+
+    /// The remediation CR stays while the external step runs, and after it proved the node (the
+    /// provider keeps it isolated) until the node is back; otherwise it is deleted.
+    private func withdrawExternalIfGivenUp(_ climb: inout Climb, logger: Logger) async throws {
+        guard let external, !climb.record.externalRemediation.isEmpty else { return }
+        let running = climb.machine.currentStep == .externalRemediation
+        let provenByIt = climb.record.state == .proven && climb.record.provenBy == .external
+        guard !running, !provenByIt else { return }
+        try await external.withdraw(climb.record)
+        logger.notice("deleted the ExternalRemediation CR of a step given up", metadata: ["cr": "\(climb.record.externalRemediation)"])
+        try await climb.setExternal("")
+    }
+
+    /// A finished climb whose remediation CR is still there: deleted once the node is back.
+    private func releaseExternal(_ record: Podguard_V1_NodeRemediationRecord, logger: Logger) async throws {
+        guard let external, !record.externalRemediation.isEmpty else { return }
+        let node = try await kube.getIfPresent(Node.self, name: record.nodeName)
+        let back = node.map { node in
+            node.readyCondition?.status == "True" && !node.taints.contains { $0.key == TaintKeys.unreachable }
+        } ?? false
+        guard back || record.state != .proven else { return }
+        try await external.withdraw(record)
+        _ = try await store.modify(key: record.recordKey) { current in
+            guard current.remediationID == record.remediationID, !current.externalRemediation.isEmpty else { return nil }
+            var changed = current
+            changed.externalRemediation = ""
+            messages.stamp(&changed, at: Date(), correlation: current.header.correlationID)
+            return changed
+        }
+        logger.notice("the node is back: deleted its ExternalRemediation CR", metadata: ["cr": "\(record.externalRemediation)"])
     }
 
     /// Does the current step's work, and hands what came of it to the machine.
@@ -125,7 +169,26 @@ final class NodeRemediator: FencingComponent {
             }
             try await climb.handle(event, alerts: alerts)
         case .externalRemediation:
-            try await climb.handle(.inapplicable(step, reason: "no ExternalRemediation template is configured", at: Date()), alerts: alerts)
+            guard let external else {
+                try await climb.handle(.inapplicable(step, reason: "no ExternalRemediation template is configured (remediation.external.template)",
+                                                     at: Date()), alerts: alerts)
+                return
+            }
+            switch try await external.look(record, node: node) {
+            case .created:
+                logger.notice("created the ExternalRemediation CR", metadata: ["cr": "\(external.objectName(node: record.nodeName))",
+                                                                               "kind": "\(external.template.remediationKind)"])
+                try await climb.setExternal(external.objectName(node: record.nodeName))
+            case .verdict(.pending):
+                break
+            case .verdict(.proven(let why)):
+                logger.notice("the ExternalRemediation provider isolated the node", metadata: ["why": "\(why)"])
+                try await climb.handle(.proven(.externalRemediation, at: Date()), alerts: alerts)
+            case .verdict(.failed(let why)), .failed(let why):
+                try await climb.handle(.failed(.externalRemediation, reason: why, at: Date()), alerts: alerts)
+            case .inapplicable(let why):
+                try await climb.handle(.inapplicable(.externalRemediation, reason: why, at: Date()), alerts: alerts)
+            }
         case .approval:
             if !record.rungStarted {
                 try await climb.markStarted()
@@ -239,6 +302,14 @@ struct Climb: Sendable {
             case .start, .withdraw: break
             }
         }
+    }
+
+    /// Records the remediation CR created for the external step (empty: deleted); the rung is started.
+    mutating func setExternal(_ object: String) async throws {
+        guard record.externalRemediation != object else { return }
+        record.externalRemediation = object
+        if !object.isEmpty { record.rungStarted = true }
+        try await write()
     }
 
     /// The current rung's start is carried out from now on (a replica that takes over knows).

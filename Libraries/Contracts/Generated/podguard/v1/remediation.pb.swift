@@ -429,6 +429,13 @@ public nonisolated struct Podguard_V1_NodeRemediationRecord: @unchecked Sendable
     set {_uniqueStorage()._dryRun = newValue}
   }
 
+  /// "<namespace>/<name>" of the ExternalRemediation CR fencing created for the external step; kept
+  /// while the provider isolates the node, cleared once fencing deleted it (step given up, node back).
+  public var externalRemediation: String {
+    get {_storage._externalRemediation}
+    set {_uniqueStorage()._externalRemediation = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -538,7 +545,7 @@ nonisolated extension Podguard_V1_LadderOutcome.Result: SwiftProtobuf._ProtoName
 
 nonisolated extension Podguard_V1_NodeRemediationRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".NodeRemediationRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}remediation_id\0\u{3}node_name\0\u{3}node_uid\0\u{3}boot_id\0\u{3}started_by_fence_id\0\u{3}storage_failure\0\u{1}ladder\0\u{3}ladder_name\0\u{1}state\0\u{1}rung\0\u{3}rung_started_at\0\u{3}rung_started\0\u{1}history\0\u{3}proven_by\0\u{3}finished_at\0\u{3}started_at\0\u{1}owner\0\u{3}owner_renewed_at\0\u{3}dry_run\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}remediation_id\0\u{3}node_name\0\u{3}node_uid\0\u{3}boot_id\0\u{3}started_by_fence_id\0\u{3}storage_failure\0\u{1}ladder\0\u{3}ladder_name\0\u{1}state\0\u{1}rung\0\u{3}rung_started_at\0\u{3}rung_started\0\u{1}history\0\u{3}proven_by\0\u{3}finished_at\0\u{3}started_at\0\u{1}owner\0\u{3}owner_renewed_at\0\u{3}dry_run\0\u{3}external_remediation\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -561,6 +568,7 @@ nonisolated extension Podguard_V1_NodeRemediationRecord: SwiftProtobuf.Message, 
     var _owner: String = String()
     var _ownerRenewedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _dryRun: Bool = false
+    var _externalRemediation: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -591,6 +599,7 @@ nonisolated extension Podguard_V1_NodeRemediationRecord: SwiftProtobuf.Message, 
       _owner = source._owner
       _ownerRenewedAt = source._ownerRenewedAt
       _dryRun = source._dryRun
+      _externalRemediation = source._externalRemediation
     }
   }
 
@@ -629,6 +638,7 @@ nonisolated extension Podguard_V1_NodeRemediationRecord: SwiftProtobuf.Message, 
         case 18: try { try decoder.decodeSingularStringField(value: &_storage._owner) }()
         case 19: try { try decoder.decodeSingularMessageField(value: &_storage._ownerRenewedAt) }()
         case 20: try { try decoder.decodeSingularBoolField(value: &_storage._dryRun) }()
+        case 21: try { try decoder.decodeSingularStringField(value: &_storage._externalRemediation) }()
         default: break
         }
       }
@@ -701,6 +711,9 @@ nonisolated extension Podguard_V1_NodeRemediationRecord: SwiftProtobuf.Message, 
       if _storage._dryRun != false {
         try visitor.visitSingularBoolField(value: _storage._dryRun, fieldNumber: 20)
       }
+      if !_storage._externalRemediation.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._externalRemediation, fieldNumber: 21)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -730,6 +743,7 @@ nonisolated extension Podguard_V1_NodeRemediationRecord: SwiftProtobuf.Message, 
         if _storage._owner != rhs_storage._owner {return false}
         if _storage._ownerRenewedAt != rhs_storage._ownerRenewedAt {return false}
         if _storage._dryRun != rhs_storage._dryRun {return false}
+        if _storage._externalRemediation != rhs_storage._externalRemediation {return false}
         return true
       }
       if !storagesAreEqual {return false}
