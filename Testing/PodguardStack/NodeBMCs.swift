@@ -72,9 +72,11 @@ public final class NodeBMCs: Sendable {
         return secret
     }
 
-    /// The flags that point fencing at these Secrets.
+    /// The flags that point fencing at these Secrets. A simulated BMC answers in a second or two;
+    /// one that does not answer at all is given up after 15 s (the agent killed), not a minute.
     var fencingFlags: [String] {
-        ["--remediation.fenceAgent.secretNamespace", secretNamespace, "--remediation.fenceAgent.secretPrefix", secretPrefix]
+        ["--remediation.fenceAgent.secretNamespace", secretNamespace, "--remediation.fenceAgent.secretPrefix", secretPrefix,
+         "--remediation.fenceAgent.timeout", "15s"]
     }
 
     func stop() async {

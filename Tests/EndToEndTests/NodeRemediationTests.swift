@@ -123,4 +123,48 @@ extension EndToEndTests {
             _ = try await stack.kube.create(bmcs.secret(for: bmc, node: target))
         }
     }
+
+    /// (u) The kubelet stops, the fence agent cannot reach the BMC (its Secret names a port nobody
+    /// serves), so the ladder waits at approval; before anyone answers, the kubelet comes back. The
+    /// climb is abandoned, the waiting remediation aborts NODE_NOT_PROVEN_SAFE, and the pod — never
+    /// deleted — runs on where it was.
+    @Test func nodeThatReturnsBeforeItIsProvenIsLeftAlone() async throws {
+        let stack = try await Self.ladderStack()
+        try await stack.scenario("node back before the proof") {
+            let namespace = try await stack.makeNamespace("back")
+            let target = stack.nodeNames[0]
+            let bmcs = try #require(stack.bmcs)
+            let bmc = try #require(bmcs.bmcs[target])
+            let secretName = "\(bmcs.secretPrefix)\(target)"
+            var unreachable = bmcs.secret(for: bmc, node: target)
+            unreachable.stringData?["options"] = "ip=127.0.0.1\nipport=\(try FreePort.loopbackUDP())\nusername=admin\nlanplus=1\ncipher=3\n"
+            try await stack.kube.delete(Secret.self, name: secretName, namespace: bmcs.secretNamespace)
+            _ = try await stack.kube.create(unreachable)
+            let workload = ProtectedWorkload(name: "bdb", families: [.powerstore], preferredNode: target)
+            let old = try await stack.deploy(workload, namespace: namespace)[0]
+            try require(old.node == target, "pod started on \(old.node), not \(target)")
+
+            try await stack.cluster.inject(.kubeletDown, on: target)
+            try await Wait.until("approval asked", timeout: .seconds(180)) {
+                stack.auditor.alerts.contains { $0.reason == "NodeFenceApprovalRequired" && $0.nodeName == target }
+            }
+            try require(try stack.cluster.isPoweredOn(target), "an unreachable BMC powered the node off")
+            try await stack.cluster.recover(.kubeletDown, on: target)
+            try await Wait.until("the node's remediation abandoned", timeout: .seconds(90)) {
+                try await stack.nodeRemediation(of: target)?.state == .abandoned
+            }
+            try await Wait.until("the waiting remediation aborted", timeout: .seconds(60)) {
+                stack.auditor.fenceRecords(podUID: old.uid).last?.phase == .aborted
+            }
+            let record = try #require(stack.auditor.fenceRecords(podUID: old.uid).last)
+            try require(record.abortReason == .nodeNotProvenSafe || record.abortReason == .safetyCheckFailed,
+                        "aborted \(record.abortReason): \(record.abortMessage)")
+            try require(stack.auditor.forcedDeletion(uid: old.uid) == nil, "the pod was deleted")
+            let current = try #require(try await stack.currentPod(old.name, namespace: namespace))
+            try require(current.uid == old.uid, "the pod was replaced")
+            try await stack.waitUntilNodeClean(target, timeout: .seconds(120))
+            try await stack.kube.delete(Secret.self, name: secretName, namespace: bmcs.secretNamespace)
+            _ = try await stack.kube.create(bmcs.secret(for: bmc, node: target))
+        }
+    }
 }
