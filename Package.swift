@@ -234,7 +234,7 @@ var testStack: [Target] { [
     /// service as its own process, with handles to kill, stop and restart them, and an auditor
     /// of the safety invariants. Independent of any test framework.
     library("PodguardStack", "Testing/PodguardStack", [
-        "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator",
+        "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator", "TestSupport",
         asyncHTTPClient, hummingbird, nioCore, nioHTTP1, logging, protobuf,
     ]),
 ] }

@@ -5,6 +5,7 @@ import Kube
 import Logging
 import NodeSimulator
 import Synchronization
+import TestSupport
 
 /// One simulated BMC per simulated node: OpenIPMI's `ipmi_sim` on 127.0.0.1 whose chassis control
 /// runs `podguard-node-sim chassis`, which switches that node's power through the node simulator's
@@ -60,16 +61,9 @@ public final class NodeBMCs: Sendable {
         }
     }
 
-    /// The fence agent Secret of `node` (`password` overrides the BMC's, to play a wrong one).
-    public func secret(for bmc: IPMISimulatorProcess, node: String, password: String? = nil) -> Secret {
-        var secret = Secret(name: "\(secretPrefix)\(node)", namespace: secretNamespace)
-        secret.stringData = [
-            "agent": "fence_ipmilan",
-            "password": password ?? bmc.password,
-            // ipmi_sim cannot list its cipher suites: one is named, as for a BMC that cannot either.
-            "options": "ip=127.0.0.1\nipport=\(bmc.port)\nusername=\(bmc.username)\nlanplus=1\ncipher=3\n",
-        ]
-        return secret
+    /// The fence agent Secret of `node` (`password` and `port` override the BMC's).
+    public func secret(for bmc: IPMISimulatorProcess, node: String, password: String? = nil, port: Int? = nil) -> Secret {
+        bmc.fenceAgentSecret(name: "\(secretPrefix)\(node)", namespace: secretNamespace, password: password, port: port)
     }
 
     /// The flags that point fencing at these Secrets. A simulated BMC answers in a second or two;

@@ -136,8 +136,7 @@ extension EndToEndTests {
             let bmcs = try #require(stack.bmcs)
             let bmc = try #require(bmcs.bmcs[target])
             let secretName = "\(bmcs.secretPrefix)\(target)"
-            var unreachable = bmcs.secret(for: bmc, node: target)
-            unreachable.stringData?["options"] = "ip=127.0.0.1\nipport=\(try FreePort.loopbackUDP())\nusername=admin\nlanplus=1\ncipher=3\n"
+            let unreachable = bmcs.secret(for: bmc, node: target, port: try FreePort.loopbackUDP())
             try await stack.kube.delete(Secret.self, name: secretName, namespace: bmcs.secretNamespace)
             _ = try await stack.kube.create(unreachable)
             let workload = ProtectedWorkload(name: "bdb", families: [.powerstore], preferredNode: target)

@@ -35,13 +35,7 @@ struct NodeRemediationTests {
 
     /// The node's fence agent Secret, pointing at the simulated BMC.
     static func bmcSecret(_ bmc: IPMISimulatorProcess, node: String, namespace: String, password: String? = nil) -> Secret {
-        var secret = Secret(name: "bmc-\(node)", namespace: namespace)
-        secret.stringData = [
-            "agent": "fence_ipmilan",
-            "password": password ?? bmc.password,
-            "options": "ip=127.0.0.1\nipport=\(bmc.port)\nusername=\(bmc.username)\nlanplus=1\ncipher=3\n",
-        ]
-        return secret
+        bmc.fenceAgentSecret(name: "bmc-\(node)", namespace: namespace, password: password)
     }
 
     static func nodeRecord(_ bed: FencingBed, _ node: String) async throws -> Podguard_V1_NodeRemediationRecord? {

@@ -109,6 +109,6 @@ struct EffectExecutor: Sendable {
     }
 
     private func publish(_ alert: Podguard_V1_Alert) async throws {
-        try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+        try await jetStream.publish(alert: alert, subjects: subjects)
     }
 }

@@ -196,8 +196,7 @@ struct FenceRequestHandler: FencingComponent {
                     return settle(message, .nak(settings.remediation.pollInterval), logger: logger)
                 case .held(let why):
                     logger.warning("the node's remediation ladder is held back by the storm limit", metadata: ["why": "\(why)"])
-                    let alert = messages.nodeRemediationHeldAlert(node: tracked.record.nodeName, why: why, now: Date())
-                    _ = try? await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+                    await publishLogged(messages.nodeRemediationHeldAlert(node: tracked.record.nodeName, why: why, now: Date()))
                     return settle(message, .nak(settings.remediation.pollInterval), logger: logger)
                 case .notProven(let abortReason, let why):
                     action = machine.nodeNotProvenSafe("\(unproven); \(why)", reason: abortReason)
@@ -247,7 +246,7 @@ struct FenceRequestHandler: FencingComponent {
     private func finish(_ record: Podguard_V1_FenceRecord, message: JetStreamMessage, logger: Logger) async {
         let alert = messages.outcomeAlert(record, now: Date())
         do {
-            try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+            try await jetStream.publish(alert: alert, subjects: subjects)
             settle(message, .ack, logger: logger)
         } catch {
             logger.warning("could not publish the outcome alert; the request will be redelivered", metadata: ["error": "\(error)"])
@@ -265,7 +264,7 @@ struct FenceRequestHandler: FencingComponent {
     private func reject(_ message: JetStreamMessage, why: String) async {
         logger.error("rejecting fence work that cannot be acted on", metadata: ["subject": "\(message.subject)", "why": "\(why)"])
         let alert = messages.rejectedAlert(subject: message.subject, sequence: message.metadata.streamSequence, why: why, now: Date())
-        _ = try? await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+        _ = try? await jetStream.publish(alert: alert, subjects: subjects)
         settle(message, .term, logger: logger)
     }
 }

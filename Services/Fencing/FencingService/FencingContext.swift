@@ -29,4 +29,14 @@ extension FencingComponent {
     var settings: FencingSettings { context.settings }
     var metrics: FencingMetrics { context.metrics }
     var logger: Logger { context.logger }
+
+    /// Publishes an alert whose news is already recorded (a record, a phase): a failure to
+    /// publish is logged and nothing else depends on it.
+    func publishLogged(_ alert: Podguard_V1_Alert) async {
+        do {
+            try await jetStream.publish(alert: alert, subjects: subjects)
+        } catch {
+            logger.warning("could not publish an alert", metadata: ["reason": "\(alert.reason)", "error": "\(error)"])
+        }
+    }
 }

@@ -59,7 +59,7 @@ struct NodeProofJoin: FencingComponent {
                     logger.notice("the arrays cannot prove the node safe; climbing its remediation ladder",
                                   metadata: ["remediation": "\(started.remediationID)", "ladder": "\(rungs.text)", "why": "\(storageFailure)"])
                     let alert = messages.nodeRemediationAlert(started, .started, now: Date())
-                    await NodeRemediator.publish(alert, jetStream: jetStream, subjects: subjects, logger: logger)
+                    await publishLogged(alert)
                     return .waiting(remediationID: started.remediationID)
                 }
                 // Another replica started it (or a live one holds the node): read it again.

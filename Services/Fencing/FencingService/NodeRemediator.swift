@@ -192,8 +192,8 @@ final class NodeRemediator: FencingComponent {
         case .approval:
             if !record.rungStarted {
                 try await climb.markStarted()
-                await publish(messages.nodeRemediationAlert(climb.record, .approvalRequested(annotation: remediation.approvalAnnotation),
-                                                            now: Date()), logger: logger)
+                await publishLogged(messages.nodeRemediationAlert(climb.record, .approvalRequested(annotation: remediation.approvalAnnotation),
+                                                                  now: Date()))
             }
             switch NodeApproval.read(node?.metadata.annotations?[remediation.approvalAnnotation], bootID: record.bootID) {
             case .approved:
@@ -251,21 +251,7 @@ final class NodeRemediator: FencingComponent {
     }
 
     private var alerts: @Sendable (Podguard_V1_NodeRemediationRecord, FencingMessages.NodeRemediationNews) async -> Void {
-        { [messages, logger, jetStream = context.jetStream, subjects = context.subjects] record, news in
-            await Self.publish(messages.nodeRemediationAlert(record, news, now: Date()), jetStream: jetStream, subjects: subjects, logger: logger)
-        }
-    }
-
-    private func publish(_ alert: Podguard_V1_Alert, logger: Logger) async {
-        await Self.publish(alert, jetStream: jetStream, subjects: subjects, logger: logger)
-    }
-
-    static func publish(_ alert: Podguard_V1_Alert, jetStream: JetStream, subjects: PodguardSubjects, logger: Logger) async {
-        do {
-            try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
-        } catch {
-            logger.warning("could not publish a node remediation alert", metadata: ["reason": "\(alert.reason)", "error": "\(error)"])
-        }
+        { [self] record, news in await publishLogged(messages.nodeRemediationAlert(record, news, now: Date())) }
     }
 }
 

@@ -69,7 +69,7 @@ struct RepublicationGuard: FencingComponent {
             let alert = messages.republishedAlert(fenced, attachment: attachment.name, unpublished: failure == nil && !fenced.csiNodeID.isEmpty,
                                                    failure: failure.map { "\($0)" }, attachmentDeleted: deleted, now: Date())
             do {
-                try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+                try await jetStream.publish(alert: alert, subjects: subjects)
             } catch {
                 logger.error("could not publish the FencedVolumeRepublished alert", metadata: ["error": "\(error)"])
             }

@@ -1,5 +1,6 @@
 import ArrayFamily
 import Bus
+import BusService
 import Contracts
 import FamilyCatalog
 import FencingCore
@@ -135,7 +136,7 @@ struct TaintRequestHandler: FencingComponent {
     /// The alert first, then the ack: a lost alert brings the request back (the alert id deduplicates).
     private func alertThenSettle(_ alert: Podguard_V1_Alert, _ message: JetStreamMessage, logger: Logger) async {
         do {
-            try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+            try await jetStream.publish(alert: alert, subjects: subjects)
             settle(message, .ack, logger: logger)
         } catch {
             logger.warning("could not publish the alert; the request will be redelivered", metadata: ["error": "\(error)"])
@@ -146,7 +147,7 @@ struct TaintRequestHandler: FencingComponent {
     private func reject(_ message: JetStreamMessage, why: String) async {
         logger.error("rejecting a taint request that cannot be acted on", metadata: ["subject": "\(message.subject)", "why": "\(why)"])
         let alert = messages.rejectedAlert(subject: message.subject, sequence: message.metadata.streamSequence, why: why, now: Date())
-        _ = try? await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+        _ = try? await jetStream.publish(alert: alert, subjects: subjects)
         settle(message, .term, logger: logger)
     }
 }

@@ -1,4 +1,5 @@
 import Bus
+import BusService
 import Contracts
 import Logging
 import NodeCleanupCore
@@ -22,7 +23,7 @@ struct CleanupPublisher: Sendable {
 
     func publish(_ alert: Podguard_V1_Alert) async {
         do {
-            try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason), messageID: alert.alertID)
+            try await jetStream.publish(alert: alert, subjects: subjects)
         } catch {
             NodeCleanupMetrics.failure("publish")
             logger.error("could not publish an alert", metadata: ["reason": "\(alert.reason)", "error": "\(error)"])
