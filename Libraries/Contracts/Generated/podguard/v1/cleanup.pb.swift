@@ -215,6 +215,12 @@ public nonisolated struct Podguard_V1_PodCleanup: Sendable {
     /// The container runtime could not be asked (list-containers failed or is not implemented): a
     /// container of the pod may still run, so its volumes were not touched; blocks the taint removal.
     case skippedContainersUnknown // = 8
+
+    /// fencing's fence agent powered the node off (FenceRecord.node_proven_by) and the node is back
+    /// under the boot it was powered off in: a confirmed power-off ends a boot, so the node never
+    /// went down and what ran there may run still. Volumes untouched; blocks the taint removal
+    /// until the node reboots.
+    case skippedAwaitingReboot // = 9
     case UNRECOGNIZED(Int)
 
     public init() {
@@ -232,6 +238,7 @@ public nonisolated struct Podguard_V1_PodCleanup: Sendable {
       case 6: self = .failed
       case 7: self = .skippedFenceInProgress
       case 8: self = .skippedContainersUnknown
+      case 9: self = .skippedAwaitingReboot
       default: self = .UNRECOGNIZED(rawValue)
       }
     }
@@ -247,6 +254,7 @@ public nonisolated struct Podguard_V1_PodCleanup: Sendable {
       case .failed: return 6
       case .skippedFenceInProgress: return 7
       case .skippedContainersUnknown: return 8
+      case .skippedAwaitingReboot: return 9
       case .UNRECOGNIZED(let i): return i
       }
     }
@@ -262,6 +270,7 @@ public nonisolated struct Podguard_V1_PodCleanup: Sendable {
       .failed,
       .skippedFenceInProgress,
       .skippedContainersUnknown,
+      .skippedAwaitingReboot,
     ]
 
   }
@@ -530,7 +539,7 @@ nonisolated extension Podguard_V1_PodCleanup: SwiftProtobuf.Message, SwiftProtob
 }
 
 nonisolated extension Podguard_V1_PodCleanup.Outcome: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTCOME_UNSPECIFIED\0\u{1}OUTCOME_CLEANED\0\u{1}OUTCOME_SKIPPED_STILL_PRESENT\0\u{1}OUTCOME_SKIPPED_CONTAINER_RUNNING\0\u{1}OUTCOME_IGNORED_RUNNING_HERE\0\u{1}OUTCOME_IGNORED_VOLUMELESS\0\u{1}OUTCOME_FAILED\0\u{1}OUTCOME_SKIPPED_FENCE_IN_PROGRESS\0\u{1}OUTCOME_SKIPPED_CONTAINERS_UNKNOWN\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTCOME_UNSPECIFIED\0\u{1}OUTCOME_CLEANED\0\u{1}OUTCOME_SKIPPED_STILL_PRESENT\0\u{1}OUTCOME_SKIPPED_CONTAINER_RUNNING\0\u{1}OUTCOME_IGNORED_RUNNING_HERE\0\u{1}OUTCOME_IGNORED_VOLUMELESS\0\u{1}OUTCOME_FAILED\0\u{1}OUTCOME_SKIPPED_FENCE_IN_PROGRESS\0\u{1}OUTCOME_SKIPPED_CONTAINERS_UNKNOWN\0\u{1}OUTCOME_SKIPPED_AWAITING_REBOOT\0")
 }
 
 nonisolated extension Podguard_V1_VolumeCleanup: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

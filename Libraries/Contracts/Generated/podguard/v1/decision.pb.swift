@@ -323,6 +323,15 @@ public nonisolated struct Podguard_V1_DecisionRecord: @unchecked Sendable {  // 
     set {_uniqueStorage()._outageDriver = newValue}
   }
 
+  /// Fences (and dry runs of them): the node remediation ladder fencing climbs for this node when
+  /// the arrays cannot prove it safe, as configured (remediation.ladder, or the one the node's
+  /// remediation.ladderLabel names), e.g. "storage:5m fence-agent:3m approval:1h (ladder bare-metal)".
+  /// Which step then ran, and why, is in the node's NodeRemediationRecord.
+  public var remediationLadder: String {
+    get {_storage._remediationLadder}
+    set {_uniqueStorage()._remediationLadder = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// The rule that fired (podmon's triggers, plus podguard's own).
@@ -769,7 +778,7 @@ nonisolated extension Podguard_V1_DecisionInputs: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DecisionRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{1}inputs\0\u{1}rule\0\u{1}outcome\0\u{1}explanation\0\u{3}affinity_group\0\u{3}fence_id\0\u{3}taint_request_id\0\u{3}node_uid\0\u{1}trigger\0\u{3}dry_run\0\u{3}outage_nodes\0\u{3}outage_family\0\u{3}outage_driver\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{1}inputs\0\u{1}rule\0\u{1}outcome\0\u{1}explanation\0\u{3}affinity_group\0\u{3}fence_id\0\u{3}taint_request_id\0\u{3}node_uid\0\u{1}trigger\0\u{3}dry_run\0\u{3}outage_nodes\0\u{3}outage_family\0\u{3}outage_driver\0\u{3}remediation_ladder\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -789,6 +798,7 @@ nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftPr
     var _outageNodes: [String] = []
     var _outageFamily: Podguard_V1_ArrayFamily = .unspecified
     var _outageDriver: String = String()
+    var _remediationLadder: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -816,6 +826,7 @@ nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftPr
       _outageNodes = source._outageNodes
       _outageFamily = source._outageFamily
       _outageDriver = source._outageDriver
+      _remediationLadder = source._remediationLadder
     }
   }
 
@@ -851,6 +862,7 @@ nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftPr
         case 15: try { try decoder.decodeRepeatedStringField(value: &_storage._outageNodes) }()
         case 16: try { try decoder.decodeSingularEnumField(value: &_storage._outageFamily) }()
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._outageDriver) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._remediationLadder) }()
         default: break
         }
       }
@@ -914,6 +926,9 @@ nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftPr
       if !_storage._outageDriver.isEmpty {
         try visitor.visitSingularStringField(value: _storage._outageDriver, fieldNumber: 17)
       }
+      if !_storage._remediationLadder.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._remediationLadder, fieldNumber: 18)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -940,6 +955,7 @@ nonisolated extension Podguard_V1_DecisionRecord: SwiftProtobuf.Message, SwiftPr
         if _storage._outageNodes != rhs_storage._outageNodes {return false}
         if _storage._outageFamily != rhs_storage._outageFamily {return false}
         if _storage._outageDriver != rhs_storage._outageDriver {return false}
+        if _storage._remediationLadder != rhs_storage._remediationLadder {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -922,6 +922,21 @@ public nonisolated struct Podguard_V1_FenceRecord: @unchecked Sendable {  // @un
     set {_uniqueStorage()._nodeProvenBy = newValue}
   }
 
+  /// The node's boot ID (status.nodeInfo.bootID) that node_proven_by proved safe: a node powered off
+  /// by its fence agent must come back under another boot before node-cleanup removes the taints.
+  public var nodeProvenBootID: String {
+    get {_storage._nodeProvenBootID}
+    set {_uniqueStorage()._nodeProvenBootID = newValue}
+  }
+
+  /// Why the out-of-service taint (node.kubernetes.io/out-of-service, the fast path) was added with
+  /// the podguard taint, when it was: the ladder's proof, or every volume the attach/detach
+  /// controller reports attached to the node was unpublished from it by a podguard fence.
+  public var outOfServiceBecause: String {
+    get {_storage._outOfServiceBecause}
+    set {_uniqueStorage()._outOfServiceBecause = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1614,7 +1629,7 @@ nonisolated extension Podguard_V1_NodeCleanupStatus: SwiftProtobuf.Message, Swif
 
 nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FenceRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{1}reason\0\u{1}phase\0\u{3}abort_reason\0\u{3}abort_message\0\u{1}volumes\0\u{1}transitions\0\u{1}attempts\0\u{1}owner\0\u{3}owner_renewed_at\0\u{3}dry_run\0\u{3}node_cleanup\0\u{1}request\0\u{3}taints_applied\0\u{3}pod_delete_issued_at\0\u{1}retries\0\u{3}last_retry_error\0\u{3}replacement_running_at\0\u{3}replacement_node_name\0\u{3}replacement_pod_uid\0\u{3}awaiting_node_remediation\0\u{3}node_proven_by\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}fence_id\0\u{3}decision_id\0\u{1}pod\0\u{3}node_name\0\u{3}node_uid\0\u{1}reason\0\u{1}phase\0\u{3}abort_reason\0\u{3}abort_message\0\u{1}volumes\0\u{1}transitions\0\u{1}attempts\0\u{1}owner\0\u{3}owner_renewed_at\0\u{3}dry_run\0\u{3}node_cleanup\0\u{1}request\0\u{3}taints_applied\0\u{3}pod_delete_issued_at\0\u{1}retries\0\u{3}last_retry_error\0\u{3}replacement_running_at\0\u{3}replacement_node_name\0\u{3}replacement_pod_uid\0\u{3}awaiting_node_remediation\0\u{3}node_proven_by\0\u{3}node_proven_boot_id\0\u{3}out_of_service_because\0")
 
   fileprivate class _StorageClass {
     var _header: Podguard_V1_Header? = nil
@@ -1644,6 +1659,8 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
     var _replacementPodUid: String = String()
     var _awaitingNodeRemediation: String = String()
     var _nodeProvenBy: Podguard_V1_LadderStep = .unspecified
+    var _nodeProvenBootID: String = String()
+    var _outOfServiceBecause: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1681,6 +1698,8 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
       _replacementPodUid = source._replacementPodUid
       _awaitingNodeRemediation = source._awaitingNodeRemediation
       _nodeProvenBy = source._nodeProvenBy
+      _nodeProvenBootID = source._nodeProvenBootID
+      _outOfServiceBecause = source._outOfServiceBecause
     }
   }
 
@@ -1726,6 +1745,8 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
         case 25: try { try decoder.decodeSingularStringField(value: &_storage._replacementPodUid) }()
         case 26: try { try decoder.decodeSingularStringField(value: &_storage._awaitingNodeRemediation) }()
         case 27: try { try decoder.decodeSingularEnumField(value: &_storage._nodeProvenBy) }()
+        case 28: try { try decoder.decodeSingularStringField(value: &_storage._nodeProvenBootID) }()
+        case 29: try { try decoder.decodeSingularStringField(value: &_storage._outOfServiceBecause) }()
         default: break
         }
       }
@@ -1819,6 +1840,12 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
       if _storage._nodeProvenBy != .unspecified {
         try visitor.visitSingularEnumField(value: _storage._nodeProvenBy, fieldNumber: 27)
       }
+      if !_storage._nodeProvenBootID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._nodeProvenBootID, fieldNumber: 28)
+      }
+      if !_storage._outOfServiceBecause.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._outOfServiceBecause, fieldNumber: 29)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1855,6 +1882,8 @@ nonisolated extension Podguard_V1_FenceRecord: SwiftProtobuf.Message, SwiftProto
         if _storage._replacementPodUid != rhs_storage._replacementPodUid {return false}
         if _storage._awaitingNodeRemediation != rhs_storage._awaitingNodeRemediation {return false}
         if _storage._nodeProvenBy != rhs_storage._nodeProvenBy {return false}
+        if _storage._nodeProvenBootID != rhs_storage._nodeProvenBootID {return false}
+        if _storage._outOfServiceBecause != rhs_storage._outOfServiceBecause {return false}
         return true
       }
       if !storagesAreEqual {return false}
