@@ -136,6 +136,9 @@ var serviceKits: [Target] { [
     /// The bus inside a service: options from configuration, one start-up (`PodguardBus`), readiness
     /// from connection state, drain on shutdown, the topology, bucket followers, the FenceRecord store.
     library("BusService", "Libraries/BusService", ["Bus", "Contracts", "ServiceKit", protobuf]),
+    /// The node remediation ladders as configured (`remediation.ladder*` keys), read alike by
+    /// fencing, which climbs them, and decision, which names them in its records.
+    library("LadderSettings", "Libraries/LadderSettings", ["Policy", "ServiceKit"]),
     /// The Kubernetes client inside a service: the `kube.*` keys and the client they configure.
     library("KubeService", "Libraries/KubeService", ["Kube", "ServiceKit", logging, serviceLifecycle]),
     /// What every array-family adapter shares: the bus contract of adapter.proto served over a
@@ -166,14 +169,14 @@ var services: [Target] {
     /// decision: applies the policy to the state on the bus; starts each remediation with a KV
     /// compare-and-set and queues it for fencing. No Kubernetes credentials.
     + service("Decision", core: pure,
-              library: ["Bus", "BusService", "Contracts", "FamilyCatalog", "Policy", "ServiceKit", protobuf],
+              library: ["Bus", "BusService", "Contracts", "FamilyCatalog", "LadderSettings", "Policy", "ServiceKit", protobuf],
               main: ["BusService", "FamilyCatalog", "ServiceKit"],
               tests: ["Bus", "BusService", "Contracts", "FamilyCatalog", "Policy", "ServiceKit", "Harness", protobuf])
     /// fencing: pulls FenceRequests and NodeTaintRequests from the work queue, re-checks them
     /// live and carries them out (validate, fence through the adapters, taint, Event, pod delete,
     /// VolumeAttachments, unpublish again), every phase a compare-and-set on the pod's FenceRecord.
     + service("Fencing", core: pure,
-              library: ["ArrayFamily", "Bus", "BusService", "Contracts", "FamilyCatalog", "FenceAgents", "Kube", "Policy", "ServiceKit",
+              library: ["ArrayFamily", "Bus", "BusService", "Contracts", "FamilyCatalog", "FenceAgents", "Kube", "LadderSettings", "Policy", "ServiceKit",
                         logging, metrics, serviceLifecycle, protobuf],
               main: ["BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
               tests: ["AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
@@ -187,7 +190,7 @@ var services: [Target] {
                         logging, metrics, serviceLifecycle, protobuf],
               main: ["BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
               tests: ["AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
-                      "Harness", "TestSupport", "Kube", "ServiceKit", "PowerFlexFamily", logging, serviceLifecycle, protobuf])
+                      "Harness", "TestSupport", "Kube", "Policy", "ServiceKit", "PowerFlexFamily", logging, serviceLifecycle, protobuf])
     + [
         /// The adapters: each executable only picks its family.
         executable("AdapterPowerFlex", "Services/Adapters/PowerFlex", ["AdapterKit", "PowerFlexFamily"]),

@@ -23,12 +23,16 @@ public struct PolicyConfiguration: Sendable, Equatable {
     /// A workload moved once is not moved again on a storage-side trigger within this (`RepeatGuard`);
     /// nil = no limit.
     public var repeatWindow: Duration?
+    /// The node remediation ladders fencing climbs when the arrays cannot prove a node safe:
+    /// decision names the node's in the records of its fences (and dry runs).
+    public var ladders: RemediationLadders
 
     public init(ignoreVolumelessPods: Bool = false, skipArrayConnectionValidation: Bool = false,
                 maxCrashLoopDeletes: Int = 5, dryRun: Bool = false, storm: StormLimits = StormLimits(),
                 outage: OutageBreaker.Limits = OutageBreaker.Limits(),
                 notReadyEvidence: NotReadyEvidence = .nodeSilence(grace: .zero),
-                familiesWithoutArrayProof: Set<Podguard_V1_ArrayFamily> = [], repeatWindow: Duration? = .seconds(300)) {
+                familiesWithoutArrayProof: Set<Podguard_V1_ArrayFamily> = [], repeatWindow: Duration? = .seconds(300),
+                ladders: RemediationLadders = RemediationLadders()) {
         self.ignoreVolumelessPods = ignoreVolumelessPods
         self.skipArrayConnectionValidation = skipArrayConnectionValidation
         self.maxCrashLoopDeletes = maxCrashLoopDeletes
@@ -38,6 +42,7 @@ public struct PolicyConfiguration: Sendable, Equatable {
         self.notReadyEvidence = notReadyEvidence
         self.familiesWithoutArrayProof = familiesWithoutArrayProof
         self.repeatWindow = repeatWindow
+        self.ladders = ladders
     }
 }
 

@@ -215,6 +215,29 @@ struct DecisionEngineTests {
         #expect(requests.first?.affinityGroup == "w1/app=db")
     }
 
+    @Test("the records of a fence (and of its dry run) name the ladder of the node; other records none")
+    func ladderInRecords() throws {
+        let ladders = try RemediationLadders.parse(cluster: "storage:5m approval:1h", named: ["metal=storage:5m fence-agent:3m"],
+                                                   label: "podguard.io/remediation-ladder", duration: { _ in .seconds(60) })
+        for dryRun in [false, true] {
+            var engine = Fixture.engine(PolicyConfiguration(dryRun: dryRun, ladders: ladders))
+            var metal = Fixture.node("w1")
+            metal.labels["podguard.io/remediation-ladder"] = "metal"
+            _ = engine.handle(.node(name: "w1", metal), now: Self.now)
+            _ = engine.handle(.pod(key: Fixture.podKey("pg-0"), Fixture.pod("pg-0", node: "w1")), now: Self.now)
+            let healthy = engine.handle(.pod(key: Fixture.podKey("ok-0"), Fixture.pod("ok-0", node: "w1", ready: .true)), now: Self.now)
+            #expect(Self.records(healthy).allSatisfy { $0.remediationLadder.isEmpty })
+            var failed = Fixture.node("w1", taints: [("node.kubernetes.io/unreachable", .noExecute)], rv: "2")
+            failed.labels["podguard.io/remediation-ladder"] = "metal"
+            let effects = engine.handle(.node(name: "w1", failed), now: Self.now)
+            let fenced = Self.records(effects).filter { $0.pod.name == "pg-0" }
+            #expect(fenced.map(\.remediationLadder) == ["storage:1m fence-agent:1m (ladder metal)"], "dry run \(dryRun)")
+            if dryRun, case .record(_, let alert) = effects.first {
+                #expect(alert?.summary.contains("its ladder: storage:1m fence-agent:1m (ladder metal)") == true, "\(alert?.summary ?? "")")
+            }
+        }
+    }
+
     @Test("dry run and storm limits record and alert but request nothing")
     func withheld() {
         var dry = Fixture.engine(PolicyConfiguration(dryRun: true))

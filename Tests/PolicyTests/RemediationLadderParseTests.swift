@@ -94,4 +94,39 @@ struct RemediationLadderParseTests {
         record.state = .proven
         #expect(throws: NodeRemediationRecordProblem.self, "proven by no step") { try NodeRemediationStateMachine(record: record) }
     }
+
+    @Test("a node climbs the ladder its label names, else the cluster's, and an unknown name is said")
+    func selection() throws {
+        let ladders = try RemediationLadders.parse(cluster: "storage:5m approval:1h",
+                                                   named: ["bare-metal = storage:5m fence-agent:3m", "vm=storage:2m approval:30m"],
+                                                   label: "podguard.io/remediation-ladder", duration: Self.seconds)
+        #expect(ladders.beyondStorage)
+        #expect(ladders.ladder(nodeLabels: [:]).description == "storage:5m approval:1h (cluster ladder)")
+        let metal = ladders.ladder(nodeLabels: ["podguard.io/remediation-ladder": "bare-metal"])
+        #expect(metal.name == "bare-metal" && metal.ladder.rungs.map(\.step) == [.storageFence, .fenceAgent])
+        #expect(metal.description == "storage:5m fence-agent:3m (ladder bare-metal)")
+        let unknown = ladders.ladder(nodeLabels: ["podguard.io/remediation-ladder": "pi"])
+        #expect(unknown.name == "default" && unknown.unknownLabel == "pi")
+        #expect(unknown.description == "storage:5m approval:1h (cluster ladder: no ladder named 'pi')")
+        #expect(!RemediationLadders().beyondStorage, "podmon's default: the storage fence alone")
+        let onlyNamed = try RemediationLadders.parse(cluster: "storage:5m", named: ["vm=storage:5m approval:5m"],
+                                                     label: "l", duration: Self.seconds)
+        #expect(onlyNamed.beyondStorage, "one named ladder beyond the storage fence is enough")
+    }
+
+    @Test("bad configured ladders say which text is wrong", arguments: [
+        ("storage:5m fence-agent", [String](), RemediationLadders.Problem.Which.cluster, "is not <step>:<timeout>"),
+        ("storage:5m", ["vm"], .named, "expected <name>=<ladder>"),
+        ("storage:5m", ["=storage:5m"], .named, "expected <name>=<ladder>"),
+        ("storage:5m", ["vm=approval:5m storage:5m"], .named, "invalid ladder 'approval:5m storage:5m' for 'vm'"),
+    ])
+    func badLadders(cluster: String, named: [String], which: RemediationLadders.Problem.Which, message: String) {
+        do {
+            _ = try RemediationLadders.parse(cluster: cluster, named: named, label: "l", duration: Self.seconds)
+            Issue.record("accepted \(cluster) \(named)")
+        } catch {
+            #expect(error.which == which)
+            #expect(error.description.contains(message), "\(error.description)")
+        }
+    }
 }

@@ -266,19 +266,21 @@ public struct DecisionEngine: Sendable {
             request.arrayProofRequired = decision.arrayProofRequired
             request.detectedAt = Google_Protobuf_Timestamp(date: detection.at)
             request.detectedBy = detection.by
-            let record = messages.decisionRecord(
+            var record = messages.decisionRecord(
                 id: decisionID, pod: pod, node: node, inputs: inputs, decision: decision, affinityGroup: group,
                 fenceID: fenceID, trigger: trigger, dryRun: false, now: now)
+            record.remediationLadder = ladder(for: decision, node: node)
             let alert = messages.alert(
                 id: makeID(), severity: .info, reason: decision.outcome == .deleteRequested ? "CrashLoopDeleteRequested" : "FenceRequested",
                 summary: "\(pod.namespace)/\(pod.name) on \(pod.nodeName): \(decision.explanation)",
                 pod: pod, node: pod.nodeName, decisionID: decisionID, fenceID: fenceID, now: now)
             return [.claimAndRequest(record: messages.fenceRecord(for: request, now: now), request: request, decision: record, alert: alert)]
         default:
-            let record = messages.decisionRecord(
+            var record = messages.decisionRecord(
                 id: decisionID, pod: pod, node: node, inputs: inputs, decision: decision, affinityGroup: group,
                 fenceID: existing.flatMap { inProgress ? $0.fenceID : nil } ?? "", trigger: trigger,
                 dryRun: decision.outcome == .withheldDryRun, now: now)
+            record.remediationLadder = ladder(for: decision, node: node)
             var alert: Podguard_V1_Alert?
             switch decision.outcome {
             case .withheldStormLimit:
@@ -290,8 +292,9 @@ public struct DecisionEngine: Sendable {
                                        summary: "\(pod.namespace)/\(pod.name) on \(pod.nodeName): \(decision.explanation)",
                                        pod: pod, node: pod.nodeName, decisionID: decisionID, now: now)
             case .withheldDryRun:
+                let ladder = record.remediationLadder.isEmpty ? "" : "; if the arrays cannot prove the node safe, its ladder: \(record.remediationLadder)"
                 alert = messages.alert(id: makeID(), severity: .info, reason: "DryRunWouldFence",
-                                       summary: "\(pod.namespace)/\(pod.name): \(decision.explanation)",
+                                       summary: "\(pod.namespace)/\(pod.name): \(decision.explanation)\(ladder)",
                                        pod: pod, node: pod.nodeName, decisionID: decisionID, now: now)
             default:
                 alert = nil
@@ -308,6 +311,13 @@ public struct DecisionEngine: Sendable {
         remediations[request.workload] = RepeatGuard.remembering(
             RepeatGuard.Remediation(podUID: request.pod.uid, node: request.nodeName, deletedAt: deleted),
             in: remediations[request.workload] ?? [], now: now, window: configuration.repeatWindow)
+    }
+
+    /// The node remediation ladder a fence of this decision climbs if the arrays cannot prove the
+    /// node safe (DecisionRecord.remediation_ladder): for a fence requested or withheld, else none.
+    func ladder(for decision: PodDecision, node: Podguard_V1_NodeState?) -> String {
+        guard decision.fenceReason != nil, decision.outcome != .deleteRequested, decision.outcome != .noAction else { return "" }
+        return configuration.ladders.ladder(nodeLabels: node?.labels ?? [:]).description
     }
 
     /// The podguard taints fencing should put on the node: one per driver of the pod's volumes.

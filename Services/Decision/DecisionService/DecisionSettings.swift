@@ -1,5 +1,6 @@
 import DecisionCore
 import FamilyCatalog
+import LadderSettings
 import Policy
 import ServiceKit
 
@@ -31,6 +32,7 @@ public enum DecisionSettings {
                   help: "with policy.notReadyEvidence=node: how long a node must have been Ready Unknown/False (after the node controller's own grace) before its pods count as not Ready"),
         ConfigKey("policy.repeatWindow", .duration, default: "5m",
                   help: "a workload moved off a node is not moved again on a storage-side trigger (connectivity loss, podguard or driver-offline taint) within this; 0s = no limit"),
+    ] + RemediationLadders.schema + [
         ConfigKey("decision.reevaluateEvery", .duration, default: "5s",
                   help: "how often every pod is decided again (withheld and aborted pods are retried)"),
         ConfigKey("decision.retryAfterAbort", .duration, default: "10s",
@@ -75,6 +77,7 @@ public enum DecisionSettings {
             outage: outage,
             notReadyEvidence: evidence,
             familiesWithoutArrayProof: families.familiesWithoutArrayProof,
-            repeatWindow: repeatWindow == .zero ? nil : repeatWindow)
+            repeatWindow: repeatWindow == .zero ? nil : repeatWindow,
+            ladders: try RemediationLadders(configuration))
     }
 }

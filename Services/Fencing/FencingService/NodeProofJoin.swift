@@ -29,10 +29,11 @@ struct NodeProofJoin: FencingComponent {
         guard let liveNode else {
             return .notProven(.nodeNotProvenSafe, "the node no longer exists; nothing can prove it safe")
         }
-        let (ladderName, ladder, unknownLabel) = settings.remediation.ladder(nodeLabels: liveNode.labels)
-        if let unknownLabel {
+        let selection = settings.remediation.ladders.ladder(nodeLabels: liveNode.labels)
+        let (ladderName, ladder) = (selection.name, selection.ladder)
+        if let unknownLabel = selection.unknownLabel {
             logger.warning("the node's label names no configured ladder; it climbs the cluster's",
-                           metadata: ["label": "\(settings.remediation.ladderLabel)", "value": "\(unknownLabel)"])
+                           metadata: ["label": "\(settings.remediation.ladders.label)", "value": "\(unknownLabel)"])
         }
         let rungs = ladder.beyondStorage
         guard !rungs.rungs.isEmpty else {

@@ -49,7 +49,10 @@ public struct WatcherSettings: Sendable {
         self.pageSize = pageSize
     }
 
-    public static let defaultNodeLabels = ["kubernetes.io/hostname", "topology.kubernetes.io/zone", "topology.kubernetes.io/region"]
+    /// The topology labels, and the label a node picks its remediation ladder with (decision
+    /// names the ladder in its records).
+    public static let defaultNodeLabels = ["kubernetes.io/hostname", "topology.kubernetes.io/zone", "topology.kubernetes.io/region",
+                                           "podguard.io/remediation-ladder"]
 
     /// The label selector of protected pods: `key` (any value) or `key=value`.
     public var protectedPodSelector: String {

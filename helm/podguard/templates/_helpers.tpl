@@ -86,6 +86,18 @@ resolve array families (watcher, decision, fencing, node-cleanup). Renders nothi
 {{- end }}
 {{- end -}}
 
+{{/* The ladder keys decision and fencing both read (global.remediation): fencing climbs the
+ladders, decision names them in its records. */}}
+{{- define "podguard.remediationLadders" -}}
+{{- $remediation := .Values.global.remediation -}}
+ladder: {{ $remediation.ladder | quote }}
+ladderLabel: {{ $remediation.ladderLabel | quote }}
+{{- with $remediation.ladders }}
+ladders:
+{{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
 {{- define "podguard.configFile" -}}
 {{- $common := include "podguard.commonConfig" .ctx | fromYaml -}}
 {{- $own := deepCopy (default (dict) .ctx.Values.config) -}}
