@@ -18,6 +18,8 @@ public enum CleanupPolicy {
         case skippedContainersUnknown(String)
         /// Its FenceRecord is not terminal: cleaning now would race fencing.
         case skippedFenceInProgress
+        /// A fence agent powered the node off in this very boot (`bootID`): it never went down.
+        case skippedAwaitingReboot(bootID: String)
         case failed(String)
     }
 
@@ -43,6 +45,8 @@ public enum CleanupPolicy {
                 reasons.append("\(pod): containers unknown (\(why))")
             case .skippedFenceInProgress:
                 reasons.append("\(pod): fencing still in progress")
+            case .skippedAwaitingReboot(let bootID):
+                reasons.append("\(pod): its node was powered off by the fence agent in boot \(bootID) and is back without a new boot")
             case .failed(let error):
                 reasons.append("\(pod): cleanup failed: \(error)")
             }

@@ -43,7 +43,7 @@ final class FencingBed: Sendable {
     }()
 
     static let drivers: [ArrayFamilyID: String] = [
-        .powerflex: "csi-vxflexos.dellemc.com", .powerstore: "csi-powerstore.dellemc.com",
+        .powerflex: "csi-vxflexos.dellemc.com", .powerstore: "csi-powerstore.dellemc.com", .generic: "csi-generic.example.com",
     ]
 
     private init(server: NATSServerProcess, admin: BusConnection, jetStream: JetStream, fences: KeyValueStore, kube: KubeClient,
@@ -258,9 +258,11 @@ final class FencingBed: Sendable {
             fenceVolume.readWriteMany = volume.readWriteMany
             return fenceVolume
         }
-        request.taints = Set(volumes.map(\.family)).sorted { $0.rawValue < $1.rawValue }.map { family in
+        // A generic driver has a podguard taint only when configured (families.genericDrivers).
+        request.taints = Set(volumes.map(\.family)).sorted { $0.rawValue < $1.rawValue }.compactMap { family in
+            guard let key = ArrayFamilyCatalog.dellTaintKeys.podguard[Self.drivers[family]!] else { return nil }
             var taint = Podguard_V1_Taint()
-            taint.key = ArrayFamilyCatalog.dellTaintKeys.podguard[Self.drivers[family]!]!
+            taint.key = key
             taint.effect = .noSchedule
             return taint
         }

@@ -47,6 +47,36 @@ struct FencingServiceTests {
         }
     }
 
+    @Test("after the storage fence alone, the out-of-service taint only when every volume attached to the node was fenced by podguard")
+    func outOfServiceAfterStorageFence() async throws {
+        try await FencingBed.with { bed in
+            var settings = FencingBed.settings("fencing-a")
+            settings.remediation.outOfServiceTaint = .always
+            settings.remediation.outOfServiceAfterStorageFence = true
+            try await bed.startFencing(settings)
+            bed.disconnect()
+            for foreignVolume in [false, true] {
+                let node = try await bed.makeNode()
+                let name = node.metadata.name!
+                let (pod, volumes) = try await bed.makePod(foreignVolume ? "pg-1" : "pg-0", on: node, families: [.powerflex])
+                // What the attach/detach controller would report: the pod's volume, and perhaps one podguard never fenced.
+                var attached = volumes.map { AttachedVolume(name: OutOfServiceGate.attachedName(driver: FencingBed.drivers[$0.family]!, volumeHandle: $0.handle)) }
+                if foreignVolume { attached.append(AttachedVolume(name: "kubernetes.io/csi/nfs.csi.k8s.io^share-1")) }
+                try await bed.kube.update(Node.self, name: name, subresource: "status") { $0.status?.volumesAttached = attached }
+                try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
+
+                let record = try await bed.terminalRecord(pod.metadata.uid!)
+                #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+                let outOfService = record.taintsApplied.contains { $0.key == "node.kubernetes.io/out-of-service" }
+                let onNode = try await bed.node(name).taints.contains { $0.key == "node.kubernetes.io/out-of-service" && $0.effect == "NoExecute" }
+                #expect(outOfService == !foreignVolume && onNode == !foreignVolume, "foreign volume \(foreignVolume)")
+                #expect(record.outOfServiceBecause == (foreignVolume ? "" : "every volume attached to the node (1) was unpublished from it by a podguard fence"))
+                #expect(record.nodeProvenBy == .unspecified, "no ladder step proved the node")
+                try? await bed.kube.delete(Node.self, name: name)
+            }
+        }
+    }
+
     @Test("a fenced volume attached to its fenced node again before cleanup is unpublished again, its attachment deleted, a critical alert raised")
     func republicationCutOff() async throws {
         try await FencingBed.with { bed in

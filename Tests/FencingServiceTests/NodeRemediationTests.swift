@@ -1,6 +1,7 @@
 import ArrayFamily
 import BusService
 import Contracts
+import CSISimulator
 import FenceAgents
 import FencingCore
 import FencingService
@@ -8,6 +9,7 @@ import Foundation
 import Harness
 import Kube
 import Policy
+import ServiceKit
 import Synchronization
 import Testing
 
@@ -21,10 +23,7 @@ struct NodeRemediationTests {
                          maxConcurrentNodes: Int? = 2, external: Bool = false) throws -> FencingSettings {
         var settings = FencingBed.settings("fencing-a")
         settings.remediation = NodeRemediationSettings(
-            ladder: try RemediationLadder.parse(ladder, duration: { text in
-                guard let value = Int64(text.dropLast()) else { return nil }
-                return text.hasSuffix("m") ? .seconds(value * 60) : .seconds(value)
-            }),
+            ladders: RemediationLadders(cluster: try RemediationLadder.parse(ladder, duration: DurationParser.parse)),
             secretNamespace: namespace, secretPrefix: "bmc-", agentTimeout: .seconds(30), pollInterval: .milliseconds(200),
             outOfServiceTaint: outOfService, maxConcurrentNodes: maxConcurrentNodes,
             externalTemplate: external ? ExternalRemediationTemplate(group: Medik8sCRDs.group, version: Medik8sCRDs.version,
@@ -124,6 +123,36 @@ struct NodeRemediationTests {
             #expect(try await Self.nodeRecord(bed, name)?.state == .proven)
             #expect(!(try await bed.node(name).taints.contains { $0.key == "node.kubernetes.io/out-of-service" }),
                     "remediation.outOfServiceTaint never: podmon's flow only")
+            try? await bed.kube.delete(Node.self, name: name)
+        }
+    }
+
+    @Test("a generic CSI driver (no connectivity check) climbs the ladder: NO_ARRAY_PROOF, approval, then fenced and moved")
+    func genericDriverClimbsTheLadder() async throws {
+        try await FencingBed.with(families: [.generic]) { bed in
+            try await bed.startFencing(Self.settings(ladder: "storage:5m approval:5m", namespace: bed.namespace, outOfService: .never))
+            let node = try await bed.makeNode(bootID: "boot-g")
+            let name = node.metadata.name!
+            let (pod, volumes) = try await bed.makePod("pg-0", on: node, families: [.generic])
+            try await bed.submit(bed.request(for: pod, node: node, volumes: volumes))
+
+            try await eventually("approval asked", timeout: .seconds(60)) {
+                bed.alerts.withLock { $0.contains { $0.reason == "NodeFenceApprovalRequired" && $0.nodeName == name } }
+            }
+            let asked = try #require(try await Self.nodeRecord(bed, name))
+            #expect(asked.storageFailure.contains("no connectivity check"), "\(asked.storageFailure)")
+            #expect(asked.history.map(\.step) == [.storage])
+            let waiting = try #require(try await bed.record(pod.metadata.uid!))
+            #expect(waiting.awaitingNodeRemediation == asked.remediationID && waiting.phase == .requested)
+            #expect(try await bed.pod("pg-0") != nil, "nothing moves without a proof")
+            #expect(!bed.sims[.generic]!.mappings(of: volumes[0].handle).isEmpty)
+
+            try await Self.annotate(bed, name, "approve:boot-g")
+            let record = try await bed.terminalRecord(pod.metadata.uid!, timeout: .seconds(60))
+            #expect(record.phase == .podDeleted, "\(record.abortReason): \(record.abortMessage)")
+            #expect(record.nodeProvenBy == .approval && record.nodeProvenBootID == "boot-g")
+            #expect(bed.sims[.generic]!.mappings(of: volumes[0].handle).isEmpty, "the volume unpublished from the node")
+            #expect(try await bed.pod("pg-0") == nil)
             try? await bed.kube.delete(Node.self, name: name)
         }
     }

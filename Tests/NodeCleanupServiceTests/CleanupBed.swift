@@ -195,7 +195,8 @@ final class CleanupBed: Sendable {
 
     /// A FenceRecord as fencing leaves it after force-deleting the pod from `node`.
     func putRecord(pod: String, uid: String, node: String? = nil, volumes: [Podguard_V1_FenceVolume],
-                   phase: Podguard_V1_FencePhase = .podDeleted, taintsApplied: [Podguard_V1_Taint] = []) async throws {
+                   phase: Podguard_V1_FencePhase = .podDeleted, taintsApplied: [Podguard_V1_Taint] = [],
+                   provenBy: Podguard_V1_LadderStep = .unspecified, provenBootID: String = "") async throws {
         var record = Podguard_V1_FenceRecord()
         record.header.producerID = "fencing/test"
         record.fenceID = "fence-\(uid)"
@@ -211,6 +212,8 @@ final class CleanupBed: Sendable {
         record.request.pod = record.pod
         record.request.nodeName = record.nodeName
         record.taintsApplied = taintsApplied
+        record.nodeProvenBy = provenBy
+        record.nodeProvenBootID = provenBootID
         record.volumes = volumes.map { volume in
             var status = Podguard_V1_FenceVolumeStatus()
             status.volume = volume

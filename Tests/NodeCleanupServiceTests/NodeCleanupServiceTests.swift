@@ -76,6 +76,39 @@ struct NodeCleanupServiceTests {
         }
     }
 
+    @Test("a node its fence agent powered off, back under the same boot, keeps its taints and its pod's volumes until it reboots")
+    func powerFencedNodeWaitsForAReboot() async throws {
+        try await CleanupBed.with { bed in
+            let a = try await bed.mountVolume(pv: "pv-p", podUID: "uid-p")
+            var outOfService = Podguard_V1_Taint()
+            (outOfService.key, outOfService.value, outOfService.effect) = ("node.kubernetes.io/out-of-service", "nodeshutdown", .noExecute)
+            try await bed.putRecord(pod: "pg-0", uid: "uid-p", volumes: [a], taintsApplied: [outOfService],
+                                    provenBy: .fenceAgent, provenBootID: "boot-1")
+            try await bed.taint()
+            try await bed.kube.addTaint(Taint(key: "node.kubernetes.io/out-of-service", value: "nodeshutdown", effect: "NoExecute"),
+                                        toNode: bed.nodeName)
+            try await bed.startCleanup()
+
+            try await eventually("a report waiting for the reboot") {
+                try await bed.reports().contains { $0.pods.contains { $0.outcome == .skippedAwaitingReboot } }
+            }
+            let waiting = try #require(try await bed.reports().last)
+            #expect(!waiting.taintRemoved)
+            #expect(waiting.taintKeptReason.contains("db/pg-0: its node was powered off by the fence agent in boot boot-1"), "\(waiting.taintKeptReason)")
+            #expect(!bed.mounts(a).isEmpty, "volumes left alone on a node that never went down")
+            #expect(try await bed.record(uid: "uid-p")?.nodeCleanup.cleaned == false)
+            #expect(try await bed.taints().contains { $0.key == "node.kubernetes.io/out-of-service" })
+
+            bed.heartbeat.reboot(bootID: "boot-2")
+            try await eventually("both taints removed after the reboot") {
+                let taints = try await bed.taints()
+                return !taints.contains { $0.key == "node.kubernetes.io/out-of-service" || $0.key == CleanupBed.taintKey }
+            }
+            #expect(bed.mounts(a).isEmpty)
+            #expect(try await bed.record(uid: "uid-p")?.nodeCleanup.cleaned == true)
+        }
+    }
+
     @Test("a zombie container keeps the taint and says why; once it is gone and the node rebooted, the taint goes")
     func zombies() async throws {
         try await CleanupBed.with(requireBootIDChange: true) { bed in

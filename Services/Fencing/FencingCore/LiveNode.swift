@@ -27,10 +27,13 @@ public struct LiveNode: Sendable, Hashable {
     public var bootID: String
     /// The node's labels (the remediation ladder it climbs).
     public var labels: [String: String]
+    /// `status.volumesAttached`: what the attach/detach controller holds attached to the node (and
+    /// would force-detach under the out-of-service taint); nil when the status has no such list.
+    public var attachedVolumes: [String]?
 
     public init(uid: String, taints: [Taint], csiNodeIDs: [String: String] = [:],
                 ready: Podguard_V1_ConditionStatus = .unknown, readySince: Date? = nil,
-                bootID: String = "", labels: [String: String] = [:]) {
+                bootID: String = "", labels: [String: String] = [:], attachedVolumes: [String]? = nil) {
         self.uid = uid
         self.taints = taints
         self.csiNodeIDs = csiNodeIDs
@@ -38,6 +41,7 @@ public struct LiveNode: Sendable, Hashable {
         self.readySince = readySince
         self.bootID = bootID
         self.labels = labels
+        self.attachedVolumes = attachedVolumes
     }
 
     /// No kubelet reports this node: Ready Unknown/False and `node.kubernetes.io/unreachable`

@@ -33,7 +33,8 @@ struct FencingKube: Sendable {
             let ready = Podguard_V1_ConditionStatus(kubernetes: condition?.status)
             return LiveNode(uid: node.metadata.uid ?? "", taints: node.taints.map { LiveNode.Taint(key: $0.key, effect: $0.effect) },
                             csiNodeIDs: node.csiNodeIDs, ready: ready, readySince: condition?.lastTransitionTime,
-                            bootID: node.status?.nodeInfo?.bootID ?? "", labels: node.metadata.labels ?? [:])
+                            bootID: node.status?.nodeInfo?.bootID ?? "", labels: node.metadata.labels ?? [:],
+                            attachedVolumes: node.status?.volumesAttached?.map(\.name))
         }
     }
 

@@ -76,10 +76,13 @@ public struct FencingService: Service {
         let context = FencingContext(fences: open.fences, jetStream: js, subjects: bus.subjects, messages: messages,
                                      settings: settings, metrics: metrics, logger: logger)
         let ladderAvailable = settings.remediation.ladderAvailable
-        let outOfService = ladderAvailable ? await Self.outOfServiceTaint(settings.remediation.outOfServiceTaint, kube: kube, logger: logger) : false
+        let afterStorageFence = settings.remediation.outOfServiceAfterStorageFence
+        let outOfService = ladderAvailable || afterStorageFence
+            ? await Self.outOfServiceTaint(settings.remediation.outOfServiceTaint, kube: kube, logger: logger) : false
+        let fencedVolumes = outOfService && afterStorageFence ? FencedVolumeIndex(open.fences) : nil
         let executor = RemediationExecutor(adapters: adapters, validations: validations, kube: fencingKube, taintKeys: families.taintKeys,
                                            nodeRemediations: ladderAvailable ? open.nodeRemediations : nil,
-                                           outOfServiceTaint: outOfService, logger: logger)
+                                           outOfServiceTaint: outOfService, fencedVolumes: fencedVolumes, logger: logger)
         let climbing = NodeRemediator.climbingRecords(open.nodeRemediations)
         let fenceHandler = FenceRequestHandler(context: context, executor: executor,
                                                nodeProof: ladderAvailable ? NodeProofJoin(context: context, store: open.nodeRemediations,
@@ -102,6 +105,10 @@ public struct FencingService: Service {
                                     onCountChange: { _ in }).run { await taintHandler.handle($0) }
             }
             group.addTask { await replacements.run() }
+            if let fencedVolumes {
+                // Requests in hand finish after a shutdown begins; the index, no longer followed, stays readable.
+                group.addTask { await cancelWhenGracefulShutdown { await fencedVolumes.follow(logger: logger) } }
+            }
             if ladderAvailable {
                 let runner = FenceAgentRunner(directory: settings.remediation.agentDirectory, timeout: settings.remediation.agentTimeout)
                 let remediator = NodeRemediator(context: context, store: open.nodeRemediations, live: climbing, kube: kube, runner: runner)

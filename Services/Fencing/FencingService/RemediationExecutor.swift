@@ -19,6 +19,9 @@ struct RemediationExecutor: Sendable {
     let nodeRemediations: NodeRemediationStore?
     /// The fast path: a node proven safe by the ladder also gets the out-of-service taint.
     let outOfServiceTaint: Bool
+    /// With `outOfServiceTaint`: the fences held per node, when the storage fence alone may earn
+    /// the taint too (`remediation.outOfServiceAfterStorageFence`); else nil.
+    let fencedVolumes: FencedVolumeIndex?
     let logger: Logger
 
     /// What a delivery learned along the way (the live node, read by the safety check).
@@ -40,10 +43,10 @@ struct RemediationExecutor: Sendable {
         case .validate:
             let outcome = await validate(request, liveNode: scratch.liveNode,
                                          arrayProofRequired: request.arrayProofRequired || scratch.arrayProofRequired)
-            return provenOrAsIs(outcome, step: .validate, tracked: &tracked, proof: scratch.nodeProof)
+            return provenOrAsIs(outcome, step: .validate, tracked: &tracked, proof: scratch.nodeProof, bootID: scratch.liveNode?.bootID)
         case .fence:
             let outcome = await fence(request, liveNode: scratch.liveNode, tracked: &tracked, progress: progress)
-            return provenOrAsIs(outcome, step: .fence, tracked: &tracked, proof: scratch.nodeProof)
+            return provenOrAsIs(outcome, step: .fence, tracked: &tracked, proof: scratch.nodeProof, bootID: scratch.liveNode?.bootID)
         case .confirmFenced:
             let outcome = await fence(request, liveNode: scratch.liveNode, tracked: &tracked, progress: progress)
             if case .failed(_, let message) = outcome {
@@ -88,7 +91,7 @@ struct RemediationExecutor: Sendable {
     /// is proven safe in its current boot (powered off, isolated by a provider, confirmed down by
     /// a human): the record says which step proved it.
     private func provenOrAsIs(_ outcome: StepOutcome, step: RemediationStep, tracked: inout TrackedRecord,
-                              proof: Podguard_V1_LadderStep?) -> StepOutcome {
+                              proof: Podguard_V1_LadderStep?, bootID: String?) -> StepOutcome {
         guard let proof else { return outcome }
         let unproven: String
         switch outcome {
@@ -97,6 +100,7 @@ struct RemediationExecutor: Sendable {
         default: return outcome
         }
         tracked.record.nodeProvenBy = proof
+        tracked.record.nodeProvenBootID = bootID ?? ""
         return .succeeded(note: "the node is proven safe by its \(NodeRemediationText.name(proof)) step; the arrays could not prove it: \(unproven)")
     }
 
@@ -215,17 +219,21 @@ struct RemediationExecutor: Sendable {
                 return taint
             }
         }
-        // The fast path: a node proven safe (powered off, confirmed down) is out of service, and
-        // Kubernetes may force-delete its pods and detach their volumes at once. Its pod deletes
-        // are this remediation's doing from here on, so the intent is recorded with the taint.
-        let fastPath = outOfServiceTaint && proof.map { $0 != .storage && $0 != .unspecified } == true
-        if fastPath, let proof {
+        // The fast path: a node proven safe (powered off, confirmed down, or every attached volume
+        // fenced) is out of service, and Kubernetes may force-delete its pods and detach their
+        // volumes at once. Its pod deletes are this remediation's doing from here on, so the
+        // intent is recorded with the taint.
+        if case .apply(let because) = outOfService(request, liveNode: liveNode, proof: proof, record: tracked.record) {
             var outOfService = Podguard_V1_Taint()
             outOfService.key = TaintKeys.outOfService
             outOfService.value = TaintKeys.outOfServiceValue
             outOfService.effect = .noExecute
             taints.append(outOfService)
-            tracked.record.nodeProvenBy = proof
+            if let proof, proof != .storage {
+                tracked.record.nodeProvenBy = proof
+                tracked.record.nodeProvenBootID = liveNode?.bootID ?? ""
+            }
+            tracked.record.outOfServiceBecause = because
             if !tracked.record.hasPodDeleteIssuedAt { tracked.record.podDeleteIssuedAt = Google_Protobuf_Timestamp(date: Date()) }
         }
         do {
@@ -243,6 +251,14 @@ struct RemediationExecutor: Sendable {
         } catch {
             return KubeFailure.outcome(error, abort: .taintFailed, doing: "tainting node \(request.nodeName)")
         }
+    }
+
+    private func outOfService(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?, proof: Podguard_V1_LadderStep?,
+                              record: Podguard_V1_FenceRecord) -> OutOfServiceGate.Verdict {
+        guard outOfServiceTaint else { return .withhold("the out-of-service fast path is off") }
+        // A fence the index has not seen yet only withholds the taint: never the unsafe way.
+        return OutOfServiceGate.verdict(proof: proof, afterStorageFence: fencedVolumes != nil, attached: liveNode?.attachedVolumes,
+                                        fenced: fencedVolumes?.fenced(on: request.nodeName, with: record) ?? [])
     }
 
     private func deleteAttachments(_ request: Podguard_V1_FenceRequest, tracked: inout TrackedRecord) async -> StepOutcome {

@@ -38,6 +38,7 @@ public struct CleanupMessageFactory: MessageProducer, Sendable {
         case .skippedStillPresent: (.skippedStillPresent, "a pod with the same name and uid still exists")
         case .skippedContainersUnknown(let why): (.skippedContainersUnknown, "containers unknown: \(why)")
         case .skippedFenceInProgress: (.skippedFenceInProgress, "fencing has not finished")
+        case .skippedAwaitingReboot(let bootID): (.skippedAwaitingReboot, "powered off by the fence agent in boot \(bootID), back without a new boot")
         case .failed(let error): (.failed, error)
         }
     }
@@ -53,6 +54,7 @@ public struct CleanupMessageFactory: MessageProducer, Sendable {
         case .failed: "failed"
         case .skippedFenceInProgress: "skipped_fence_in_progress"
         case .skippedContainersUnknown: "skipped_containers_unknown"
+        case .skippedAwaitingReboot: "skipped_awaiting_reboot"
         case .unspecified, .UNRECOGNIZED: "unknown"
         }
     }

@@ -21,6 +21,13 @@ public enum CleanupPlan {
         return ordered
     }
 
+    /// Whether the record's node was powered off by the fence agent in the boot it runs now: a
+    /// confirmed power-off ends a boot, so the same boot ID means the node never went down, and
+    /// whatever ran there may run still. Its pod is not cleaned, and the taints stay, until a reboot.
+    public static func awaitsReboot(_ record: Podguard_V1_FenceRecord, liveBootID: String) -> Bool {
+        record.nodeProvenBy == .fenceAgent && !record.nodeProvenBootID.isEmpty && record.nodeProvenBootID == liveBootID
+    }
+
     /// `verdict` with `more` reasons to keep the taint.
     public static func keeping(_ verdict: CleanupPolicy.TaintVerdict, _ more: [String]) -> CleanupPolicy.TaintVerdict {
         switch verdict {

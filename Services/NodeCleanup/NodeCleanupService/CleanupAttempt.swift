@@ -59,7 +59,7 @@ struct CleanupAttempt: Sendable {
                 guard next < entries.count else { return }
                 let index = next
                 next += 1
-                group.addTask { (index, await self.process(entries[index], containers: containers)) }
+                group.addTask { (index, await self.process(entries[index], containers: containers, bootID: context.node.bootID)) }
             }
             for _ in 0..<settings.concurrency { startNext() }
             for await (index, result) in group {
@@ -159,7 +159,8 @@ struct CleanupAttempt: Sendable {
     }
 
     /// One entry of the attempt: skipped while its fence is in progress, else classified and cleaned.
-    private func process(_ entry: FenceLedger.Entry, containers: Result<[Podguard_V1_ContainerInfo], AdapterCallError>) async -> PodResult {
+    private func process(_ entry: FenceLedger.Entry, containers: Result<[Podguard_V1_ContainerInfo], AdapterCallError>,
+                         bootID: String) async -> PodResult {
         var pod = Podguard_V1_PodCleanup()
         pod.pod = entry.record.pod
         pod.fenceID = entry.record.fenceID
@@ -168,6 +169,8 @@ struct CleanupAttempt: Sendable {
         let status: CleanupPolicy.PodStatus
         if entry.role == .fenceInProgress {
             status = .skippedFenceInProgress
+        } else if CleanupPlan.awaitsReboot(entry.record, liveBootID: bootID) {
+            status = .skippedAwaitingReboot(bootID: bootID)
         } else {
             let podContainers: CleanupPolicy.Containers
             switch containers {
