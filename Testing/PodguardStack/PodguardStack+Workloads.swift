@@ -188,4 +188,10 @@ extension PodguardStack {
         let store = NodeRemediationStore(try await bus.jetStream().keyValue(topology.nodeRemediationsBucket))
         return try await store.read(key: PodguardKeys.node(node))?.record
     }
+
+    /// Deletes the node's NodeRemediationRecord, as an operator does (docs/policy.md) so that a
+    /// climb ended for the node's current boot does not stop the next one of the same boot.
+    public func forgetNodeRemediation(of node: String) async throws {
+        try await bus.jetStream().keyValue(topology.nodeRemediationsBucket).delete(PodguardKeys.node(node))
+    }
 }
