@@ -47,6 +47,14 @@ struct OutOfServiceGateTests {
         #expect(Self.applies(verdict) == given.applies, "\(verdict)")
     }
 
+    @Test("no proof earns the taint when no podguard taint goes on with it: nothing would take it off",
+          arguments: [Podguard_V1_LadderStep.fenceAgent, .external, .approval, .storage])
+    func withheldWithoutAPodguardTaint(_ proof: Podguard_V1_LadderStep) {
+        let verdict = OutOfServiceGate.verdict(podguardTainted: false, proof: proof, afterStorageFence: true,
+                                               attached: [Self.a], fenced: [Self.a])
+        #expect(!Self.applies(verdict), "\(verdict)")
+    }
+
     @Test("a withheld taint says which attachment is not fenced")
     func withheldNamesTheVolume() {
         let verdict = OutOfServiceGate.verdict(proof: nil, afterStorageFence: true, attached: [Self.a, Self.b], fenced: [Self.a])

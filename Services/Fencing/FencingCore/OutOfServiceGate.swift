@@ -21,14 +21,23 @@ public enum OutOfServiceGate {
         "kubernetes.io/csi/\(driver)^\(volumeHandle)"
     }
 
+    /// Whatever the proof, the taint goes on only with a podguard taint: node-cleanup, which
+    /// removes it when the node is back, acts only on a node carrying one (a generic driver
+    /// without `families.genericDrivers` has none), and an out-of-service taint nobody removes
+    /// keeps a healthy node out of service for good.
+    ///
     /// - Parameters:
+    ///   - podguardTainted: whether the same taint step puts a podguard taint on the node.
     ///   - proof: the ladder step that proved the node safe in its current boot, if one did.
     ///   - afterStorageFence: whether the storage fence alone may earn the taint.
     ///   - attached: the node's `status.volumesAttached` names (nil: the status has no list).
     ///   - fenced: `attachedName`s of the volumes podguard's fences unpublished from this node and
     ///     that are still fenced (remediations not aborted, node not cleaned).
-    public static func verdict(proof: Podguard_V1_LadderStep?, afterStorageFence: Bool,
+    public static func verdict(podguardTainted: Bool = true, proof: Podguard_V1_LadderStep?, afterStorageFence: Bool,
                                attached: [String]?, fenced: Set<String>) -> Verdict {
+        guard podguardTainted else {
+            return .withhold("no podguard taint goes on the node, so node-cleanup would never take the out-of-service taint off")
+        }
         if let proof, proof != .storage, proof != .unspecified {
             return .apply(because: "the node was proven safe by the ladder's \(NodeRemediationText.name(proof)) step")
         }

@@ -223,7 +223,8 @@ struct RemediationExecutor: Sendable {
         // fenced) is out of service, and Kubernetes may force-delete its pods and detach their
         // volumes at once. Its pod deletes are this remediation's doing from here on, so the
         // intent is recorded with the taint.
-        if case .apply(let because) = outOfService(request, liveNode: liveNode, proof: proof, record: tracked.record) {
+        if case .apply(let because) = outOfService(request, podguardTainted: !taints.isEmpty, liveNode: liveNode, proof: proof,
+                                                   record: tracked.record) {
             var outOfService = Podguard_V1_Taint()
             outOfService.key = TaintKeys.outOfService
             outOfService.value = TaintKeys.outOfServiceValue
@@ -253,11 +254,11 @@ struct RemediationExecutor: Sendable {
         }
     }
 
-    private func outOfService(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?, proof: Podguard_V1_LadderStep?,
-                              record: Podguard_V1_FenceRecord) -> OutOfServiceGate.Verdict {
+    private func outOfService(_ request: Podguard_V1_FenceRequest, podguardTainted: Bool, liveNode: LiveNode?,
+                              proof: Podguard_V1_LadderStep?, record: Podguard_V1_FenceRecord) -> OutOfServiceGate.Verdict {
         guard outOfServiceTaint else { return .withhold("the out-of-service fast path is off") }
         // A fence the index has not seen yet only withholds the taint: never the unsafe way.
-        return OutOfServiceGate.verdict(proof: proof, afterStorageFence: fencedVolumes != nil, attached: liveNode?.attachedVolumes,
+        return OutOfServiceGate.verdict(podguardTainted: podguardTainted, proof: proof, afterStorageFence: fencedVolumes != nil, attached: liveNode?.attachedVolumes,
                                         fenced: fencedVolumes?.fenced(on: request.nodeName, with: record) ?? [])
     }
 
