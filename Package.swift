@@ -281,7 +281,7 @@ var testTargets: [Target] { [
     ]),
     /// The charts checked without helm: structure, value paths, configuration.
     tests("HelmChartTests", ["Harness", yams]),
-    tests("EndToEndTests", ["PodguardStack", "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube",
+    tests("EndToEndTests", ["PodguardStack", "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "TestSupport",
                             "NodeSimulator", protobuf]),
 ] }
 

@@ -17,16 +17,21 @@ public final class NodeBMCs: Sendable {
     public let bmcs: [String: IPMISimulatorProcess]
     public let secretNamespace: String
     public let secretPrefix = "bmc-"
+    /// The `FenceAgentsRemediationTemplate` fencing's external step creates its CRs from (in
+    /// `secretNamespace`), when the stack has the external step.
+    public let remediationTemplate: String?
     private let server: Task<Void, any Error>
 
-    private init(bmcs: [String: IPMISimulatorProcess], secretNamespace: String, server: Task<Void, any Error>) {
+    private init(bmcs: [String: IPMISimulatorProcess], secretNamespace: String, remediationTemplate: String?, server: Task<Void, any Error>) {
         self.bmcs = bmcs
         self.secretNamespace = secretNamespace
+        self.remediationTemplate = remediationTemplate
         self.server = server
     }
 
-    /// Serves the control API, starts a BMC per node and writes their Secrets.
-    static func start(cluster: SimulatedCluster, kube: KubeClient, logger: Logger) async throws -> NodeBMCs {
+    /// Serves the control API, starts a BMC per node and writes their Secrets; with
+    /// `externalRemediation`, installs medik8s's Fence Agents Remediation CRDs and a template.
+    static func start(cluster: SimulatedCluster, kube: KubeClient, externalRemediation: Bool, logger: Logger) async throws -> NodeBMCs {
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         var quiet = logger
         quiet.logLevel = .warning
@@ -51,7 +56,11 @@ public final class NodeBMCs: Sendable {
             }
             let namespace = "podguard-bmc-\(cluster.configuration.zone)"
             _ = try await kube.create(Namespace(name: namespace))
-            let made = NodeBMCs(bmcs: bmcs, secretNamespace: namespace, server: server)
+            var template: String?
+            if externalRemediation {
+                template = try await Self.installRemediationTemplate(kube, namespace: namespace)
+            }
+            let made = NodeBMCs(bmcs: bmcs, secretNamespace: namespace, remediationTemplate: template, server: server)
             for (node, bmc) in bmcs { _ = try await kube.create(made.secret(for: bmc, node: node)) }
             return made
         } catch {
@@ -71,6 +80,22 @@ public final class NodeBMCs: Sendable {
     var fencingFlags: [String] {
         ["--remediation.fenceAgent.secretNamespace", secretNamespace, "--remediation.fenceAgent.secretPrefix", secretPrefix,
          "--remediation.fenceAgent.timeout", "15s"]
+            + (remediationTemplate.map { ["--remediation.external.template", $0] } ?? [])
+    }
+
+    /// The CRDs and the template `far` an operator of Fence Agents Remediation would create, as
+    /// `remediation.external.template` names it.
+    private static func installRemediationTemplate(_ kube: KubeClient, namespace: String) async throws -> String {
+        try await Medik8sCRDs.install(kube)
+        let template = try JSONValue(data: Data("""
+            {"apiVersion": "\(Medik8sCRDs.group)/\(Medik8sCRDs.version)", "kind": "FenceAgentsRemediationTemplate",
+             "metadata": {"name": "far", "namespace": "\(namespace)"},
+             "spec": {"template": {"spec": {"agent": "fence_ipmilan", "sharedparameters": {"--username": "admin"},
+                                            "sharedSecretName": "fence-agents-credentials-shared",
+                                            "remediationStrategy": "OutOfServiceTaint"}}}}
+            """.utf8))
+        _ = try await kube.createObject(Medik8sCRDs.template, template, namespace: namespace)
+        return "\(Medik8sCRDs.group)/\(Medik8sCRDs.version)/FenceAgentsRemediationTemplate/\(namespace)/far"
     }
 
     func stop() async {

@@ -174,10 +174,12 @@ extension PodguardStack {
 
     /// Waits until the node carries no podguard taint (`*.podmon.storage.dell.com`) and is Ready.
     public func waitUntilNodeClean(_ node: String, timeout: Duration = .seconds(120)) async throws {
+        // Only podguard puts the out-of-service taint on a node of this stack: it goes with the rest.
         try await Wait.until("\(node) Ready without podguard taints", timeout: timeout) {
             let current = try await self.kube.get(Node.self, name: node)
             return current.readyCondition?.status == "True"
-                && !current.taints.contains { InvariantAuditor.isPodguardTaint($0.key) || $0.key == InvariantAuditor.unreachableKey }
+                && !current.taints.contains { InvariantAuditor.isPodguardTaint($0.key) || $0.key == InvariantAuditor.unreachableKey
+                                              || $0.key == "node.kubernetes.io/out-of-service" }
         }
     }
 }

@@ -69,9 +69,11 @@ public final class PodguardStack: Sendable {
         self.reaper = reaper
     }
 
-    /// The namespace of a family's simulated CSI driver node pods (one per family, as Dell's charts).
+    /// The namespace of a family's simulated CSI driver node pods (one per family, as Dell's charts,
+    /// named after the driver's short name; the generic driver's name is a domain, not a DNS label,
+    /// so its family's name).
     public static func driverNamespace(_ family: ArrayFamilyID) -> String {
-        "podguard-sim-\(FamilyCatalog.family(family).taintStem)"
+        family == .generic ? "podguard-sim-\(family.rawValue)" : "podguard-sim-\(FamilyCatalog.family(family).taintStem)"
     }
 
     /// Starts everything and waits until every service's `/readyz` is true. On failure, whatever
@@ -124,7 +126,7 @@ public final class PodguardStack: Sendable {
         var bmcs: NodeBMCs?
         if configuration.nodeBMCs {
             do {
-                bmcs = try await NodeBMCs.start(cluster: cluster, kube: kube, logger: logger)
+                bmcs = try await NodeBMCs.start(cluster: cluster, kube: kube, externalRemediation: configuration.externalRemediation, logger: logger)
             } catch {
                 await cluster.stop()
                 await bus.close()
@@ -203,7 +205,9 @@ public final class PodguardStack: Sendable {
                 "--fencing.takeoverAfter", configuration.fencingTakeoverAfter, "--fencing.retry.initialDelay", "200ms",
                 "--fencing.retry.maxDelay", "2s", "--fencing.validateTimeout", "5s", "--fencing.unpublishTimeout", "20s",
                 "--remediation.pollInterval", "500ms",
-            ] + (configuration.remediationLadder.map { ["--remediation.ladder", $0] } ?? []) + (bmcs?.fencingFlags ?? []))
+            ] + (configuration.remediationLadder.map { ["--remediation.ladder", $0] } ?? [])
+              + (configuration.remediationLadders.isEmpty ? [] : ["--remediation.ladders", configuration.remediationLadders.joined(separator: ",")])
+              + (bmcs?.fencingFlags ?? []))
         }
         for node in cluster.nodeNames {
             try add(.nodeCleanup, node, "podguard-node-cleanup", kubeconfig + [
@@ -217,7 +221,9 @@ public final class PodguardStack: Sendable {
         for family in families {
             guard let backend = cluster.backends[family.id] else { continue }
             let executable = "podguard-adapter-\(family.id.rawValue)"
+            // The generic adapter serves whichever driver it is told (Dell adapters know theirs).
             let adapterFlags = ["--adapter.csiProbeInterval", "500ms", "--adapter.pendingRetryWait", "1s"]
+                + (family.id == .generic ? ["--adapter.driverName", family.csiDriverName] : [])
             try add(.controllerAdapter, family.id.rawValue, executable, adapterFlags + [
                 "--adapter.mode", "controller", "--adapter.csiSocket", "unix://\(backend.controllerSocket)",
                 "--adapter.instance", "\(family.id.rawValue)-controller",

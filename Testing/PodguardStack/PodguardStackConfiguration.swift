@@ -28,6 +28,13 @@ public struct PodguardStackConfiguration: Sendable {
     public var fencingTakeoverAfter = "5s"
     /// fencing's node remediation ladder (`remediation.ladder`); nil: the default (storage only).
     public var remediationLadder: String?
+    /// Named ladders (`remediation.ladders`, `<name>=<ladder>`) a scenario gives one node with the
+    /// label `podguard.io/remediation-ladder`.
+    public var remediationLadders: [String] = []
+    /// medik8s's Fence Agents Remediation CRDs installed, a `FenceAgentsRemediationTemplate`
+    /// (`NodeBMCs/remediationTemplate`) beside the BMC Secrets, and fencing's external step
+    /// pointed at it; the scenario plays the provider. Needs `nodeBMCs`.
+    public var externalRemediation = false
     /// A simulated BMC per node (`NodeBMCs`) and fencing pointed at their Secrets.
     public var nodeBMCs = false
     // node-cleanup

@@ -5,16 +5,39 @@ import Harness
 import Kube
 import NodeSimulator
 import PodguardStack
+import TestSupport
 import Testing
 
 extension EndToEndTests {
-    /// Three nodes, PowerStore, a simulated BMC per node and the ladder storage → fence agent →
-    /// approval.
+    /// Three nodes, PowerStore and a generic CSI driver, a simulated BMC per node and the cluster's
+    /// ladder storage → fence agent → approval; medik8s's Fence Agents Remediation CRDs and
+    /// template for the external step, which two named ladders a scenario gives one node by label
+    /// climb: `provider` (storage → external → approval) and `silent-provider` (20 s rungs).
     static func ladderStack() async throws -> PodguardStack {
-        var configuration = PodguardStackConfiguration(nodes: 3, families: [.powerstore])
+        var configuration = PodguardStackConfiguration(nodes: 3, families: [.powerstore, .generic])
         configuration.nodeBMCs = true
+        configuration.externalRemediation = true
         configuration.remediationLadder = "storage:5m fence-agent:2m approval:10m"
+        configuration.remediationLadders = ["provider=storage:5m external:2m approval:10m",
+                                            "silent-provider=storage:5m external:20s approval:20s"]
         return try await SharedStacks.shared.stack("ladder", configuration)
+    }
+
+    /// Runs `body` with `node` labelled to climb the named ladder `ladder`; the label is removed after.
+    static func withLadder(_ stack: PodguardStack, node: String, _ ladder: String, _ body: () async throws -> Void) async throws {
+        try await stack.kube.update(Node.self, name: node) { node in
+            node.metadata.labels = (node.metadata.labels ?? [:]).merging(["podguard.io/remediation-ladder": ladder]) { $1 }
+        }
+        try await body()
+        try await stack.kube.update(Node.self, name: node) { node in
+            node.metadata.labels?["podguard.io/remediation-ladder"] = nil
+        }
+    }
+
+    /// The Fence Agents Remediation CR fencing's external step made for `node`, if any.
+    static func remediationCR(_ stack: PodguardStack, node: String) async throws -> JSONValue? {
+        let bmcs = try #require(stack.bmcs)
+        return try await stack.kube.getObject(Medik8sCRDs.remediation, name: node, namespace: bmcs.secretNamespace)
     }
 
     /// Runs `body` with the node's fence agent Secret replaced by the one `secret` makes from the
@@ -48,34 +71,53 @@ extension EndToEndTests {
         return old
     }
 
+    /// The kubelet of a node nothing proved safe comes back: the pod it kept runs on under its own
+    /// identity, the node is cleaned, and its record is forgotten for the next scenario on it.
+    static func kubeletReturnsAndThePodRunsOn(_ stack: PodguardStack, node: String, pod old: DeployedPod, namespace: String) async throws {
+        try await stack.cluster.recover(.kubeletDown, on: node)
+        let current = try #require(try await stack.currentPod(old.name, namespace: namespace))
+        try require(current.uid == old.uid, "the pod was replaced")
+        try await stack.waitUntilNodeClean(node, timeout: .seconds(120))
+        try await stack.forgetNodeRemediation(of: node)
+    }
+
     /// (s) The kubelet stops but its containers go on writing: the array sees the node connected
     /// and writing, so the storage cannot prove the node safe (podmon stops here until someone
     /// reboots the node). The ladder's fence agent powers the node off through its BMC
     /// (fence_ipmilan against ipmi_sim, whose chassis control switches the simulated node), OFF
-    /// confirmed; then the pod is fenced and force-deleted and its replacement runs elsewhere — no
+    /// confirmed; then the pod is fenced and deleted and its replacement runs elsewhere — no
     /// reboot by hand. Powered on again, the node boots with a new boot ID and is cleaned.
-    @Test func zombieNodeIsPoweredOffByItsFenceAgentAndThePodMoves() async throws {
+    /// (s, generic) The same with a generic CSI driver, which has no connectivity check at all:
+    /// validation fails NO_ARRAY_PROOF, and the ladder's fence agent is the only proof.
+    @Test(arguments: [ArrayFamilyID.powerstore, .generic])
+    func zombieNodeIsPoweredOffByItsFenceAgentAndThePodMoves(family: ArrayFamilyID) async throws {
         let stack = try await Self.ladderStack()
-        try await stack.scenario("kubelet-down zombie, fence agent") {
+        try await stack.scenario("kubelet-down zombie, fence agent, \(family.rawValue)") {
             let namespace = try await stack.makeNamespace("ladder")
             let target = stack.nodeNames[1]
             let bootBefore = try await stack.kube.get(Node.self, name: target).status?.nodeInfo?.bootID ?? ""
-            let workload = ProtectedWorkload(name: "ldb", families: [.powerstore], preferredNode: target)
+            let workload = ProtectedWorkload(name: family == .generic ? "gdb" : "ldb", families: [family], preferredNode: target)
             let old = try await stack.deploy(workload, namespace: namespace)[0]
             try require(old.node == target, "pod started on \(old.node), not \(target)")
 
             try await stack.cluster.inject(.kubeletDown, on: target)
+            // (On 1.26+ the out-of-service taint lets Kubernetes's pod GC delete the pod as soon as
+            // fencing does: either may be first; the auditor checks every deletion.)
             let new = try await stack.waitForPods(workload, namespace: namespace, replacing: [old], timeout: .seconds(240))[0]
             try require(new.node != target, "replacement on the failed node")
             try require(try stack.cluster.isPoweredOn(target) == false, "\(target) still powered on")
-            try require(stack.auditor.forcedDeletion(uid: old.uid) != nil, "old pod not force-deleted")
             let record = try #require(stack.auditor.fenceRecords(podUID: old.uid).last)
             try require(record.phase == .podDeleted, "record \(record.phase)")
-            // Powered off, the node's array sessions end too: the validation goes ahead on the
-            // node's proof, or on the array's "disconnected, idle" that the power-off brought about.
-            try require(record.nodeProvenBy == .fenceAgent
-                        || record.transitions.contains { $0.phase == .validated && $0.message.contains("disconnected") },
-                        "validated on neither the proof nor the array: \(record.transitions.map(\.message))")
+            if family == .generic {
+                // No array can answer for a generic driver, before or after the power-off.
+                try require(record.nodeProvenBy == .fenceAgent, "proven by \(record.nodeProvenBy): \(record.transitions.map(\.message))")
+            } else {
+                // Powered off, the node's array sessions end too: the validation goes ahead on the
+                // node's proof, or on the array's "disconnected, idle" that the power-off brought about.
+                try require(record.nodeProvenBy == .fenceAgent
+                            || record.transitions.contains { $0.phase == .validated && $0.message.contains("disconnected") },
+                            "validated on neither the proof nor the array: \(record.transitions.map(\.message))")
+            }
             // The agent confirms OFF with a status call after the power-off (which may already
             // have let the array answer "disconnected"): wait for its verdict.
             var nodeRecord: Podguard_V1_NodeRemediationRecord?
@@ -86,6 +128,12 @@ extension EndToEndTests {
             guard let nodeRecord else { throw StackError("no node remediation record for \(target)") }
             try require(nodeRecord.state == .proven && nodeRecord.provenBy == .fenceAgent && nodeRecord.bootID == bootBefore,
                         "node remediation \(nodeRecord.state) by \(nodeRecord.provenBy), boot \(nodeRecord.bootID)")
+            if family == .generic {
+                try require(nodeRecord.storageFailure.contains("no connectivity check"), "storage step: \(nodeRecord.storageFailure)")
+                // No podguard taint for a driver not named in families.genericDrivers, so no
+                // out-of-service taint either: node-cleanup would never take it off.
+                try require(record.taintsApplied.isEmpty, "taints \(record.taintsApplied.map(\.key))")
+            }
             try await Wait.until("NodeRemediationStarted and NodeProvenSafe alerts", timeout: .seconds(30)) {
                 let alerts = Set(stack.auditor.alerts.filter { $0.nodeName == target }.map(\.reason))
                 return alerts.isSuperset(of: ["NodeRemediationStarted", "NodeProvenSafe"])
@@ -130,13 +178,10 @@ extension EndToEndTests {
                 try require((stack.cluster.refusedWrites[.powerstore]?[target] ?? 0) > 0 || fastPath,
                             "the zombie's writes were not refused")
 
-                // The node is rebooted (the zombie ends); node-cleanup removes every taint podguard added.
+                // The node is rebooted (the zombie ends); node-cleanup removes every taint podguard added (the out-of-service one too).
                 try await stack.cluster.inject(.reboot, on: target)
                 try await stack.cluster.recover(.reboot, on: target)
                 try await stack.waitUntilNodeClean(target, timeout: .seconds(180))
-                try await Wait.until("the out-of-service taint removed", timeout: .seconds(60)) {
-                    !(try await stack.kube.get(Node.self, name: target).taints.contains { $0.key == "node.kubernetes.io/out-of-service" })
-                }
             }
         }
     }
@@ -204,15 +249,122 @@ extension EndToEndTests {
                     stack.auditor.alerts.contains { $0.reason == "NodeFenceDenied" && $0.nodeName == target }
                 }
 
-                try await stack.cluster.recover(.kubeletDown, on: target)
-                let current = try #require(try await stack.currentPod(old.name, namespace: namespace))
-                try require(current.uid == old.uid, "the pod was replaced")
-                try await stack.waitUntilNodeClean(target, timeout: .seconds(120))
                 // The denial holds for this boot: the next scenario on this node starts from no record.
-                try await stack.forgetNodeRemediation(of: target)
+                try await Self.kubeletReturnsAndThePodRunsOn(stack, node: target, pod: old, namespace: namespace)
                 try await stack.kube.update(Node.self, name: target) { node in
                     node.metadata.annotations?["podguard.io/fence-approval"] = nil
                 }
+            }
+        }
+    }
+
+    /// (w) ExternalRemediation, medik8s's contract: the node's ladder names the external step, so
+    /// for the kubelet-down zombie fencing creates a FenceAgentsRemediation from the template,
+    /// named after the node, and deletes nothing until the provider answers. The scenario plays
+    /// the provider: it powers the node off and reports Succeeded; the pod moves. Powered on, the
+    /// node is back with a new boot ID: fencing deletes the CR and node-cleanup removes the taints.
+    @Test func externalRemediationProviderFencesTheNodeAndThePodMoves() async throws {
+        let stack = try await Self.ladderStack()
+        try await stack.scenario("kubelet-down zombie, ExternalRemediation") {
+            let namespace = try await stack.makeNamespace("external")
+            let target = stack.nodeNames[0]
+            let bmcs = try #require(stack.bmcs)
+            try await Self.withLadder(stack, node: target, "provider") {
+                let bootBefore = try await stack.kube.get(Node.self, name: target).status?.nodeInfo?.bootID ?? ""
+                let workload = ProtectedWorkload(name: "edb", families: [.powerstore], preferredNode: target)
+                let old = try await stack.deploy(workload, namespace: namespace)[0]
+                try require(old.node == target, "pod started on \(old.node), not \(target)")
+                try await stack.cluster.inject(.kubeletDown, on: target)
+
+                var cr: JSONValue?
+                try await Wait.until("the FenceAgentsRemediation CR", timeout: .seconds(120)) {
+                    cr = try await Self.remediationCR(stack, node: target)
+                    return cr != nil
+                }
+                try require(cr?["spec"]?["agent"]?.stringValue == "fence_ipmilan", "not the template's spec: \(String(describing: cr))")
+                try require(stack.auditor.forcedDeletion(uid: old.uid) == nil, "the pod was deleted before the provider answered")
+                try require(try stack.cluster.isPoweredOn(target), "nobody but the provider may power the node off")
+
+                // The provider fences the node, then reports success on the CR's status.
+                try await stack.cluster.setPower(on: false, node: target)
+                guard var reported = try await Self.remediationCR(stack, node: target) else { throw TestFailure("the CR went away") }
+                reported["status"] = .object(["conditions": .array([
+                    .object(["type": .string("Processing"), "status": .string("False"), "reason": .string("RemediationFinishedSuccessfully")]),
+                    .object(["type": .string("Succeeded"), "status": .string("True"), "reason": .string("RemediationFinishedSuccessfully")]),
+                ])])
+                _ = try await stack.kube.replaceObject(Medik8sCRDs.remediation, reported, name: target,
+                                                       namespace: bmcs.secretNamespace, subresource: "status")
+
+                let new = try await stack.waitForPods(workload, namespace: namespace, replacing: [old], timeout: .seconds(240))[0]
+                // (On 1.26+ the out-of-service taint lets Kubernetes's pod GC delete the pod as
+                // soon as fencing does: either may be first.)
+                try require(new.node != target, "replacement on the failed node")
+                let record = try #require(stack.auditor.fenceRecords(podUID: old.uid).last)
+                try require(record.phase == .podDeleted, "record \(record.phase)")
+                // Powered off, the node's array sessions end too: the validation goes ahead on the
+                // provider's proof, or on the array's "disconnected, idle" the power-off brought about.
+                try require(record.nodeProvenBy == .external
+                            || record.transitions.contains { $0.phase == .validated && $0.message.contains("disconnected") },
+                            "validated on neither the proof nor the array: \(record.transitions.map(\.message))")
+                try await Wait.until("the node proven by the provider", timeout: .seconds(60)) {
+                    let node = try await stack.nodeRemediation(of: target)
+                    return node?.state == .proven && node?.provenBy == .external
+                }
+                let nodeRecord = try #require(try await stack.nodeRemediation(of: target))
+                try require(nodeRecord.externalRemediation == "\(bmcs.secretNamespace)/\(target)", "CR \(nodeRecord.externalRemediation)")
+                try require(try await Self.remediationCR(stack, node: target) != nil, "the CR went while the node is out")
+
+                // The node is powered on: new boot, Ready; the CR goes and the node is cleaned.
+                try await stack.cluster.setPower(on: true, node: target)
+                try await Wait.until("the CR deleted once the node is back", timeout: .seconds(120)) {
+                    try await Self.remediationCR(stack, node: target) == nil
+                }
+                try await stack.waitUntilNodeClean(target, timeout: .seconds(180))
+                let bootAfter = try await stack.kube.get(Node.self, name: target).status?.nodeInfo?.bootID ?? ""
+                try require(!bootAfter.isEmpty && bootAfter != bootBefore, "boot ID \(bootBefore) → \(bootAfter)")
+                try await stack.forgetNodeRemediation(of: target)
+            }
+        }
+    }
+
+    /// (x) The provider never answers and nobody approves: the external rung times out and its CR
+    /// is withdrawn, approval is asked and times out; the ladder is exhausted, a critical alert
+    /// says so, and nothing else happens — the pod's remediation aborts NODE_NOT_PROVEN_SAFE,
+    /// nothing is unpublished, deleted or powered off. The kubelet comes back; the pod runs on.
+    @Test func silentProviderAndNoApprovalExhaustTheLadder() async throws {
+        let stack = try await Self.ladderStack()
+        try await stack.scenario("silent provider, approval timed out") {
+            let namespace = try await stack.makeNamespace("exhaust")
+            let target = stack.nodeNames[2]
+            try await Self.withLadder(stack, node: target, "silent-provider") {
+                let workload = ProtectedWorkload(name: "xdb", families: [.powerstore], preferredNode: target)
+                let old = try await stack.deploy(workload, namespace: namespace)[0]
+                try require(old.node == target, "pod started on \(old.node), not \(target)")
+                try await stack.cluster.inject(.kubeletDown, on: target)
+
+                try await Wait.until("the FenceAgentsRemediation CR", timeout: .seconds(120)) {
+                    try await Self.remediationCR(stack, node: target) != nil
+                }
+                try await Wait.until("the ladder exhausted", timeout: .seconds(120)) {
+                    try await stack.nodeRemediation(of: target)?.state == .exhausted
+                }
+                let nodeRecord = try #require(try await stack.nodeRemediation(of: target))
+                try require(nodeRecord.history.map(\.result) == [.failed, .timedOut, .timedOut],
+                            "rungs \(nodeRecord.history.map { "\($0.step): \($0.result)" })")
+                try require(try await Self.remediationCR(stack, node: target) == nil, "the silent provider's CR was not withdrawn")
+                try await Wait.until("NodeRemediationExhausted alert", timeout: .seconds(30)) {
+                    stack.auditor.alerts.contains { $0.reason == "NodeRemediationExhausted" && $0.nodeName == target && $0.severity == .critical }
+                }
+                try await Wait.until("the waiting remediation aborted", timeout: .seconds(60)) {
+                    stack.auditor.fenceRecords(podUID: old.uid).contains { $0.phase == .aborted && $0.abortReason == .nodeNotProvenSafe }
+                }
+                for record in stack.auditor.fenceRecords(podUID: old.uid) {
+                    try require(record.volumes.allSatisfy { !$0.fenced }, "a volume was unpublished without a proof")
+                }
+                try require(stack.auditor.forcedDeletion(uid: old.uid) == nil, "the pod was deleted")
+                try require(try stack.cluster.isPoweredOn(target), "the node was powered off")
+
+                try await Self.kubeletReturnsAndThePodRunsOn(stack, node: target, pod: old, namespace: namespace)
             }
         }
     }
