@@ -58,7 +58,7 @@ public final class NodeBMCs: Sendable {
             _ = try await kube.create(Namespace(name: namespace))
             var template: String?
             if externalRemediation {
-                template = try await Self.installRemediationTemplate(kube, namespace: namespace)
+                template = try await Medik8sCRDs.installTemplate(kube, namespace: namespace)
             }
             let made = NodeBMCs(bmcs: bmcs, secretNamespace: namespace, remediationTemplate: template, server: server)
             for (node, bmc) in bmcs { _ = try await kube.create(made.secret(for: bmc, node: node)) }
@@ -81,21 +81,6 @@ public final class NodeBMCs: Sendable {
         ["--remediation.fenceAgent.secretNamespace", secretNamespace, "--remediation.fenceAgent.secretPrefix", secretPrefix,
          "--remediation.fenceAgent.timeout", "15s"]
             + (remediationTemplate.map { ["--remediation.external.template", $0] } ?? [])
-    }
-
-    /// The CRDs and the template `far` an operator of Fence Agents Remediation would create, as
-    /// `remediation.external.template` names it.
-    private static func installRemediationTemplate(_ kube: KubeClient, namespace: String) async throws -> String {
-        try await Medik8sCRDs.install(kube)
-        let template = try JSONValue(data: Data("""
-            {"apiVersion": "\(Medik8sCRDs.group)/\(Medik8sCRDs.version)", "kind": "FenceAgentsRemediationTemplate",
-             "metadata": {"name": "far", "namespace": "\(namespace)"},
-             "spec": {"template": {"spec": {"agent": "fence_ipmilan", "sharedparameters": {"--username": "admin"},
-                                            "sharedSecretName": "fence-agents-credentials-shared",
-                                            "remediationStrategy": "OutOfServiceTaint"}}}}
-            """.utf8))
-        _ = try await kube.createObject(Medik8sCRDs.template, template, namespace: namespace)
-        return "\(Medik8sCRDs.group)/\(Medik8sCRDs.version)/FenceAgentsRemediationTemplate/\(namespace)/far"
     }
 
     func stop() async {

@@ -76,4 +76,20 @@ public enum Medik8sCRDs {
             }
         }
     }
+
+    /// Installs the CRDs and the `FenceAgentsRemediationTemplate` `name` in `namespace` an operator of
+    /// Fence Agents Remediation would create (fence_ipmilan, the OutOfServiceTaint strategy);
+    /// returns the template as `remediation.external.template` names it.
+    @discardableResult
+    public static func installTemplate(_ kube: KubeClient, namespace: String, name: String = "far") async throws -> String {
+        try await install(kube)
+        let template = try JSONValue(data: Data("""
+            {"apiVersion": "\(group)/\(version)", "kind": "FenceAgentsRemediationTemplate",
+             "metadata": {"name": "\(name)", "namespace": "\(namespace)"},
+             "spec": {"template": {"spec": {"agent": "fence_ipmilan", "sharedparameters": {"--username": "admin"},
+                                            "retrycount": 5, "timeout": "60s", "remediationStrategy": "OutOfServiceTaint"}}}}
+            """.utf8))
+        _ = try await kube.createObject(Self.template, template, namespace: namespace)
+        return "\(group)/\(version)/FenceAgentsRemediationTemplate/\(namespace)/\(name)"
+    }
 }

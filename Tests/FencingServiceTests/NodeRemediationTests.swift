@@ -232,18 +232,6 @@ struct NodeRemediationTests {
 
     // MARK: ExternalRemediation (medik8s)
 
-    /// Installs the CRDs and the template `far` in the bed's namespace.
-    static func installTemplate(_ bed: FencingBed) async throws {
-        try await Medik8sCRDs.install(bed.kube)
-        let template = try JSONValue(data: Data("""
-            {"apiVersion": "\(Medik8sCRDs.group)/\(Medik8sCRDs.version)", "kind": "FenceAgentsRemediationTemplate",
-             "metadata": {"name": "far", "namespace": "\(bed.namespace)"},
-             "spec": {"template": {"spec": {"agent": "fence_ipmilan", "sharedparameters": {"--lanplus": "", "--username": "admin"},
-                                            "retrycount": 5, "timeout": "60s", "remediationStrategy": "OutOfServiceTaint"}}}}
-            """.utf8))
-        _ = try await bed.kube.createObject(Medik8sCRDs.template, template, namespace: bed.namespace)
-    }
-
     static func remediationCR(_ bed: FencingBed, node: String) async throws -> JSONValue? {
         try await bed.kube.getObject(Medik8sCRDs.remediation, name: node, namespace: bed.namespace)
     }
@@ -261,7 +249,7 @@ struct NodeRemediationTests {
     @Test("ExternalRemediation: a CR from the template, named after the node; the provider's Succeeded moves the pod; the CR goes once the node is back")
     func externalProviderSucceeds() async throws {
         try await FencingBed.with { bed in
-            try await Self.installTemplate(bed)
+            try await Medik8sCRDs.installTemplate(bed.kube, namespace: bed.namespace)
             try await bed.startFencing(Self.settings(ladder: "storage:5m external:2m approval:5m", namespace: bed.namespace, external: true))
             let node = try await bed.makeNode(bootID: "boot-x")
             let name = node.metadata.name!
@@ -303,7 +291,7 @@ struct NodeRemediationTests {
     @Test("ExternalRemediation: a provider silent past the rung's timeout has its CR withdrawn, and the next step runs; another remediator's CR is never taken over")
     func externalTimesOutAndForeignCRsAreLeftAlone() async throws {
         try await FencingBed.with { bed in
-            try await Self.installTemplate(bed)
+            try await Medik8sCRDs.installTemplate(bed.kube, namespace: bed.namespace)
             try await bed.startFencing(Self.settings(ladder: "storage:5m external:3s approval:5m", namespace: bed.namespace, external: true))
             let silent = try await bed.makeNode(bootID: "boot-s")
             let owned = try await bed.makeNode(bootID: "boot-o")

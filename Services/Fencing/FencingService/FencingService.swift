@@ -75,7 +75,8 @@ public struct FencingService: Service {
         }
         let context = FencingContext(fences: open.fences, jetStream: js, subjects: bus.subjects, messages: messages,
                                      settings: settings, metrics: metrics, logger: logger)
-        let ladderAvailable = settings.remediation.ladderAvailable
+        // Only a ladder beyond the storage fence makes pod remediations wait for a node's proof.
+        let ladderAvailable = settings.remediation.ladders.beyondStorage
         let afterStorageFence = settings.remediation.outOfServiceAfterStorageFence
         let outOfService = ladderAvailable || afterStorageFence
             ? await Self.outOfServiceTaint(settings.remediation.outOfServiceTaint, kube: kube, logger: logger) : false

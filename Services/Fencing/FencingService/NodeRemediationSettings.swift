@@ -61,9 +61,6 @@ public struct NodeRemediationSettings: Sendable {
         self.externalTemplate = externalTemplate
     }
 
-    /// Does any ladder go beyond the storage fence? Only then do pod remediations wait for a node's proof.
-    public var ladderAvailable: Bool { ladders.beyondStorage }
-
     public func secretName(node: String) -> String { "\(secretPrefix)\(node)" }
 
     static let schema: [ConfigKey] = RemediationLadders.schema + [
