@@ -156,10 +156,10 @@ var services: [Target] {
     /// watcher: mirrors protected pods, nodes, PVCs, PVs, VolumeAttachments and CSI driver node
     /// pods from Kubernetes into NodeState/PodState (KV buckets and subjects); leader-elected.
     service("Watcher",
-            library: ["Bus", "BusService", "Contracts", "Kube", "ServiceKit", "ArrayFamily", "FamilyCatalog",
+            library: ["Bus", "BusService", "Contracts", "Kube", "KubeService", "ServiceKit", "ArrayFamily", "FamilyCatalog",
                       logging, metrics, serviceLifecycle, protobuf],
             main: ["BusService", "Kube", "KubeService", "ServiceKit"],
-            tests: ["Bus", "BusService", "Contracts", "Kube", "ServiceKit", "Harness", "TestSupport", logging, protobuf])
+            tests: ["Bus", "BusService", "Contracts", "Kube", "KubeService", "ServiceKit", "Harness", "TestSupport", logging, protobuf])
     /// array-prober: samples each (family, node) through the controller adapters, applies the
     /// loss threshold per array, publishes ArrayConnectivity; replicas share nodes by lease.
     + service("ArrayProber", core: pure,

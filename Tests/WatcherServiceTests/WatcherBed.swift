@@ -4,6 +4,7 @@ import Contracts
 import Foundation
 import Harness
 import Kube
+import KubeService
 import Logging
 import ServiceKit
 import Synchronization
@@ -72,9 +73,10 @@ final class WatcherBed: Sendable {
         var driverPods = DriverPodSelection.dellDefaults
         driverPods.labelSelector = "driver.dellemc.com=dell-storage,podguard-test=\(id)"
         driverPods.driverByNamespace = [namespace: "csi-vxflexos.dellemc.com"]
-        return WatcherSettings(labelValue: id, driverPods: driverPods, leaseName: "watcher-\(id)", leaseNamespace: namespace,
-                               leaseDuration: .seconds(4), renewDeadline: .seconds(3), retryPeriod: .milliseconds(500),
-                               identity: identity, reconcileEvery: .seconds(300), watchTimeout: .seconds(60))
+        return WatcherSettings(labelValue: id, driverPods: driverPods, leaderElection: LeaderElectionSettings(
+                                   leaseName: "watcher-\(id)", leaseNamespace: namespace, leaseDuration: .seconds(4),
+                                   renewDeadline: .seconds(3), retryPeriod: .milliseconds(500), identity: identity),
+                               reconcileEvery: .seconds(300), watchTimeout: .seconds(60))
     }
 
     /// A watcher replica on its own bus connection; cancel the task to stop it (it releases the Lease).

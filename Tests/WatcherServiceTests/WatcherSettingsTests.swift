@@ -1,3 +1,4 @@
+import KubeService
 import ServiceKit
 import Testing
 import WatcherService
@@ -17,8 +18,8 @@ struct WatcherSettingsTests {
         #expect(settings.driverPods.driver(inNamespace: "vxflexos") == "csi-vxflexos.dellemc.com")
         #expect(settings.driverPods.driver(inNamespace: "isilon") == "csi-isilon.dellemc.com")
         #expect(settings.driverPods.driver(inNamespace: "default") == nil)
-        #expect(settings.leaseDuration == .seconds(15) && settings.renewDeadline == .seconds(10))
-        #expect(settings.identity == "host-1" && settings.leaseNamespace == nil)
+        #expect(settings.leaderElection.leaseDuration == .seconds(15) && settings.leaderElection.renewDeadline == .seconds(10))
+        #expect(settings.identity == "host-1" && settings.leaderElection.leaseNamespace == nil)
         #expect(settings.nodeLabels == WatcherSettings.defaultNodeLabels)
     }
 

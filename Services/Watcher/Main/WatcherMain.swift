@@ -19,7 +19,7 @@ enum WatcherMain {
             let kube = try KubeClientService.make(application)
             let busConnection = try await BusConnectionService.connect(application)
             let watcher = WatcherService(bus: busConnection.bus, client: kube.client, settings: settings,
-                                         leaseNamespace: settings.leaseNamespace ?? WatcherService.defaultLeaseNamespace(client: kube.client),
+                                         leaseNamespace: LeaderElectionSettings.defaultNamespace(client: kube.client),
                                          version: info.version, readiness: application.readiness, logger: application.logger)
             try await application.run([kube, busConnection, watcher])
         } catch {

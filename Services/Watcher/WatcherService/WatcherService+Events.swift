@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Kube
+import KubeService
 import Logging
 import ServiceKit
 
@@ -28,7 +29,7 @@ extension WatcherService {
             syncAction = count(event, kind: "driverPods", cached: informers.driverPods.count, in: &loop)
             keys = informers.stateKeys(affectedByDriverPod: event)
         case .leadership(.acquired):
-            logger.info("leading: publishing state", metadata: ["lease": "\(settings.leaseName)", "identity": "\(settings.identity)"])
+            logger.info("leading: publishing state", metadata: ["lease": "\(settings.leaderElection.leaseName)", "identity": "\(settings.identity)"])
             metrics.leader(true)
             await perform(loop.role.leadershipAcquired(), loop: &loop, informers: informers, publisher: &publisher)
         case .leadership(.lost(let reason)):

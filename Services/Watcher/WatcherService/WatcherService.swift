@@ -3,6 +3,7 @@ import BusService
 import Contracts
 import Foundation
 import Kube
+import KubeService
 import Logging
 import ServiceKit
 import ServiceLifecycle
@@ -41,19 +42,8 @@ public struct WatcherService: Service {
         readiness.register(Self.readinessComponent)
     }
 
-    /// The Lease namespace when `watcher.leaseNamespace` is not set: the pod's own namespace, else
-    /// the client's, else `default`.
-    public static func defaultLeaseNamespace(client: KubeClient, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let namespace = environment["POD_NAMESPACE"], !namespace.isEmpty { return namespace }
-        return client.defaultNamespace
-    }
-
     var leaderElection: LeaderElectionConfiguration {
-        var configuration = LeaderElectionConfiguration(namespace: leaseNamespace, leaseName: settings.leaseName, identity: settings.identity)
-        configuration.leaseDuration = settings.leaseDuration
-        configuration.renewDeadline = settings.renewDeadline
-        configuration.retryPeriod = settings.retryPeriod
-        return configuration
+        settings.leaderElection.election(defaultNamespace: leaseNamespace)
     }
 
     public func run() async throws {

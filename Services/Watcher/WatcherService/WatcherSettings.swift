@@ -1,3 +1,4 @@
+public import KubeService
 import ServiceKit
 
 /// watcher's configuration: which pods are protected, how driver node pods are recognised, which
@@ -13,14 +14,9 @@ public struct WatcherSettings: Sendable {
     public var nodeLabels: [String]
     /// CSI drivers served by the generic adapter; empty = every CSI driver that is not a Dell driver.
     public var genericDrivers: [String]
-    public var leaseName: String
-    /// nil: the pod's namespace (`POD_NAMESPACE`), else the client's namespace, else `default`.
-    public var leaseNamespace: String?
-    public var leaseDuration: Duration
-    public var renewDeadline: Duration
-    public var retryPeriod: Duration
-    /// This replica's identity in the Lease and in `Header.producer_id` (the pod name).
-    public var identity: String
+    /// The Lease; its identity is also `Header.producer_id` (the pod name).
+    public var leaderElection: LeaderElectionSettings
+    public var identity: String { leaderElection.identity }
     /// How often the leader compares the buckets with the caches and repairs any difference.
     public var reconcileEvery: Duration
     /// Server-side timeout of each watch request (the informer resumes after it).
@@ -30,20 +26,14 @@ public struct WatcherSettings: Sendable {
 
     public init(labelKey: String = "podmon.dellemc.com/driver", labelValue: String = "", driverPods: DriverPodSelection = .dellDefaults,
                 nodeLabels: [String] = WatcherSettings.defaultNodeLabels, genericDrivers: [String] = [],
-                leaseName: String = "podguard-watcher", leaseNamespace: String? = nil, leaseDuration: Duration = .seconds(15),
-                renewDeadline: Duration = .seconds(10), retryPeriod: Duration = .seconds(2), identity: String,
+                leaderElection: LeaderElectionSettings,
                 reconcileEvery: Duration = .seconds(300), watchTimeout: Duration = .seconds(300), pageSize: Int = 500) {
         self.labelKey = labelKey
         self.labelValue = labelValue
         self.driverPods = driverPods
         self.nodeLabels = nodeLabels
         self.genericDrivers = genericDrivers
-        self.leaseName = leaseName
-        self.leaseNamespace = leaseNamespace
-        self.leaseDuration = leaseDuration
-        self.renewDeadline = renewDeadline
-        self.retryPeriod = retryPeriod
-        self.identity = identity
+        self.leaderElection = leaderElection
         self.reconcileEvery = reconcileEvery
         self.watchTimeout = watchTimeout
         self.pageSize = pageSize
@@ -71,19 +61,11 @@ public struct WatcherSettings: Sendable {
         ConfigKey("watcher.nodeLabels", .stringList, default: defaultNodeLabels.joined(separator: ","),
                   help: "node labels copied into NodeState"),
         FamilyConfiguration.genericDriversKey,
-        ConfigKey("watcher.leaseName", .string, default: "podguard-watcher", help: "name of the leader-election Lease"),
-        ConfigKey("watcher.leaseNamespace", .string, default: nil,
-                  help: "namespace of the Lease; defaults to $POD_NAMESPACE, then the client's namespace, then 'default'"),
-        ConfigKey("watcher.leaseDuration", .duration, default: "15s", help: "a standby takes over a lease not renewed for this long"),
-        ConfigKey("watcher.renewDeadline", .duration, default: "10s",
-                  help: "the leader stops publishing when it could not renew for this long (< leaseDuration)"),
-        ConfigKey("watcher.retryPeriod", .duration, default: "2s", help: "interval of lease renewals and acquisition attempts"),
-        ConfigKey("watcher.identity", .string, default: nil, help: "this replica's identity; defaults to the host (pod) name"),
         ConfigKey("watcher.reconcileEvery", .duration, default: "5m",
                   help: "how often the leader compares the buckets with its caches and repairs differences"),
         ConfigKey("watcher.watchTimeout", .duration, default: "5m", help: "server-side timeout of each watch request"),
         ConfigKey("watcher.pageSize", .int, default: "500", range: 1...10_000, help: "objects per page of the initial lists"),
-    ])
+    ]).merging(LeaderElectionSettings.schema(prefix: "watcher", defaultLeaseName: "podguard-watcher"))
 
     public init(_ configuration: Configuration, defaultIdentity: String) throws(ConfigError) {
         let labelKey = configuration.string("watcher.labelKey") ?? "podmon.dellemc.com/driver"
@@ -94,24 +76,11 @@ public struct WatcherSettings: Sendable {
         let driverPods = try DriverPodSelection(
             labelSelector: configuration.string("watcher.driverPods.labelSelector") ?? DriverPodSelection.dellDefaults.labelSelector,
             namespaceEntries: configuration.stringList("watcher.driverPods.namespaces") ?? [])
-        let leaseDuration = configuration.duration("watcher.leaseDuration") ?? .seconds(15)
-        let renewDeadline = configuration.duration("watcher.renewDeadline") ?? .seconds(10)
-        let retryPeriod = configuration.duration("watcher.retryPeriod") ?? .seconds(2)
-        guard renewDeadline < leaseDuration else {
-            throw ConfigError(key: "watcher.renewDeadline",
-                              message: "'watcher.renewDeadline' (\(renewDeadline)) must be shorter than 'watcher.leaseDuration' (\(leaseDuration)): the leader must stop before a standby may start")
-        }
-        guard retryPeriod > .zero, renewDeadline > retryPeriod else {
-            throw ConfigError(key: "watcher.retryPeriod",
-                              message: "'watcher.retryPeriod' (\(retryPeriod)) must be positive and shorter than 'watcher.renewDeadline' (\(renewDeadline))")
-        }
-        let leaseNamespace = configuration.string("watcher.leaseNamespace").flatMap { $0.isEmpty ? nil : $0 }
         self.init(labelKey: labelKey, labelValue: configuration.string("watcher.labelValue") ?? "", driverPods: driverPods,
                   nodeLabels: configuration.stringList("watcher.nodeLabels") ?? Self.defaultNodeLabels,
                   genericDrivers: FamilyConfiguration.genericDrivers(configuration),
-                  leaseName: configuration.string("watcher.leaseName") ?? "podguard-watcher", leaseNamespace: leaseNamespace,
-                  leaseDuration: leaseDuration, renewDeadline: renewDeadline, retryPeriod: retryPeriod,
-                  identity: configuration.string("watcher.identity").flatMap { $0.isEmpty ? nil : $0 } ?? defaultIdentity,
+                  leaderElection: try LeaderElectionSettings(configuration, prefix: "watcher", defaultLeaseName: "podguard-watcher",
+                                                             defaultIdentity: defaultIdentity),
                   reconcileEvery: configuration.duration("watcher.reconcileEvery") ?? .seconds(300),
                   watchTimeout: configuration.duration("watcher.watchTimeout") ?? .seconds(300),
                   pageSize: configuration.int("watcher.pageSize") ?? 500)

@@ -1,7 +1,5 @@
-public import Kube
-
-/// storage.k8s.io/v1 StorageClass (not modelled by Kube yet): the simulator makes one per family,
-/// `Immediate` binding, so static PVs and claims of that class bind without a provisioner.
+/// storage.k8s.io/v1 StorageClass: the CSI driver that provisions a claim's volume (the
+/// StatefulCluster controller labels pods by it), and the simulator's class per family.
 public struct StorageClass: KubeResource, Hashable {
     public static let resource = ResourceDescriptor(group: "storage.k8s.io", version: "v1", plural: "storageclasses",
                                                     kind: "StorageClass", namespaced: false)
