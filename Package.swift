@@ -191,6 +191,13 @@ var services: [Target] {
               main: ["BusService", "Contracts", "Kube", "KubeService", "ServiceKit"],
               tests: ["AdapterKit", "ArrayFamily", "Bus", "BusService", "Contracts", "CSI", "CSISimulator",
                       "Harness", "TestSupport", "Kube", "Policy", "ServiceKit", "PowerFlexFamily", logging, serviceLifecycle, protobuf])
+    /// statefulcluster: the StatefulCluster controller (CRD statefulclusters.enge.me): pods that
+    /// never reuse an identity, each with claims of its own; leader-elected, Kubernetes only. Its
+    /// core imports nothing: the reconcile rules cannot reach a client.
+    + service("StatefulCluster", core: [],
+              library: ["ArrayFamily", "FamilyCatalog", "Kube", "KubeService", "ServiceKit", logging, metrics, serviceLifecycle],
+              main: ["Kube", "KubeService", "ServiceKit"],
+              tests: ["Harness", "Kube", "KubeService", "ServiceKit", "TestSupport", logging])
     + [
         /// The adapters: each executable only picks its family.
         executable("AdapterPowerFlex", "Services/Adapters/PowerFlex", ["AdapterKit", "PowerFlexFamily"]),
@@ -316,6 +323,7 @@ let package = Package(
         .executable(name: "podguard-adapter-unity", targets: ["AdapterUnity"]),
         .executable(name: "podguard-adapter-generic", targets: ["AdapterGeneric"]),
         .executable(name: "podguard-tap", targets: ["Tap"]),
+        .executable(name: "podguard-statefulcluster", targets: ["StatefulCluster"]),
         // Simulators and tools.
         .library(name: "CSISimulator", targets: ["CSISimulator"]),
         .library(name: "CRISimulator", targets: ["CRISimulator"]),

@@ -1,0 +1,234 @@
+import ArrayFamily
+import FamilyCatalog
+import Foundation
+import Kube
+import Logging
+import StatefulClusterCore
+import Synchronization
+
+/// One reconcile of one StatefulCluster: read the caches, ask ``ClusterReconciler`` for the plan,
+/// carry it out, write the status. Every call is idempotent, so a reconcile cut short (a crash, a
+/// lost Lease) is finished by the next one; nothing is remembered between reconciles but the
+/// expectations of this replica's own writes.
+final class ClusterReconcile: Sendable {
+    let client: KubeClient
+    let caches: ClusterCaches
+    let settings: StatefulClusterSettings
+    let expectations: Expectations
+    let events: EventRecorder
+    let metrics: StatefulClusterMetrics
+    let logger: Logger
+    /// The last creation failure per cluster key (the ReplicaFailure condition).
+    let failures = Mutex<[String: String]>([:])
+
+    init(client: KubeClient, caches: ClusterCaches, settings: StatefulClusterSettings, expectations: Expectations, events: EventRecorder,
+         metrics: StatefulClusterMetrics, logger: Logger) {
+        self.client = client
+        self.caches = caches
+        self.settings = settings
+        self.expectations = expectations
+        self.events = events
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Reconciles the cluster with this key (`namespace/name`); returns when to look again.
+    func reconcile(key: String) async -> Duration? {
+        let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return nil }
+        guard let cluster = caches.cluster(namespace: parts[0], name: parts[1]), cluster.metadata.deletionTimestamp == nil else {
+            expectations.forget(key)
+            failures.withLock { $0[key] = nil }
+            return nil
+        }
+        metrics.count(\.reconciles)
+        let spec: ClusterSpec
+        do {
+            spec = try ClusterSpec(cluster)
+        } catch {
+            await writeInvalidSpec(cluster, error: error)
+            return nil
+        }
+        let pods = caches.pods(of: cluster)
+        let activeUIDs = Set(pods.filter { $0.metadata.deletionTimestamp == nil }.compactMap(\.uid))
+        let deleting = expectations.pendingDeletions(in: key, activeUIDs: activeUIDs)
+        let observedPods = pods.map { pod in
+            var observed = ObservedPod(pod, node: pod.nodeName.flatMap { caches.nodes.get(name: $0) })
+            if deleting.contains(observed.uid), observed.isActive { observed.phase = .terminating }
+            return observed
+        }
+        let observation = ClusterObservation(
+            name: cluster.name, generation: cluster.metadata.generation ?? 0, replicas: spec.replicas, revision: spec.revision,
+            claimTemplates: spec.claimTemplateNames, minReadySeconds: spec.minReadySeconds,
+            livenessTimeout: spec.livenessTimeoutSeconds.map { $0 > 0 ? .seconds($0) : nil } ?? settings.notReadyTimeout,
+            retention: spec.retention,
+            pods: observedPods,
+            claims: caches.claims(of: cluster).compactMap { ObservedClaim($0, clusterUID: cluster.uid ?? "") },
+            pendingCreations: expectations.pendingCreations(in: key, seen: Set(pods.map(\.name))),
+            previousConditions: ClusterCondition.parse(cluster.status),
+            creationFailure: failures.withLock { $0[key] })
+        var names = SystemPodNameSource()
+        let plan = ClusterReconciler.plan(observation, now: Date(), names: &names)
+        if plan.changesObjects {
+            logger.info("reconciling", metadata: [
+                "cluster": "\(key)", "create": "\(plan.creations.map(\.podName))",
+                "delete": "\(plan.podDeletions.map { "\($0.podName) (\($0.reason.rawValue))" })", "deleteClaims": "\(plan.claimDeletions)",
+            ])
+        }
+        let factory = ClusterObjectFactory(cluster: cluster, spec: spec, protectionLabel: protectionLabel(for: spec))
+        await carryOut(plan, cluster: cluster, key: key, factory: factory)
+        await writeStatus(plan.status.json(selector: spec.selector.rendered), of: cluster)
+        return plan.requeueAfter
+    }
+
+    // MARK: Carrying out the plan
+
+    func carryOut(_ plan: ReconcilePlan, cluster: StatefulClusterObject, key: String, factory: ClusterObjectFactory) async {
+        let namespace = cluster.namespace ?? ""
+        for (claim, retention) in plan.claimMarks.sorted(by: { $0.key < $1.key }) {
+            await attempt("mark claim \(claim)") {
+                _ = try await client.patch(PersistentVolumeClaim.self, name: claim, namespace: namespace,
+                                           patch: .annotations([StatefulClusterLabels.retention: retention.rawValue]))
+            }
+        }
+        // Creations and deletions are independent of each other: all at once, as the seed's
+        // "no ordering" asks.
+        await withTaskGroup(of: Void.self) { group in
+            for creation in plan.creations {
+                group.addTask { await self.create(creation, cluster: cluster, key: key, factory: factory) }
+            }
+            for deletion in plan.podDeletions {
+                group.addTask { await self.delete(deletion, cluster: cluster, key: key) }
+            }
+        }
+        for claim in plan.claimDeletions {
+            await attempt("delete claim \(claim)") {
+                try await client.delete(PersistentVolumeClaim.self, name: claim, namespace: namespace)
+                metrics.count(\.claimsDeleted)
+            }
+        }
+        for (claim, owned) in plan.claimOwnership.sorted(by: { $0.key < $1.key }) {
+            await attempt("owner reference of claim \(claim)") {
+                _ = try await client.patch(PersistentVolumeClaim.self, name: claim, namespace: namespace,
+                                           patch: .merge(.object(["metadata": .object(["ownerReferences": owned ? .array([factory.claimOwnerReference]) : .null])])))
+            }
+        }
+    }
+
+    /// The claims first (a pod without its claims would never start), then the pod.
+    func create(_ creation: ReconcilePlan.PodCreation, cluster: StatefulClusterObject, key: String, factory: ClusterObjectFactory) async {
+        let namespace = cluster.namespace ?? ""
+        do {
+            for claim in factory.claims(creation) {
+                do {
+                    _ = try await client.createObject(PersistentVolumeClaim.resource, claim.object, namespace: namespace)
+                    metrics.count(\.claimsCreated)
+                } catch let error as KubeError where error.isAlreadyExists {
+                    // Made by an earlier attempt for this very pod name; anything else is a
+                    // collision, and the pod waits for a new name.
+                    let existing = try await client.get(PersistentVolumeClaim.self, name: claim.name, namespace: namespace)
+                    guard existing.metadata.labels?[StatefulClusterLabels.pod] == creation.podName else { throw error }
+                }
+            }
+            expectations.expectCreation(of: creation.podName, in: key)
+            _ = try await client.createObject(Pod.resource, factory.pod(creation), namespace: namespace)
+            metrics.count(\.podsCreated)
+            failures.withLock { $0[key] = nil }
+            _ = await events.record(regarding: ObjectReference(to: cluster), type: "Normal", reason: "SuccessfulCreate",
+                                    note: "created pod \(creation.podName) with claims \(creation.claims.values.sorted().joined(separator: ", "))")
+        } catch {
+            let reason = Self.describe(error)
+            failures.withLock { $0[key] = "creating pod \(creation.podName): \(reason)" }
+            metrics.count(\.failures)
+            logger.warning("creation failed", metadata: ["cluster": "\(key)", "pod": "\(creation.podName)", "error": "\(reason)"])
+            _ = await events.record(regarding: ObjectReference(to: cluster), type: "Warning", reason: "FailedCreate",
+                                    note: "creating pod \(creation.podName): \(reason)")
+        }
+    }
+
+    func delete(_ deletion: ReconcilePlan.PodDeletion, cluster: StatefulClusterObject, key: String) async {
+        expectations.expectDeletion(ofUID: deletion.uid, in: key)
+        await attempt("delete pod \(deletion.podName)") {
+            do {
+                try await client.delete(Pod.self, name: deletion.podName, namespace: cluster.namespace,
+                                        options: DeleteOptions(preconditionUID: deletion.uid))
+            } catch let error as KubeError where error.isConflict {
+                return   // another pod of that name now: not the one meant
+            }
+            metrics.count(\.podsDeleted)
+            _ = await events.record(regarding: ObjectReference(to: cluster), type: "Normal", reason: "SuccessfulDelete",
+                                    note: "deleted pod \(deletion.podName): \(deletion.reason.explanation)")
+        }
+    }
+
+    /// Runs one write; a missing object is success (the goal is reached), a failure is logged and
+    /// left to the next reconcile.
+    func attempt(_ what: String, _ body: () async throws -> Void) async {
+        do {
+            try await body()
+        } catch let error as KubeError where error.isNotFound {
+            return
+        } catch {
+            metrics.count(\.failures)
+            logger.warning("\(what) failed", metadata: ["error": "\(Self.describe(error))"])
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? KubeError, let message = error.status?.message { return message }
+        return "\(error)"
+    }
+
+    // MARK: Status
+
+    func writeStatus(_ status: JSONValue, of cluster: StatefulClusterObject) async {
+        guard cluster.status != status else { return }
+        await attempt("status of \(cluster.key)") {
+            _ = try await client.patch(StatefulClusterObject.self, name: cluster.name, namespace: cluster.namespace,
+                                       patch: .merge(.object(["status": status])), subresource: "status")
+        }
+    }
+
+    /// An invalid spec: no pod is touched; the status says why.
+    func writeInvalidSpec(_ cluster: StatefulClusterObject, error: ClusterSpecError) async {
+        let previous = ClusterCondition.parse(cluster.status).first { $0.type == .replicaFailure }
+        let since = previous?.status == true && previous?.reason == "InvalidSpec" ? previous!.lastTransitionTime : Date()
+        var status = cluster.status ?? .object([:])
+        status["observedGeneration"] = .number(Double(cluster.metadata.generation ?? 0))
+        var conditions = (status["conditions"]?.arrayValue ?? []).filter { $0["type"]?.stringValue != ClusterCondition.Kind.replicaFailure.rawValue }
+        conditions.append(ClusterCondition(type: .replicaFailure, status: true, reason: "InvalidSpec", message: error.description,
+                                           lastTransitionTime: since).json)
+        status["conditions"] = .array(conditions)
+        logger.warning("invalid spec", metadata: ["cluster": "\(cluster.key)", "error": "\(error)"])
+        await writeStatus(status, of: cluster)
+    }
+
+    // MARK: Protection
+
+    /// podguard's label for the pods: configured, else from the first claim template's
+    /// StorageClass provisioner (a Dell driver's podmon value, else the driver name, which is what
+    /// the generic adapter protects by default).
+    func protectionLabel(for spec: ClusterSpec) -> (key: String, value: String)? {
+        guard !settings.protectionLabelKey.isEmpty else { return nil }
+        if !settings.protectionLabelValue.isEmpty { return (settings.protectionLabelKey, settings.protectionLabelValue) }
+        for template in spec.claimTemplates {
+            let named = template["spec"]?["storageClassName"]?.stringValue
+            let storageClass = named.map { caches.storageClasses.get(name: $0) } ?? caches.defaultStorageClass
+            guard let provisioner = storageClass?.provisioner, !provisioner.isEmpty else { continue }
+            let dell = ArrayFamilyCatalog.dell.first { $0.csiDriverName == provisioner }
+            return (settings.protectionLabelKey, dell?.podmonLabelValue ?? provisioner)
+        }
+        return nil
+    }
+}
+
+extension ReconcilePlan.DeletionReason {
+    var explanation: String {
+        switch self {
+        case .terminal: "it failed, succeeded or was evicted; a new identity replaces it"
+        case .notLive: "not Ready for the liveness timeout on a healthy node; a new identity replaces it"
+        case .scaledDown: "more pods than replicas"
+        case .rolledOut: "of an older template; a pod of the current one is available"
+        }
+    }
+}
