@@ -21,11 +21,13 @@ struct ClusterReconcilerTests {
                            readySince: readyFor.map(ago), notReadySince: notReadyFor.map(ago))
     }
 
-    static func cluster(replicas: Int, pods: [ObservedPod] = [], claims: [ObservedClaim] = [], revision: String = "r1",
+    /// A cluster with one claim template `data`; unless `claims` says otherwise, every pod has its claim.
+    static func cluster(replicas: Int, pods: [ObservedPod] = [], claims: [ObservedClaim]? = nil, revision: String = "r1",
                         liveness: Duration? = .seconds(300), retention: ClaimRetentionPolicy = .init(), minReady: Int = 0,
                         pending: Set<String> = []) -> ClusterObservation {
         ClusterObservation(name: "db", replicas: replicas, revision: revision, claimTemplates: ["data"], minReadySeconds: minReady,
-                           livenessTimeout: liveness, retention: retention, pods: pods, claims: claims, pendingCreations: pending)
+                           livenessTimeout: liveness, retention: retention, pods: pods,
+                           claims: claims ?? pods.map { ObservedClaim(name: "data-\($0.name)", podName: $0.name) }, pendingCreations: pending)
     }
 
     static func plan(_ cluster: ClusterObservation) -> ReconcilePlan {
@@ -128,6 +130,15 @@ struct ClusterReconcilerTests {
         let plan = Self.plan(Self.cluster(replicas: 2, pods: [Self.pod("db-a")], claims: [ObservedClaim(name: "data-db-p", podName: "db-p")],
                                           retention: .init(whenReplaced: .delete), pending: ["db-p"]))
         #expect(plan.creations.isEmpty && plan.claimDeletions.isEmpty)
+    }
+
+    @Test("an active pod's missing claim is made again, unless its creation is still on its way or the pod is going")
+    func missingClaims() {
+        let pods = [Self.pod("db-a"), Self.pod("db-b"), Self.pod("db-c", phase: .terminating)]
+        var cluster = Self.cluster(replicas: 2, pods: pods, claims: [ObservedClaim(name: "data-db-a", podName: "db-a")])
+        #expect(Self.plan(cluster).claimCreations == [.init(podName: "db-b", template: "data", claimName: "data-db-b")])
+        cluster.pendingClaims = ["data-db-b"]
+        #expect(Self.plan(cluster).claimCreations.isEmpty)
     }
 
     @Test("whenDeleted: Delete puts an owner reference on every claim; Retain takes it off")

@@ -19,6 +19,8 @@ public struct ClusterObservation: Sendable, Equatable {
     public var claims: [ObservedClaim]
     /// Pods this controller created whose creation the caches have not shown yet.
     public var pendingCreations: Set<String>
+    /// Claims this controller created that the caches have not shown yet.
+    public var pendingClaims: Set<String>
     /// The conditions last written, so a transition time is kept while the status holds.
     public var previousConditions: [ClusterCondition]
     /// Why the last pod or claim creation failed, if it did (the ReplicaFailure condition).
@@ -27,7 +29,7 @@ public struct ClusterObservation: Sendable, Equatable {
     public init(name: String, generation: Int64 = 1, replicas: Int, revision: String, claimTemplates: [String] = [],
                 minReadySeconds: Int = 0, livenessTimeout: Duration? = nil, retention: ClaimRetentionPolicy = .init(),
                 pods: [ObservedPod] = [], claims: [ObservedClaim] = [], pendingCreations: Set<String> = [],
-                previousConditions: [ClusterCondition] = [], creationFailure: String? = nil) {
+                pendingClaims: Set<String> = [], previousConditions: [ClusterCondition] = [], creationFailure: String? = nil) {
         self.name = name
         self.generation = generation
         self.replicas = replicas
@@ -39,6 +41,7 @@ public struct ClusterObservation: Sendable, Equatable {
         self.pods = pods
         self.claims = claims
         self.pendingCreations = pendingCreations
+        self.pendingClaims = pendingClaims
         self.previousConditions = previousConditions
         self.creationFailure = creationFailure
     }

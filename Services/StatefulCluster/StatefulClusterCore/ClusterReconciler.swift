@@ -15,7 +15,8 @@ public import Foundation
 ///    every pod of the new template is available (or when the old pod is not Ready anyway).
 /// 6. A rollout surges one pod of the new template at a time when all is settled (no creation or
 ///    deletion in flight, every new pod available), and rule 5 then retires one old pod.
-/// 7. Claims whose pod is gone are deleted when their retention is Delete: the one marked on them
+/// 7. An active pod's missing claims are created (its creation was cut short after the pod).
+/// 8. Claims whose pod is gone are deleted when their retention is Delete: the one marked on them
 ///    when their pod was scaled away, else `whenReplaced`. `whenDeleted: Delete` is an owner
 ///    reference to the cluster on every claim, so the garbage collector takes them with it.
 public enum ClusterReconciler {
@@ -120,6 +121,14 @@ public enum ClusterReconciler {
 
     static func planClaims(_ cluster: ClusterObservation, deletions: [ReconcilePlan.PodDeletion],
                            creations: [ReconcilePlan.PodCreation], pending: Set<String>, into plan: inout ReconcilePlan) {
+        let deleted = Set(deletions.map(\.podName))
+        let existing = Set(cluster.claims.map(\.name)).union(cluster.pendingClaims)
+        for pod in cluster.pods where pod.isActive && !deleted.contains(pod.name) {
+            for template in cluster.claimTemplates {
+                let claim = PodNaming.claimName(template: template, pod: pod.name)
+                if !existing.contains(claim) { plan.claimCreations.append(.init(podName: pod.name, template: template, claimName: claim)) }
+            }
+        }
         let scaledAway = Set(deletions.filter { $0.reason == .scaledDown }.map(\.podName))
         let present = Set(cluster.pods.map(\.name)).union(pending)
         let ownedByCluster = cluster.retention.whenDeleted == .delete

@@ -1,5 +1,8 @@
 /// What one reconcile of a StatefulCluster asks the service to do, in this order: mark claims,
-/// create claims then pods, delete pods, delete claims, write the status. Every step is idempotent
+/// create pods then their claims, create missing claims, delete pods, delete claims, write the
+/// status. A pod comes before its claims so that no claim is ever made for a pod that does not
+/// exist: a controller stopped between the two leaves a pod whose claims the next reconcile makes
+/// (the scheduler waits for them), never a claim (and its volume) nobody will use. Every step is idempotent
 /// against the API (an existing claim or a pod already gone is success), so a plan cut short by a
 /// crash is finished by the next reconcile.
 public struct ReconcilePlan: Sendable, Equatable {
@@ -12,6 +15,19 @@ public struct ReconcilePlan: Sendable, Equatable {
         public init(podName: String, claims: [String: String]) {
             self.podName = podName
             self.claims = claims
+        }
+    }
+
+    /// A claim of an existing pod that is missing (its creation was cut short).
+    public struct ClaimCreation: Sendable, Equatable {
+        public var podName: String
+        public var template: String
+        public var claimName: String
+
+        public init(podName: String, template: String, claimName: String) {
+            self.podName = podName
+            self.template = template
+            self.claimName = claimName
         }
     }
 
@@ -43,6 +59,7 @@ public struct ReconcilePlan: Sendable, Equatable {
     /// Claims to annotate with the retention decided for them before their pod is deleted.
     public var claimMarks: [String: ClaimRetention] = [:]
     public var creations: [PodCreation] = []
+    public var claimCreations: [ClaimCreation] = []
     public var podDeletions: [PodDeletion] = []
     /// Claims whose pod is gone and whose retention is Delete.
     public var claimDeletions: [String] = []
@@ -58,6 +75,6 @@ public struct ReconcilePlan: Sendable, Equatable {
     }
 
     public var changesObjects: Bool {
-        !claimMarks.isEmpty || !creations.isEmpty || !podDeletions.isEmpty || !claimDeletions.isEmpty || !claimOwnership.isEmpty
+        !claimMarks.isEmpty || !creations.isEmpty || !claimCreations.isEmpty || !podDeletions.isEmpty || !claimDeletions.isEmpty || !claimOwnership.isEmpty
     }
 }

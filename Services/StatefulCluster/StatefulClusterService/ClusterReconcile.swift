@@ -51,27 +51,30 @@ final class ClusterReconcile: Sendable {
         }
         let pods = caches.pods(of: cluster)
         let activeUIDs = Set(pods.filter { $0.metadata.deletionTimestamp == nil }.compactMap(\.uid))
-        let deleting = expectations.pendingDeletions(in: key, activeUIDs: activeUIDs)
+        let deleting = expectations.pending(.podDeleted, in: key) { !activeUIDs.contains($0) }
         let observedPods = pods.map { pod in
             var observed = ObservedPod(pod, node: pod.nodeName.flatMap { caches.nodes.get(name: $0) })
             if deleting.contains(observed.uid), observed.isActive { observed.phase = .terminating }
             return observed
         }
+        let claims = caches.claims(of: cluster)
+        let podNames = Set(pods.map(\.name)), claimNames = Set(claims.map(\.name))
         let observation = ClusterObservation(
             name: cluster.name, generation: cluster.metadata.generation ?? 0, replicas: spec.replicas, revision: spec.revision,
             claimTemplates: spec.claimTemplateNames, minReadySeconds: spec.minReadySeconds,
             livenessTimeout: spec.livenessTimeoutSeconds.map { $0 > 0 ? .seconds($0) : nil } ?? settings.notReadyTimeout,
             retention: spec.retention,
             pods: observedPods,
-            claims: caches.claims(of: cluster).compactMap { ObservedClaim($0, clusterUID: cluster.uid ?? "") },
-            pendingCreations: expectations.pendingCreations(in: key, seen: Set(pods.map(\.name))),
+            claims: claims.compactMap { ObservedClaim($0, clusterUID: cluster.uid ?? "") },
+            pendingCreations: expectations.pending(.podCreated, in: key) { podNames.contains($0) },
+            pendingClaims: expectations.pending(.claimCreated, in: key) { claimNames.contains($0) },
             previousConditions: ClusterCondition.parse(cluster.status),
             creationFailure: failures.withLock { $0[key] })
         var names = SystemPodNameSource()
         let plan = ClusterReconciler.plan(observation, now: Date(), names: &names)
         if plan.changesObjects {
             logger.info("reconciling", metadata: [
-                "cluster": "\(key)", "create": "\(plan.creations.map(\.podName))",
+                "cluster": "\(key)", "create": "\(plan.creations.map(\.podName))", "createClaims": "\(plan.claimCreations.map(\.claimName))",
                 "delete": "\(plan.podDeletions.map { "\($0.podName) (\($0.reason.rawValue))" })", "deleteClaims": "\(plan.claimDeletions)",
             ])
         }
@@ -100,6 +103,16 @@ final class ClusterReconcile: Sendable {
             for deletion in plan.podDeletions {
                 group.addTask { await self.delete(deletion, cluster: cluster, key: key) }
             }
+            for missing in plan.claimCreations {
+                group.addTask {
+                    do {
+                        try await self.createClaim(missing.claimName, podName: missing.podName, template: missing.template,
+                                                   cluster: cluster, key: key, factory: factory)
+                    } catch {
+                        await self.reportCreationFailure("creating claim \(missing.claimName) of pod \(missing.podName)", error, cluster: cluster, key: key)
+                    }
+                }
+            }
         }
         for claim in plan.claimDeletions {
             await attempt("delete claim \(claim)") {
@@ -115,39 +128,72 @@ final class ClusterReconcile: Sendable {
         }
     }
 
-    /// The claims first (a pod without its claims would never start), then the pod.
+    /// The pod first, then its claims (ReconcilePlan says why).
     func create(_ creation: ReconcilePlan.PodCreation, cluster: StatefulClusterObject, key: String, factory: ClusterObjectFactory) async {
         let namespace = cluster.namespace ?? ""
+        let pod: JSONValue
         do {
-            for claim in factory.claims(creation) {
-                do {
-                    _ = try await client.createObject(PersistentVolumeClaim.resource, claim.object, namespace: namespace)
-                    metrics.count(\.claimsCreated)
-                } catch let error as KubeError where error.isAlreadyExists {
-                    // Made by an earlier attempt for this very pod name; anything else is a
-                    // collision, and the pod waits for a new name.
-                    let existing = try await client.get(PersistentVolumeClaim.self, name: claim.name, namespace: namespace)
-                    guard existing.metadata.labels?[StatefulClusterLabels.pod] == creation.podName else { throw error }
-                }
-            }
-            expectations.expectCreation(of: creation.podName, in: key)
-            _ = try await client.createObject(Pod.resource, factory.pod(creation), namespace: namespace)
+            expectations.expect(.podCreated, creation.podName, in: key)
+            pod = try await client.createObject(Pod.resource, factory.pod(creation), namespace: namespace)
             metrics.count(\.podsCreated)
-            failures.withLock { $0[key] = nil }
-            _ = await events.record(regarding: ObjectReference(to: cluster), type: "Normal", reason: "SuccessfulCreate",
-                                    note: "created pod \(creation.podName) with claims \(creation.claims.values.sorted().joined(separator: ", "))")
         } catch {
-            let reason = Self.describe(error)
-            failures.withLock { $0[key] = "creating pod \(creation.podName): \(reason)" }
-            metrics.count(\.failures)
-            logger.warning("creation failed", metadata: ["cluster": "\(key)", "pod": "\(creation.podName)", "error": "\(reason)"])
-            _ = await events.record(regarding: ObjectReference(to: cluster), type: "Warning", reason: "FailedCreate",
-                                    note: "creating pod \(creation.podName): \(reason)")
+            await reportCreationFailure("creating pod \(creation.podName)", error, cluster: cluster, key: key)
+            return
+        }
+        do {
+            for (template, claim) in creation.claims.sorted(by: { $0.key < $1.key }) {
+                try await createClaim(claim, podName: creation.podName, template: template, cluster: cluster, key: key, factory: factory)
+            }
+        } catch let error as ForeignClaim {
+            // The pod would mount a claim that is not its own: it must not start.
+            let uid = pod["metadata"]?["uid"]?.stringValue
+            await attempt("delete pod \(creation.podName) of a foreign claim") {
+                try await client.delete(Pod.self, name: creation.podName, namespace: namespace, options: DeleteOptions(preconditionUID: uid))
+            }
+            await reportCreationFailure("creating pod \(creation.podName)", error, cluster: cluster, key: key)
+            return
+        } catch {
+            // The pod exists: the next reconcile makes its missing claims.
+            await reportCreationFailure("creating the claims of pod \(creation.podName)", error, cluster: cluster, key: key)
+            return
+        }
+        failures.withLock { $0[key] = nil }
+        _ = await events.record(regarding: ObjectReference(to: cluster), type: "Normal", reason: "SuccessfulCreate",
+                                note: "created pod \(creation.podName) with claims \(creation.claims.values.sorted().joined(separator: ", "))")
+    }
+
+    /// A claim named for a pod of ours that some other owner made.
+    struct ForeignClaim: Error, CustomStringConvertible {
+        var claim: String
+        var description: String { "claim \(claim) exists and is not this StatefulCluster's" }
+    }
+
+    /// Creates one claim of a pod; one already there for this pod (an earlier attempt) is success.
+    func createClaim(_ name: String, podName: String, template: String, cluster: StatefulClusterObject, key: String,
+                     factory: ClusterObjectFactory) async throws {
+        let namespace = cluster.namespace ?? ""
+        guard let object = factory.claims(.init(podName: podName, claims: [template: name])).first?.object else { return }
+        do {
+            expectations.expect(.claimCreated, name, in: key)
+            _ = try await client.createObject(PersistentVolumeClaim.resource, object, namespace: namespace)
+            metrics.count(\.claimsCreated)
+        } catch let error as KubeError where error.isAlreadyExists {
+            let existing = try await client.get(PersistentVolumeClaim.self, name: name, namespace: namespace)
+            guard existing.metadata.labels?[StatefulClusterLabels.pod] == podName,
+                  existing.metadata.labels?[StatefulClusterLabels.cluster] == cluster.name else { throw ForeignClaim(claim: name) }
         }
     }
 
+    func reportCreationFailure(_ what: String, _ error: any Error, cluster: StatefulClusterObject, key: String) async {
+        let reason = "\(what): \(Self.describe(error))"
+        failures.withLock { $0[key] = reason }
+        metrics.count(\.failures)
+        logger.warning("creation failed", metadata: ["cluster": "\(key)", "error": "\(reason)"])
+        _ = await events.record(regarding: ObjectReference(to: cluster), type: "Warning", reason: "FailedCreate", note: reason)
+    }
+
     func delete(_ deletion: ReconcilePlan.PodDeletion, cluster: StatefulClusterObject, key: String) async {
-        expectations.expectDeletion(ofUID: deletion.uid, in: key)
+        expectations.expect(.podDeleted, deletion.uid, in: key)
         await attempt("delete pod \(deletion.podName)") {
             do {
                 try await client.delete(Pod.self, name: deletion.podName, namespace: cluster.namespace,

@@ -1,47 +1,43 @@
 import Synchronization
 
 /// What this replica asked of the API that its caches have not shown yet (controller-runtime's
-/// "expectations"): pods created but not yet listed, pods deleted but still listed as active.
-/// Without it a reconcile that runs before the watch delivers would create or delete twice.
-/// An expectation lapses after `timeout` (a watch event lost for good is healed by the relist).
+/// "expectations"): pods and claims created but not yet listed, pods deleted but still listed as
+/// active. Without it a reconcile that runs before the watch delivers would create or delete
+/// twice. An expectation lapses after `timeout` (a watch event lost for good is healed by the
+/// relist).
 final class Expectations: Sendable {
-    private struct Entry { var since: ContinuousClock.Instant }
-    private let state = Mutex<(creations: [String: [String: Entry]], deletions: [String: [String: Entry]])>(([:], [:]))
+    enum Kind: Hashable { case podCreated, claimCreated, podDeleted }
+
+    private struct Key: Hashable {
+        var cluster: String
+        var kind: Kind
+    }
+
+    private let state = Mutex<[Key: [String: ContinuousClock.Instant]]>([:])
     let timeout: Duration
 
     init(timeout: Duration = .seconds(60)) {
         self.timeout = timeout
     }
 
-    func expectCreation(of pod: String, in cluster: String) {
-        state.withLock { $0.creations[cluster, default: [:]][pod] = Entry(since: .now) }
+    /// Expects `name` (a pod or claim name; a pod uid for deletions) to show in the caches.
+    func expect(_ kind: Kind, _ name: String, in cluster: String) {
+        state.withLock { $0[Key(cluster: cluster, kind: kind), default: [:]][name] = .now }
     }
 
-    func expectDeletion(ofUID uid: String, in cluster: String) {
-        state.withLock { $0.deletions[cluster, default: [:]][uid] = Entry(since: .now) }
-    }
-
-    /// Pod names still expected to appear, after dropping those now seen (`seen`) or lapsed.
-    func pendingCreations(in cluster: String, seen: Set<String>) -> Set<String> {
+    /// What is still expected, after dropping what `observed` says has happened (a created name
+    /// now listed; a deleted uid no longer listed as active) and what lapsed.
+    func pending(_ kind: Kind, in cluster: String, observed: (String) -> Bool) -> Set<String> {
         let now = ContinuousClock.now
+        let key = Key(cluster: cluster, kind: kind)
         return state.withLock { state in
-            let kept = (state.creations[cluster] ?? [:]).filter { !seen.contains($0.key) && now - $0.value.since < timeout }
-            state.creations[cluster] = kept.isEmpty ? nil : kept
-            return Set(kept.keys)
-        }
-    }
-
-    /// Uids deleted by this replica whose pods are still listed without a deletion timestamp.
-    func pendingDeletions(in cluster: String, activeUIDs: Set<String>) -> Set<String> {
-        let now = ContinuousClock.now
-        return state.withLock { state in
-            let kept = (state.deletions[cluster] ?? [:]).filter { activeUIDs.contains($0.key) && now - $0.value.since < timeout }
-            state.deletions[cluster] = kept.isEmpty ? nil : kept
+            let kept = (state[key] ?? [:]).filter { !observed($0.key) && now - $0.value < timeout }
+            state[key] = kept.isEmpty ? nil : kept
             return Set(kept.keys)
         }
     }
 
     func forget(_ cluster: String) {
-        state.withLock { $0.creations[cluster] = nil; $0.deletions[cluster] = nil }
+        state.withLock { state in state = state.filter { $0.key.cluster != cluster } }
     }
 }
