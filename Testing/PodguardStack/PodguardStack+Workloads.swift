@@ -112,6 +112,34 @@ extension PodguardStack {
 
     /// The StatefulSet of a workload, kept in the stack's zone.
     public func statefulSet(_ workload: ProtectedWorkload, namespace: String) -> StatefulSet {
+        var set = StatefulSet(name: workload.name, namespace: namespace)
+        set.spec = .object([
+            "replicas": .number(Double(workload.replicas)),
+            "serviceName": .string(workload.name),
+            "podManagementPolicy": .string("Parallel"),
+            "selector": .object(["matchLabels": .object(["app": .string(workload.name)])]),
+            "template": podTemplate(workload),
+            "volumeClaimTemplates": claimTemplates(workload),
+        ])
+        return set
+    }
+
+    /// The claim templates of a workload: `data-<family>` of the family's StorageClass.
+    func claimTemplates(_ workload: ProtectedWorkload) -> JSONValue {
+        .array(workload.families.map { family in
+            .object([
+                "metadata": .object(["name": .string("data-\(family.rawValue)")]),
+                "spec": .object([
+                    "accessModes": .array([.string(workload.accessMode)]),
+                    "storageClassName": .string(SimulatedCluster.storageClassName(for: family)),
+                    "resources": .object(["requests": .object(["storage": .string("1Gi")])]),
+                ]),
+            ])
+        })
+    }
+
+    /// The pod template of a workload, kept in the stack's zone.
+    func podTemplate(_ workload: ProtectedWorkload) -> JSONValue {
         let driverLabel = FamilyCatalog.family(workload.families[0]).podmonLabelValue
         var labels: [String: JSONValue] = ["app": .string(workload.name), "podmon.dellemc.com/driver": .string(driverLabel)]
         var affinity: [String: JSONValue] = [:]
@@ -141,25 +169,7 @@ extension PodguardStack {
             ])]),
         ]
         if !affinity.isEmpty { podSpec["affinity"] = .object(affinity) }
-        var set = StatefulSet(name: workload.name, namespace: namespace)
-        set.spec = .object([
-            "replicas": .number(Double(workload.replicas)),
-            "serviceName": .string(workload.name),
-            "podManagementPolicy": .string("Parallel"),
-            "selector": .object(["matchLabels": .object(["app": .string(workload.name)])]),
-            "template": .object(["metadata": .object(["labels": .object(labels)]), "spec": .object(podSpec)]),
-            "volumeClaimTemplates": .array(workload.families.map { family in
-                .object([
-                    "metadata": .object(["name": .string("data-\(family.rawValue)")]),
-                    "spec": .object([
-                        "accessModes": .array([.string(workload.accessMode)]),
-                        "storageClassName": .string(SimulatedCluster.storageClassName(for: family)),
-                        "resources": .object(["requests": .object(["storage": .string("1Gi")])]),
-                    ]),
-                ])
-            }),
-        ])
-        return set
+        return .object(["metadata": .object(["labels": .object(labels)]), "spec": .object(podSpec)])
     }
 
     /// The pod's current uid and node, if it exists.

@@ -9,6 +9,7 @@ public import Kube
 import Logging
 public import NodeSimulator
 import Synchronization
+import TestSupport
 
 /// Everything podguard needs, for real, on this machine: a nats-server with JetStream and
 /// podguard's topology, the shared Kubernetes control plane, a simulated cluster (nodes, kubelets,
@@ -148,6 +149,7 @@ public final class PodguardStack: Sendable {
         do {
             try stack.writeDriverConfigParams(skip: configuration.skipArrayConnectionValidation)
             try await auditor.start()
+            if configuration.statefulClusterReplicas > 0 { try await StatefulClusterFiles.installCRD(plane, kube: kube) }
             for process in processes.values.sorted(by: { $0.id < $1.id }) { try process.start() }
             try await stack.waitUntilReady(timeout: .seconds(120))
         } catch {
@@ -208,6 +210,13 @@ public final class PodguardStack: Sendable {
             ] + (configuration.remediationLadder.map { ["--remediation.ladder", $0] } ?? [])
               + (configuration.remediationLadders.isEmpty ? [] : ["--remediation.ladders", configuration.remediationLadders.joined(separator: ",")])
               + (bmcs?.fencingFlags ?? []))
+        }
+        for index in stride(from: 1, through: configuration.statefulClusterReplicas, by: 1) {
+            try add(.statefulCluster, "statefulcluster-\(index)", "podguard-statefulcluster", kubeconfig + [
+                "--statefulCluster.identity", "statefulcluster-\(index)", "--statefulCluster.leaseNamespace", "default",
+                "--statefulCluster.leaseDuration", "6s", "--statefulCluster.renewDeadline", "4s", "--statefulCluster.retryPeriod", "1s",
+                "--statefulCluster.notReadyTimeout", configuration.statefulClusterNotReadyTimeout,
+            ])
         }
         for node in cluster.nodeNames {
             try add(.nodeCleanup, node, "podguard-node-cleanup", kubeconfig + [

@@ -12,6 +12,11 @@ public struct PodguardStackConfiguration: Sendable {
     public var fencingReplicas = 1
     public var watcherReplicas = 1
     public var proberReplicas = 1
+    /// StatefulCluster controllers (0: none, and no CRD installed). They share one Lease in
+    /// `default` whatever the stack, since every stack's controller would act on every cluster.
+    public var statefulClusterReplicas = 0
+    /// Their liveness timeout (`statefulCluster.notReadyTimeout`).
+    public var statefulClusterNotReadyTimeout = "60s"
 
     // array-prober
     public var proberPollInterval = "1s"

@@ -15,6 +15,7 @@ public struct ServiceID: Sendable, Hashable, CustomStringConvertible, Comparable
     public enum Role: String, Sendable, Hashable, CaseIterable {
         case watcher, arrayProber = "array-prober", decision, fencing, nodeCleanup = "node-cleanup"
         case controllerAdapter = "adapter-controller", nodeAdapter = "adapter-node"
+        case statefulCluster = "statefulcluster"
     }
 
     public var role: Role

@@ -14,8 +14,6 @@ public enum Medik8sCRDs {
                                                     kind: "FenceAgentsRemediationTemplate", namespaced: true)
     public static let remediation = ResourceDescriptor(group: group, version: version, plural: "fenceagentsremediations",
                                                        kind: "FenceAgentsRemediation", namespaced: true)
-    static let crd = ResourceDescriptor(group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
-                                        kind: "CustomResourceDefinition", namespaced: false)
 
     /// `FenceAgentsRemediation.spec` (FAR's published fields).
     static let remediationSpec = """
@@ -63,17 +61,7 @@ public enum Medik8sCRDs {
             definition(kind: "FenceAgentsRemediation", plural: "fenceagentsremediations", spec: remediationSpec, withStatus: true),
         ]
         for manifest in manifests {
-            let object = try JSONValue(data: Data(manifest.utf8))
-            let name = object["metadata"]?["name"]?.stringValue ?? ""
-            if try await kube.getObject(crd, name: name, namespace: nil) == nil {
-                do {
-                    _ = try await kube.createObject(crd, object, namespace: nil)
-                } catch let error as KubeError where error.isAlreadyExists {}
-            }
-            try await eventually("CRD \(name) established", timeout: .seconds(60)) {
-                let conditions = try await kube.getObject(crd, name: name, namespace: nil)?["status"]?["conditions"]?.arrayValue ?? []
-                return conditions.contains { $0["type"]?.stringValue == "Established" && $0["status"]?.stringValue == "True" }
-            }
+            try await CustomResourceDefinitions.ensure(try JSONValue(data: Data(manifest.utf8)), kube: kube)
         }
     }
 

@@ -11,7 +11,8 @@ struct PodguardBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "podguard-bench",
         abstract: "Prints podguard's benchmark figures beside their targets.",
-        subcommands: [AllBenchmarks.self, BusBenchmark.self, WatcherBenchmark.self, FailoverBenchmark.self, RecoveryBenchmark.self],
+        subcommands: [AllBenchmarks.self, BusBenchmark.self, WatcherBenchmark.self, FailoverBenchmark.self, RecoveryBenchmark.self,
+                      WorkloadRecoveryBenchmark.self],
         defaultSubcommand: AllBenchmarks.self
     )
 }
@@ -20,7 +21,7 @@ struct PodguardBench: AsyncParsableCommand {
 struct AllBenchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
-        abstract: "Runs every benchmark with its defaults: bus, watcher, failover, recovery."
+        abstract: "Runs every benchmark with its defaults: bus, watcher, failover, recovery, workloads."
     )
 
     @OptionGroup var kube: KubeVersionOption
@@ -33,5 +34,7 @@ struct AllBenchmarks: AsyncParsableCommand {
         try await FailoverBenchmark.parse(kube.arguments).run()
         print()
         try await RecoveryBenchmark.parse(kube.arguments).run()
+        print()
+        try await WorkloadRecoveryBenchmark.parse(kube.arguments).run()
     }
 }

@@ -16,6 +16,7 @@ actor SharedStacks {
     static let allFamilies: PodguardStackConfiguration = {
         var configuration = PodguardStackConfiguration(nodes: 4, families: [.powerflex, .powerstore, .powerscale, .powermax, .unity])
         configuration.namePrefix = nil
+        configuration.statefulClusterReplicas = 2
         return configuration
     }()
 
