@@ -11,7 +11,10 @@ import Yams
 struct HelmChartTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("helm/podguard")
-    static let subcharts = ["watcher", "array-prober", "decision", "fencing", "node-cleanup", "adapters"]
+    static let subcharts = ["watcher", "array-prober", "decision", "fencing", "node-cleanup", "adapters", "statefulcluster"]
+    /// Charts whose service does not connect to NATS: their ConfigMap has no `bus.*` keys and their
+    /// pods no bus secrets (the helpers' `"bus" false`).
+    static let withoutBus: Set<String> = ["statefulcluster"]
 
     static func yaml(_ relative: String) throws -> [String: Any] {
         let text = try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
@@ -75,11 +78,23 @@ struct HelmChartTests {
     @Test(arguments: [
         ("watcher", "podguard-watcher"), ("array-prober", "podguard-array-prober"), ("decision", "podguard-decision"),
         ("fencing", "podguard-fencing"), ("node-cleanup", "podguard-node-cleanup"),
+        ("statefulcluster", "podguard-statefulcluster"),
     ])
     func theRenderedConfigurationIsAcceptedByTheService(_ chart: String, executable: String) async throws {
         var config = try #require(try Self.yaml("charts/\(chart)/values.yaml")["config"] as? [String: Any] ?? [:])
-        Self.merge(Self.commonConfig(try Self.yaml("values.yaml")), into: &config)
+        let umbrella = try Self.yaml("values.yaml")
+        Self.merge(Self.derivedConfig(chart, umbrella), into: &config)
+        Self.merge(Self.commonConfig(umbrella, bus: !Self.withoutBus.contains(chart)), into: &config)
         try await Self.expectAccepted(config, by: executable, label: chart)
+    }
+
+    /// The charts of services without the bus set no `bus.*` key in their own `config` either
+    /// (podguard.configFile would write it, and the service would refuse it as unknown).
+    @Test(arguments: withoutBus.sorted())
+    func aChartWithoutTheBusSetsNoBusKeys(_ chart: String) throws {
+        let config = try Self.yaml("charts/\(chart)/values.yaml")["config"] as? [String: Any] ?? [:]
+        #expect(!config.keys.contains("bus"), "\(chart)/values.yaml sets bus keys in config")
+        #expect(!Self.commonConfig(try Self.yaml("values.yaml"), bus: false).keys.contains("bus"))
     }
 
     /// Each family's adapter, in both modes, with the keys the chart sets itself.
@@ -102,16 +117,34 @@ struct HelmChartTests {
         }
     }
 
-    /// The keys `podguard.commonConfig` in templates/_helpers.tpl writes from `global`.
-    static func commonConfig(_ umbrella: [String: Any]) -> [String: Any] {
+    /// The keys `podguard.commonConfig` in templates/_helpers.tpl writes from `global` (without
+    /// `bus.*` for a chart that passes `"bus" false`).
+    static func commonConfig(_ umbrella: [String: Any], bus withBus: Bool = true) -> [String: Any] {
         let global = umbrella["global"] as? [String: Any] ?? [:]
         let log = global["log"] as? [String: Any] ?? [:]
         let bus = global["bus"] as? [String: Any] ?? [:]
-        return [
+        var common: [String: Any] = [
             "log": ["level": log["level"] ?? "info", "format": log["format"] ?? "json"],
             "http": ["host": "0.0.0.0", "port": global["httpPort"] ?? 8080],
-            "bus": ["servers": bus["servers"] ?? [], "subjectPrefix": bus["subjectPrefix"] ?? "podguard"],
         ]
+        if withBus {
+            let busKeys: [String: Any] = ["servers": bus["servers"] ?? [], "subjectPrefix": bus["subjectPrefix"] ?? "podguard"]
+            common["bus"] = busKeys
+        }
+        return common
+    }
+
+    /// Keys a chart's configmap.yaml derives from `global` with its default values, where the
+    /// service's acceptance of them is checked here: statefulcluster's protection label
+    /// (global.protect; the value only when set).
+    static func derivedConfig(_ chart: String, _ umbrella: [String: Any]) -> [String: Any] {
+        guard chart == "statefulcluster" else { return [:] }
+        let protect = Self.value(umbrella, at: ["global", "protect"]).flatMap { $0 } as? [String: Any] ?? [:]
+        var statefulCluster: [String: Any] = ["protectionLabelKey": protect["labelKey"] ?? "podmon.dellemc.com/driver"]
+        if let labelValue = protect["labelValue"] as? String, !labelValue.isEmpty {
+            statefulCluster["protectionLabelValue"] = labelValue
+        }
+        return ["statefulCluster": statefulCluster]
     }
 
     /// Helm's `merge`: keys already in `target` win, nested mappings merge.

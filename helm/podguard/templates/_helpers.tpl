@@ -37,18 +37,30 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/*
+The bus option of podguard.commonConfig, podguard.env, podguard.volumeMounts, podguard.volumes and
+podguard.configFile: a service that does not connect to NATS (statefulcluster: Kubernetes API only)
+has no use for the bus.* keys, and must not be given the bus secrets. Those helpers take the chart's context
+as before, or (dict "ctx" . "bus" false); podguard.volumes and podguard.configFile take the
+optional "bus" key in their dict. Without it, the bus settings are there.
+*/}}
+
+{{/*
 The keys every service has (ServiceKit and BusService: log.*, http.*, bus.*), as YAML. The operations
 server listens on 0.0.0.0 so that kubelet probes and Prometheus reach it (its default is 127.0.0.1).
-Secrets are mounted under /etc/podguard/bus (see podguard.busVolumes).
+Secrets are mounted under /etc/podguard/bus (see podguard.volumes). Without the bus: log.* and http.*.
 */}}
 {{- define "podguard.commonConfig" -}}
-{{- $bus := .Values.global.bus -}}
+{{- $ctx := . -}}
+{{- $withBus := true -}}
+{{- if hasKey . "ctx" }}{{ $ctx = .ctx }}{{ if hasKey . "bus" }}{{ $withBus = .bus }}{{ end }}{{ end -}}
+{{- $bus := $ctx.Values.global.bus -}}
 log:
-  level: {{ .Values.global.log.level | quote }}
-  format: {{ .Values.global.log.format | quote }}
+  level: {{ $ctx.Values.global.log.level | quote }}
+  format: {{ $ctx.Values.global.log.format | quote }}
 http:
   host: "0.0.0.0"
-  port: {{ .Values.global.httpPort }}
+  port: {{ $ctx.Values.global.httpPort }}
+{{- if $withBus }}
 bus:
   servers:
 {{- range $bus.servers }}
@@ -72,12 +84,9 @@ bus:
     hostname: {{ $bus.tls.hostname | quote }}
 {{- end }}
 {{- end }}
+{{- end }}
 {{- end -}}
 
-{{/*
-The service's configuration file: pass (dict "ctx" . "derived" <dict>). Precedence (highest first):
-the subchart's .Values.config, then what the chart derives from global values, then the common keys.
-*/}}
 {{/* families.genericDrivers from global.genericDrivers, set into .derived: for the services that
 resolve array families (watcher, decision, fencing, node-cleanup). Renders nothing. */}}
 {{- define "podguard.deriveFamilies" -}}
@@ -98,23 +107,35 @@ ladders:
 {{- end }}
 {{- end -}}
 
+{{/*
+The service's configuration file: pass (dict "ctx" . "derived" <dict>), and "bus" false for a
+service without the bus. Precedence (highest first): the subchart's .Values.config, then what the
+chart derives from global values, then the common keys.
+*/}}
 {{- define "podguard.configFile" -}}
-{{- $common := include "podguard.commonConfig" .ctx | fromYaml -}}
+{{- $withBus := true -}}
+{{- if hasKey . "bus" }}{{ $withBus = .bus }}{{ end -}}
+{{- $common := include "podguard.commonConfig" (dict "ctx" .ctx "bus" $withBus) | fromYaml -}}
 {{- $own := deepCopy (default (dict) .ctx.Values.config) -}}
 {{- $merged := merge $own (default (dict) .derived) $common -}}
 {{- toYaml $merged -}}
 {{- end -}}
 
-{{/* Environment of every container: the configuration file and the bus secrets ServiceKit reads. */}}
+{{/* Environment of every container: the configuration file and the bus secrets ServiceKit reads
+(none without the bus). */}}
 {{- define "podguard.env" -}}
+{{- $ctx := . -}}
+{{- $withBus := true -}}
+{{- if hasKey . "ctx" }}{{ $ctx = .ctx }}{{ if hasKey . "bus" }}{{ $withBus = .bus }}{{ end }}{{ end -}}
 - name: PODGUARD_CONFIG
   value: /etc/podguard/config/config.yaml
 # glibc gives every thread its own malloc arena and keeps freed memory in each; two arenas keep a
 # service's resident memory near what it uses (the watcher after its initial list: 335 MB, not 381).
 - name: MALLOC_ARENA_MAX
   value: "2"
-{{- $auth := .Values.global.bus.auth }}
-{{- if eq $auth.method "userPassword" }}
+{{- $auth := $ctx.Values.global.bus.auth }}
+{{- if not $withBus }}
+{{- else if eq $auth.method "userPassword" }}
 - name: PODGUARD_BUS_USER
   valueFrom:
     secretKeyRef:
@@ -136,35 +157,44 @@ ladders:
 {{- end }}
 {{- end -}}
 
-{{/* Volumes of every pod: the ConfigMap (pass its name as .configMap) and the bus secrets. */}}
+{{/* Volumes of every pod: the ConfigMap (pass its name as .configMap) and the bus secrets (none
+with "bus" false). */}}
 {{- define "podguard.volumes" -}}
+{{- $withBus := true -}}
+{{- if hasKey . "bus" }}{{ $withBus = .bus }}{{ end -}}
 - name: config
   configMap:
     name: {{ .configMap }}
 {{- $bus := .ctx.Values.global.bus }}
-{{- if has $bus.auth.method (list "credentialsFile" "nkey") }}
+{{- if not $withBus }}
+{{- else if has $bus.auth.method (list "credentialsFile" "nkey") }}
 - name: bus-auth
   secret:
     secretName: {{ required "global.bus.auth.secretName is required" $bus.auth.secretName }}
 {{- end }}
-{{- if $bus.tls.secretName }}
+{{- if and $withBus $bus.tls.secretName }}
 - name: bus-tls
   secret:
     secretName: {{ $bus.tls.secretName }}
 {{- end }}
 {{- end -}}
 
+{{/* Mounts of the service's container: the configuration and the bus secrets (none without the bus). */}}
 {{- define "podguard.volumeMounts" -}}
+{{- $ctx := . -}}
+{{- $withBus := true -}}
+{{- if hasKey . "ctx" }}{{ $ctx = .ctx }}{{ if hasKey . "bus" }}{{ $withBus = .bus }}{{ end }}{{ end -}}
 - name: config
   mountPath: /etc/podguard/config
   readOnly: true
-{{- $bus := .Values.global.bus }}
-{{- if has $bus.auth.method (list "credentialsFile" "nkey") }}
+{{- $bus := $ctx.Values.global.bus }}
+{{- if not $withBus }}
+{{- else if has $bus.auth.method (list "credentialsFile" "nkey") }}
 - name: bus-auth
   mountPath: /etc/podguard/bus/auth
   readOnly: true
 {{- end }}
-{{- if $bus.tls.secretName }}
+{{- if and $withBus $bus.tls.secretName }}
 - name: bus-tls
   mountPath: /etc/podguard/bus/tls
   readOnly: true
