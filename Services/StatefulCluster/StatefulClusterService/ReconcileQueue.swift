@@ -13,8 +13,14 @@ actor ReconcileQueue {
     func add(_ key: String) {
         guard !finished else { return }
         if processing.contains(key) { dirty.insert(key); return }
-        guard queued.insert(key).inserted else { return }
-        if waiters.isEmpty { waiting.append(key) } else { processing.insert(key); queued.remove(key); waiters.removeFirst().resume(returning: key) }
+        guard !queued.contains(key) else { return }
+        if waiters.isEmpty {
+            queued.insert(key)
+            waiting.append(key)
+        } else {
+            processing.insert(key)
+            waiters.removeFirst().resume(returning: key)
+        }
     }
 
     nonisolated func add(_ key: String, after delay: Duration) {

@@ -50,7 +50,7 @@ public struct StatefulClusterService: Service {
             for informer in caches.claims { Self.follow(informer, in: &group, gate: gate, queue: queue, readiness: readiness, onAllSynced: enqueueAll, keys: Self.owner) }
             // A node's health decides liveness and AwaitingFencing for every cluster with pods on it.
             Self.follow(caches.nodes, in: &group, gate: gate, queue: queue, readiness: readiness, onAllSynced: enqueueAll) { node in
-                caches.pods.flatMap { $0.objects(index: "nodeName", value: node.name) }.compactMap(Self.owner).flatMap { $0 }
+                caches.pods.flatMap { $0.objects(index: "nodeName", value: node.name) }.flatMap(Self.owner)
             }
             Self.follow(caches.storageClasses, in: &group, gate: gate, queue: queue, readiness: readiness, onAllSynced: enqueueAll) { _ in [] }
             group.addTask { await elector.run() }
@@ -95,13 +95,11 @@ public struct StatefulClusterService: Service {
         logger.info("statefulcluster controller stopped")
     }
 
-    /// The cluster key of a pod or claim: `namespace/<cluster label>`.
-    static func owner<T: KubeResource>(_ object: T) -> [String]? {
-        guard let cluster = object.metadata.labels?[StatefulClusterLabels.cluster], let namespace = object.namespace else { return nil }
+    /// The cluster key of a pod or claim: `namespace/<cluster label>` (none without the label).
+    static func owner<T: KubeResource>(_ object: T) -> [String] {
+        guard let cluster = object.metadata.labels?[StatefulClusterLabels.cluster], let namespace = object.namespace else { return [] }
         return ["\(namespace)/\(cluster)"]
     }
-
-    static func owner<T: KubeResource>(_ object: T) -> [String] { owner(object) ?? [] }
 
     static func follow<T: KubeResource>(_ informer: Informer<T>, in group: inout TaskGroup<Void>, gate: LeadershipGate, queue: ReconcileQueue,
                                         readiness: ReadinessRegistry, onAllSynced: @escaping @Sendable () async -> Void,
