@@ -59,13 +59,19 @@ final class ClusterReconcile: Sendable {
         }
         let claims = caches.claims(of: cluster)
         let podNames = Set(pods.map(\.name)), claimNames = Set(claims.map(\.name))
+        let standingClaims = Set(claims.filter { $0.metadata.deletionTimestamp == nil }.map(\.name))
+        let claimsDeleting = expectations.pending(.claimDeleted, in: key) { standingClaims.contains($0) == false }
         let observation = ClusterObservation(
             name: cluster.name, generation: cluster.metadata.generation ?? 0, replicas: spec.replicas, revision: spec.revision,
             claimTemplates: spec.claimTemplateNames, minReadySeconds: spec.minReadySeconds,
             livenessTimeout: spec.livenessTimeoutSeconds.map { $0 > 0 ? .seconds($0) : nil } ?? settings.notReadyTimeout,
             retention: spec.retention,
             pods: observedPods,
-            claims: claims.compactMap { ObservedClaim($0, clusterUID: cluster.uid ?? "") },
+            claims: claims.compactMap { claim in
+                var observed = ObservedClaim(claim, clusterUID: cluster.uid ?? "")
+                if claimsDeleting.contains(claim.name) { observed?.terminating = true }
+                return observed
+            },
             pendingCreations: expectations.pending(.podCreated, in: key) { podNames.contains($0) },
             pendingClaims: expectations.pending(.claimCreated, in: key) { claimNames.contains($0) },
             previousConditions: ClusterCondition.parse(cluster.status),
@@ -116,6 +122,7 @@ final class ClusterReconcile: Sendable {
         }
         for claim in plan.claimDeletions {
             await attempt("delete claim \(claim)") {
+                expectations.expect(.claimDeleted, claim, in: key)
                 try await client.delete(PersistentVolumeClaim.self, name: claim, namespace: namespace)
                 metrics.count(\.claimsDeleted)
             }

@@ -1,12 +1,12 @@
 import Synchronization
 
 /// What this replica asked of the API that its caches have not shown yet (controller-runtime's
-/// "expectations"): pods and claims created but not yet listed, pods deleted but still listed as
-/// active. Without it a reconcile that runs before the watch delivers would create or delete
+/// "expectations"): pods and claims created but not yet listed, pods and claims deleted but still
+/// listed as they were. Without it a reconcile that runs before the watch delivers would create or delete
 /// twice. An expectation lapses after `timeout` (a watch event lost for good is healed by the
 /// relist).
 final class Expectations: Sendable {
-    enum Kind: Hashable { case podCreated, claimCreated, podDeleted }
+    enum Kind: Hashable { case podCreated, claimCreated, podDeleted, claimDeleted }
 
     private struct Key: Hashable {
         var cluster: String
