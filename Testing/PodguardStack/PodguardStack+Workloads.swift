@@ -125,7 +125,7 @@ extension PodguardStack {
     }
 
     /// The claim templates of a workload: `data-<family>` of the family's StorageClass.
-    func claimTemplates(_ workload: ProtectedWorkload) -> JSONValue {
+    public func claimTemplates(_ workload: ProtectedWorkload) -> JSONValue {
         .array(workload.families.map { family in
             .object([
                 "metadata": .object(["name": .string("data-\(family.rawValue)")]),
@@ -139,7 +139,7 @@ extension PodguardStack {
     }
 
     /// The pod template of a workload, kept in the stack's zone.
-    func podTemplate(_ workload: ProtectedWorkload) -> JSONValue {
+    public func podTemplate(_ workload: ProtectedWorkload) -> JSONValue {
         let driverLabel = FamilyCatalog.family(workload.families[0]).podmonLabelValue
         var labels: [String: JSONValue] = ["app": .string(workload.name), "podmon.dellemc.com/driver": .string(driverLabel)]
         var affinity: [String: JSONValue] = [:]

@@ -198,6 +198,89 @@ extension EndToEndTests {
     }
 }
 
+extension EndToEndTests {
+    /// (ac) Running pods (Unity claims from a pool of static PVs) through the rest of the roadmap:
+    /// liveness — a pod whose readiness fails on a healthy node is replaced by a new identity after
+    /// the cluster's `livenessTimeoutSeconds`, its claim deleted (`whenReplaced: Delete`); a
+    /// template change rolled out one new identity at a time (never more than one pod over
+    /// `replicas`, never fewer than `replicas` Ready); a scale-down whose claim goes
+    /// (`whenScaled: Delete`).
+    @Test func livenessRolloutAndRetentionOnRunningPods() async throws {
+        let stack = try await Self.mainStack()
+        try await stack.scenario("StatefulCluster: liveness, rollout, retention") {
+            let namespace = try await stack.makeNamespace("stc-roll")
+            let family = ArrayFamilyID.unity
+            let workload = ProtectedWorkload(name: "roll", replicas: 2, families: [family])
+            let first = try await stack.deployCluster(workload, namespace: namespace, spareVolumes: 5)
+            func patchSpec(_ spec: [String: JSONValue]) async throws {
+                _ = try await stack.kube.patch(StatefulClusterFixture.self, name: workload.name, namespace: namespace,
+                                               patch: .merge(.object(["spec": .object(spec)])))
+            }
+            try await patchSpec([
+                "livenessTimeoutSeconds": .number(10),
+                "persistentVolumeClaimRetentionPolicy": .object(["whenReplaced": .string("Delete"), "whenScaled": .string("Delete")]),
+            ])
+            func claim(of pod: String) async throws -> PersistentVolumeClaim? {
+                try await stack.kube.getIfPresent(PersistentVolumeClaim.self, name: "data-\(family.rawValue)-\(pod)", namespace: namespace)
+            }
+
+            // Liveness.
+            let stuck = first[0]
+            try stack.cluster.setPodReady(stuck.uid, on: stuck.node, ready: false)
+            let afterLiveness = try await stack.waitForClusterPods(workload, namespace: namespace, replacing: [stuck], timeout: .seconds(90))
+            try require(stack.auditor.forcedDeletion(uid: stuck.uid) == nil, "the stuck pod was force-deleted, not replaced by liveness")
+            try await Wait.until("the stuck pod's claim deleted (whenReplaced: Delete)") { try await claim(of: stuck.name) == nil }
+
+            // Rollout.
+            let before = Set(afterLiveness.map(\.name))
+            var most = 0, fewestReady = Int.max
+            try await patchSpec(["template": stack.podTemplate(workload).merging(annotation: "rollout", "2")])
+            var rolled: [DeployedPod] = []
+            try await Wait.until("every pod replaced by one of the new template", timeout: .seconds(180), every: .milliseconds(200)) {
+                let pods = try await stack.clusterPods(workload.name, namespace: namespace)
+                most = max(most, pods.count)
+                fewestReady = min(fewestReady, pods.count { $0.isReady })
+                guard pods.count == 2, pods.allSatisfy({ $0.isReady && !before.contains($0.name) }) else { return false }
+                rolled = try await stack.waitForClusterPods(workload, namespace: namespace, timeout: .seconds(10))
+                return true
+            }
+            try require(most <= 3, "\(most) live pods during the rollout (one over replicas at most)")
+            try require(fewestReady >= 2, "only \(fewestReady) Ready pods during the rollout")
+            try await Wait.until("status: both pods updated, one revision") {
+                let status = try await stack.kube.getObject(statefulClusterResource, name: workload.name, namespace: namespace)?["status"]
+                return status?["updatedReplicas"]?.intValue == 2 && status?["currentRevision"] == status?["updateRevision"]
+            }
+            // Rolled-out pods are replaced pods: their claims follow whenReplaced (Delete).
+            for name in before { try await Wait.until("claim of rolled-out \(name) deleted") { try await claim(of: name) == nil } }
+
+            // Scale-down.
+            try await patchSpec(["replicas": .number(1)])
+            var left: Set<String> = []
+            try await Wait.until("one pod left") {
+                left = Set(try await stack.clusterPods(workload.name, namespace: namespace).map(\.name))
+                return left.count == 1
+            }
+            for gone in Set(rolled.map(\.name)).subtracting(left) {
+                try await Wait.until("claim of scaled-away \(gone) deleted (whenScaled: Delete)") { try await claim(of: gone) == nil }
+            }
+            print("[e2e] StatefulCluster rollout: at most \(most) live pods, at least \(fewestReady) Ready")
+        }
+    }
+}
+
+extension JSONValue {
+    /// This pod template with one more annotation (a template change, as a user's edit would be).
+    func merging(annotation key: String, _ value: String) -> JSONValue {
+        var template = self
+        var metadata = template["metadata"]?.objectValue ?? [:]
+        var annotations = metadata["annotations"]?.objectValue ?? [:]
+        annotations[key] = .string(value)
+        metadata["annotations"] = .object(annotations)
+        template["metadata"] = .object(metadata)
+        return template
+    }
+}
+
 /// The StatefulCluster as a typed object with JSON spec, for patches.
 struct StatefulClusterFixture: KubeResource {
     static let resource = statefulClusterResource
