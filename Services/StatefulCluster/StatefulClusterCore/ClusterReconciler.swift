@@ -79,7 +79,7 @@ public enum ClusterReconciler {
         var plan = ReconcilePlan(status: status(cluster, active: active, now: now, creations: creations, deletions: deletions))
         plan.creations = creations
         plan.podDeletions = deletions
-        planClaims(cluster, deletions: deletions, creations: creations, pending: pending, into: &plan)
+        planClaims(cluster, deletions: deletions, pending: pending, into: &plan)
         plan.requeueAfter = requeue.after
         return plan
     }
@@ -119,8 +119,8 @@ public enum ClusterReconciler {
 
     // MARK: Claims
 
-    static func planClaims(_ cluster: ClusterObservation, deletions: [ReconcilePlan.PodDeletion],
-                           creations: [ReconcilePlan.PodCreation], pending: Set<String>, into plan: inout ReconcilePlan) {
+    static func planClaims(_ cluster: ClusterObservation, deletions: [ReconcilePlan.PodDeletion], pending: Set<String>,
+                           into plan: inout ReconcilePlan) {
         let deleted = Set(deletions.map(\.podName))
         let existing = Set(cluster.claims.map(\.name)).union(cluster.pendingClaims)
         for pod in cluster.pods where pod.isActive && !deleted.contains(pod.name) {
