@@ -1,19 +1,23 @@
 public import ArrayFamily
-public import Foundation
+import Foundation
 public import Kube
-public import NodeSimulator
+import NodeSimulator
 
 /// enge.me/v1alpha1 StatefulCluster as the tests write it (the controller's own type is not a
 /// dependency of the stack: the stack drives the product from outside, as a user does).
-public let statefulClusterResource = ResourceDescriptor(group: "enge.me", version: "v1alpha1", plural: "statefulclusters",
-                                                        kind: "StatefulCluster", namespaced: true)
+public enum StatefulClusterKind: JSONSpecKind {
+    public static let resource = ResourceDescriptor(group: "enge.me", version: "v1alpha1", plural: "statefulclusters",
+                                                    kind: "StatefulCluster", namespaced: true)
+}
+
+public typealias StatefulCluster = JSONSpecObject<StatefulClusterKind>
 
 extension PodguardStack {
     /// The StatefulCluster of a workload: the StatefulSet's template and claim templates, without
     /// the fields a StatefulCluster refuses.
     public func statefulCluster(_ workload: ProtectedWorkload, namespace: String) -> JSONValue {
         .object([
-            "apiVersion": .string(statefulClusterResource.apiVersion), "kind": .string(statefulClusterResource.kind),
+            "apiVersion": .string(StatefulCluster.resource.apiVersion), "kind": .string(StatefulCluster.resource.kind),
             "metadata": .object(["name": .string(workload.name), "namespace": .string(namespace)]),
             "spec": .object([
                 "replicas": .number(Double(workload.replicas)),
@@ -46,7 +50,7 @@ extension PodguardStack {
         for family in workload.families {
             try await provisionVolumes(family, count: workload.replicas + (spareVolumes ?? workload.replicas), namespace: namespace)
         }
-        _ = try await kube.createObject(statefulClusterResource, statefulCluster(workload, namespace: namespace), namespace: namespace)
+        _ = try await kube.createObject(StatefulCluster.resource, statefulCluster(workload, namespace: namespace), namespace: namespace)
         return try await waitForClusterPods(workload, namespace: namespace, timeout: timeout)
     }
 
@@ -62,13 +66,8 @@ extension PodguardStack {
             result = []
             for pod in pods {
                 guard let uid = pod.uid, let node = pod.nodeName else { return false }
-                var volumes: [ArrayFamilyID: String] = [:]
-                for family in workload.families {
-                    let claim = try await self.kube.get(PersistentVolumeClaim.self, name: "data-\(family.rawValue)-\(pod.name)", namespace: namespace)
-                    guard let pvName = claim.spec?.volumeName,
-                          let handle = try await self.kube.get(PersistentVolume.self, name: pvName).spec?.csi?.volumeHandle else { return false }
-                    volumes[family] = handle
-                }
+                guard let volumes = try await self.volumeHandles(workload.families, namespace: namespace,
+                                                                 claim: { "data-\($0.rawValue)-\(pod.name)" }) else { return false }
                 result.append(DeployedPod(namespace: namespace, name: pod.name, uid: uid, node: node, volumes: volumes))
             }
             return true

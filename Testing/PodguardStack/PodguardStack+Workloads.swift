@@ -94,20 +94,26 @@ extension PodguardStack {
                 guard let pod = try await self.kube.getIfPresent(Pod.self, name: workload.podName(ordinal), namespace: namespace),
                       let uid = pod.uid, !oldUIDs.contains(uid), pod.isReady, pod.status?.phase == "Running",
                       pod.metadata.deletionTimestamp == nil, let node = pod.nodeName else { return false }
-                var volumes: [ArrayFamilyID: String] = [:]
-                for family in workload.families {
-                    let claim = workload.claimName(family, ordinal: ordinal)
-                    let pvc = try await self.kube.get(PersistentVolumeClaim.self, name: claim, namespace: namespace)
-                    guard let pvName = pvc.spec?.volumeName,
-                          let handle = try await self.kube.get(PersistentVolume.self, name: pvName).spec?.csi?.volumeHandle
-                    else { return false }
-                    volumes[family] = handle
-                }
+                guard let volumes = try await self.volumeHandles(workload.families, namespace: namespace,
+                                                                 claim: { workload.claimName($0, ordinal: ordinal) }) else { return false }
                 result.append(DeployedPod(namespace: namespace, name: pod.name, uid: uid, node: node, volumes: volumes))
             }
             return true
         }
         return result
+    }
+
+    /// The volume handle of each family's claim (named by `claim`), nil while one is not bound.
+    func volumeHandles(_ families: [ArrayFamilyID], namespace: String,
+                       claim: (ArrayFamilyID) -> String) async throws -> [ArrayFamilyID: String]? {
+        var volumes: [ArrayFamilyID: String] = [:]
+        for family in families {
+            let pvc = try await kube.get(PersistentVolumeClaim.self, name: claim(family), namespace: namespace)
+            guard let pvName = pvc.spec?.volumeName,
+                  let handle = try await kube.get(PersistentVolume.self, name: pvName).spec?.csi?.volumeHandle else { return nil }
+            volumes[family] = handle
+        }
+        return volumes
     }
 
     /// The StatefulSet of a workload, kept in the stack's zone.

@@ -61,7 +61,7 @@ extension EndToEndTests {
             }
             let first = try await expectPods(3)
             try await Wait.until("status: 3 replicas, the current pods, the generation observed") {
-                let status = try await stack.kube.getObject(statefulClusterResource, name: "coder", namespace: namespace)?["status"]
+                let status = try await stack.kube.getObject(StatefulCluster.resource, name: "coder", namespace: namespace)?["status"]
                 return status?["replicas"]?.intValue == 3 && status?["observedGeneration"]?.intValue == 1
                     && Set(status?["currentPods"]?.arrayValue?.compactMap(\.stringValue) ?? []) == first
             }
@@ -109,7 +109,7 @@ extension EndToEndTests {
         let name = String(field.prefix { $0 != ":" })
         #expect(result.status != 0, "\(field) accepted")
         #expect(result.output.contains("spec.\(name)"), "the error does not name spec.\(name): \(result.output)")
-        #expect(try await stack.kube.getObject(statefulClusterResource, name: "coder", namespace: namespace) == nil)
+        #expect(try await stack.kube.getObject(StatefulCluster.resource, name: "coder", namespace: namespace) == nil)
         await stack.deleteNamespacesMade()
     }
 
@@ -124,8 +124,8 @@ extension EndToEndTests {
             let controllers = stack.processes(.statefulCluster)
             try require(controllers.count == 2, "\(controllers.count) controllers")
             let workload = ProtectedWorkload(name: "crowd", replicas: 0, families: [.powerflex])
-            _ = try await stack.kube.createObject(statefulClusterResource, stack.statefulCluster(workload, namespace: namespace), namespace: namespace)
-            _ = try await stack.kube.patch(StatefulClusterFixture.self, name: "crowd", namespace: namespace,
+            _ = try await stack.kube.createObject(StatefulCluster.resource, stack.statefulCluster(workload, namespace: namespace), namespace: namespace)
+            _ = try await stack.kube.patch(StatefulCluster.self, name: "crowd", namespace: namespace,
                                            patch: .merge(.object(["spec": .object(["replicas": .number(40)])])))
             try await Wait.until("the first pods created", every: .milliseconds(20)) {
                 !(try await Self.podNames(stack, "crowd", namespace)).isEmpty
@@ -155,7 +155,7 @@ extension EndToEndTests {
             try await Wait.until("\(standby.id) holds the Lease", timeout: .seconds(30)) {
                 try await stack.kube.get(Lease.self, name: "podguard-statefulcluster", namespace: "default").spec?.holderIdentity == standby.id.qualifier
             }
-            _ = try await stack.kube.patch(StatefulClusterFixture.self, name: "crowd", namespace: namespace,
+            _ = try await stack.kube.patch(StatefulCluster.self, name: "crowd", namespace: namespace,
                                            patch: .merge(.object(["spec": .object(["replicas": .number(35)])])))
             try await Wait.until("the new leader scales to 35") { try await Self.podNames(stack, "crowd", namespace).count == 35 }
             try leader.start()
@@ -213,7 +213,7 @@ extension EndToEndTests {
             let workload = ProtectedWorkload(name: "roll", replicas: 2, families: [family])
             let first = try await stack.deployCluster(workload, namespace: namespace, spareVolumes: 5)
             func patchSpec(_ spec: [String: JSONValue]) async throws {
-                _ = try await stack.kube.patch(StatefulClusterFixture.self, name: workload.name, namespace: namespace,
+                _ = try await stack.kube.patch(StatefulCluster.self, name: workload.name, namespace: namespace,
                                                patch: .merge(.object(["spec": .object(spec)])))
             }
             try await patchSpec([
@@ -247,7 +247,7 @@ extension EndToEndTests {
             try require(most <= 3, "\(most) live pods during the rollout (one over replicas at most)")
             try require(fewestReady >= 2, "only \(fewestReady) Ready pods during the rollout")
             try await Wait.until("status: both pods updated, one revision") {
-                let status = try await stack.kube.getObject(statefulClusterResource, name: workload.name, namespace: namespace)?["status"]
+                let status = try await stack.kube.getObject(StatefulCluster.resource, name: workload.name, namespace: namespace)?["status"]
                 return status?["updatedReplicas"]?.intValue == 2 && status?["currentRevision"] == status?["updateRevision"]
             }
             // Rolled-out pods are replaced pods: their claims follow whenReplaced (Delete).
@@ -279,13 +279,4 @@ extension JSONValue {
         template["metadata"] = .object(metadata)
         return template
     }
-}
-
-/// The StatefulCluster as a typed object with JSON spec, for patches.
-struct StatefulClusterFixture: KubeResource {
-    static let resource = statefulClusterResource
-    var metadata = ObjectMeta()
-    var spec: JSONValue?
-    var preserved: PreservedJSON?
-    enum CodingKeys: String, CodingKey { case metadata, spec }
 }

@@ -2,18 +2,12 @@ public import Kube
 
 /// enge.me/v1alpha1 StatefulCluster (helm/podguard/charts/statefulcluster/crds): spec and status
 /// kept as JSON, read through ``ClusterSpec`` and written through ``ClusterStatus`` + JSON.
-public struct StatefulClusterObject: KubeResource, Hashable {
+public enum StatefulClusterKind: JSONSpecKind {
     public static let resource = ResourceDescriptor(group: "enge.me", version: "v1alpha1", plural: "statefulclusters",
                                                     kind: "StatefulCluster", namespaced: true)
-    public var metadata = ObjectMeta()
-    public var spec: JSONValue?
-    public var status: JSONValue?
-    public var preserved: PreservedJSON?
-
-    enum CodingKeys: String, CodingKey { case metadata, spec, status }
-
-    public init() {}
 }
+
+public typealias StatefulClusterObject = JSONSpecObject<StatefulClusterKind>
 
 /// The labels and annotations the controller puts on what it makes.
 public enum StatefulClusterLabels {
