@@ -208,6 +208,9 @@ var services: [Target] {
         executable("AdapterGeneric", "Services/Adapters/Generic", ["AdapterKit", "GenericFamily", "ServiceKit"]),
         /// `podguard-tap`: prints every podguard message on the bus, decoded; publishes test alerts.
         executable("Tap", "Services/Tap", ["ServiceKit", "Bus", "BusService", "Contracts"]),
+        /// `podguard-bus`: installs the bus topology as its administrator; renders the NATS users and
+        /// permissions (and their docs) from the contract.
+        executable("BusAdmin", "Services/BusAdmin", ["ServiceKit", "Bus", "BusService", "Contracts", argumentParser, logging]),
     ]
 }
 
@@ -289,7 +292,7 @@ var testTargets: [Target] { [
     /// The charts checked without helm: structure, value paths, configuration.
     tests("HelmChartTests", ["Harness", yams]),
     tests("EndToEndTests", ["PodguardStack", "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "TestSupport",
-                            "NodeSimulator", protobuf]),
+                            "NodeSimulator", logging, protobuf]),
 ] }
 
 // MARK: - Package
@@ -323,6 +326,7 @@ let package = Package(
         .executable(name: "podguard-adapter-unity", targets: ["AdapterUnity"]),
         .executable(name: "podguard-adapter-generic", targets: ["AdapterGeneric"]),
         .executable(name: "podguard-tap", targets: ["Tap"]),
+        .executable(name: "podguard-bus", targets: ["BusAdmin"]),
         .executable(name: "podguard-statefulcluster", targets: ["StatefulCluster"]),
         // Simulators and tools.
         .library(name: "CSISimulator", targets: ["CSISimulator"]),

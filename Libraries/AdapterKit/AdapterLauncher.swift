@@ -21,7 +21,7 @@ public enum AdapterLauncher {
             let family = try makeFamily(application.configuration)
             let settings = try AdapterSettings(application.configuration,
                                                defaultInstance: ProcessInfo.processInfo.hostName)
-            let busConnection = try await BusConnectionService.connect(application)
+            let busConnection = try await BusConnectionService.connect(application, as: settings.mode.principal(family: family.id))
             let adapter = AdapterService(family: family, connection: busConnection.connection, subjects: busConnection.bus.subjects,
                                          settings: settings, readiness: application.readiness,
                                          logger: application.logger)

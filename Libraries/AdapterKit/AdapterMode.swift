@@ -1,3 +1,4 @@
+public import ArrayFamily
 public import Contracts
 
 /// Where an adapter runs and so which half of the contract it serves.
@@ -27,6 +28,16 @@ public enum AdapterMode: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .controller: "controller"
         case .node(let name): "node \(name)"
+        }
+    }
+}
+
+extension AdapterMode {
+    /// Who this adapter is on the bus: its family's controller or node adapter user.
+    public func principal(family: ArrayFamilyID) -> BusPrincipal {
+        switch self {
+        case .controller: .controllerAdapter(AdapterSubjects.contractFamily(family))
+        case .node: .nodeAdapter(AdapterSubjects.contractFamily(family))
         }
     }
 }

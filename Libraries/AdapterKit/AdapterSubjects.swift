@@ -14,6 +14,7 @@ public struct AdapterSubjects: Sendable, Hashable {
     }
 
     /// The contract's enum value of a family.
+    /// (Also the family of the adapter's bus principal: `AdapterMode.principal(family:)`.)
     public static func contractFamily(_ id: ArrayFamilyID) -> Podguard_V1_ArrayFamily {
         switch id {
         case .powerflex: .powerflex

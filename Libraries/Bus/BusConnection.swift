@@ -50,7 +50,7 @@ public final class BusConnection: Sendable {
         let handle = ConnectionHandle(pointer.raw)
         let multiplexer: RequestMultiplexer
         do {
-            multiplexer = try RequestMultiplexer.start(on: handle, logger: logger)
+            multiplexer = try RequestMultiplexer.start(on: handle, customPrefix: options.inboxPrefix, logger: logger)
         } catch {
             natsConnection_Close(handle.raw)
             try? await blocking.shutdownGracefully()

@@ -8,6 +8,8 @@ struct BusMetrics: Sendable {
     let disconnects: Counter
     let slowConsumerEvents: Counter
     let asyncErrors: Counter
+    /// Publishes and subscriptions the server refused (the user lacks the permission).
+    let permissionDenials: Counter
     private let client: String
 
     init(client: String) {
@@ -18,6 +20,7 @@ struct BusMetrics: Sendable {
         disconnects = Counter(label: "podguard_bus_disconnects_total", dimensions: dimensions)
         slowConsumerEvents = Counter(label: "podguard_bus_slow_consumer_events_total", dimensions: dimensions)
         asyncErrors = Counter(label: "podguard_bus_async_errors_total", dimensions: dimensions)
+        permissionDenials = Counter(label: "podguard_bus_permission_denials_total", dimensions: dimensions)
     }
 
     /// Messages a subscription dropped because its consumer did not keep up.

@@ -24,6 +24,9 @@ public struct BusOptions: Sendable {
     /// writes (it sleeps 1 ms before each flush). On: a request/reply round trip takes tens of
     /// microseconds instead of 2 ms; off: fewer system calls under bulk publishing.
     public var sendImmediately: Bool
+    /// Replaces `_INBOX` in every inbox this connection makes (requests, JetStream deliveries), so
+    /// a server can grant each user its own inboxes only; nil: nats.c's `_INBOX`.
+    public var inboxPrefix: String?
 
     public init(
         servers: [String] = ["nats://127.0.0.1:4222"],
@@ -36,7 +39,8 @@ public struct BusOptions: Sendable {
         blockingThreads: Int = 4,
         pingInterval: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(2),
-        sendImmediately: Bool = true
+        sendImmediately: Bool = true,
+        inboxPrefix: String? = nil
     ) {
         self.servers = servers
         self.name = name
@@ -49,6 +53,7 @@ public struct BusOptions: Sendable {
         self.pingInterval = pingInterval
         self.connectTimeout = connectTimeout
         self.sendImmediately = sendImmediately
+        self.inboxPrefix = inboxPrefix
     }
 
     /// How the client proves who it is.

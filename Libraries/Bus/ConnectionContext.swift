@@ -133,7 +133,7 @@ let connectionClosedCallback: natsConnectionHandler = { _, closure in
     context.apply { $0.closed() }
 }
 
-let connectionErrorCallback: natsErrHandler = { _, subscription, status, closure in
+let connectionErrorCallback: natsErrHandler = { connection, subscription, status, closure in
     guard let closure else { return }
     let context = Unmanaged<ConnectionContext>.fromOpaque(closure).takeUnretainedValue()
     if status == NATS_SLOW_CONSUMER {
@@ -141,6 +141,14 @@ let connectionErrorCallback: natsErrHandler = { _, subscription, status, closure
         var dropped: Int64 = 0
         if let subscription { _ = natsSubscription_GetDropped(subscription, &dropped) }
         context.logger.warning("slow consumer: nats.c dropped messages", metadata: ["dropped": "\(dropped)"])
+    } else if status == NATS_NOT_PERMITTED {
+        // The server refused a publish or subscribe this user is not granted; its text names the
+        // subject (docs/bus-contract.md, "Who may do what").
+        context.metrics.permissionDenials.increment()
+        var lastError: UnsafePointer<CChar>? = nil
+        _ = natsConnection_GetLastError(connection, &lastError)
+        let text = lastError.map { String(cString: $0) } ?? String(cString: natsStatus_GetText(status))
+        context.logger.error("bus permission denied", metadata: ["error": "\(text)"])
     } else {
         context.metrics.asyncErrors.increment()
         let text = String(cString: natsStatus_GetText(status))

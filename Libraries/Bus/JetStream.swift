@@ -69,6 +69,23 @@ public final class JetStream: Sendable {
         }
     }
 
+    /// The payload of the last message on `subject` in `stream` (one API round trip, no consumer),
+    /// or nil when the stream holds none.
+    public func lastMessagePayload(stream: String, subject: String) async throws -> [UInt8]? {
+        let js = handle.pointer
+        let timeout = apiTimeout
+        return try await connection.blocking.runIfActive { () throws -> [UInt8]? in
+            var jsOpts = JetStream.cOptions(timeout)
+            var message: OpaquePointer? = nil
+            var errorCode = jsErrCode(0)
+            let status = js_GetLastMsg(&message, js.raw, stream, subject, &jsOpts, &errorCode)
+            if status == NATS_NOT_FOUND { return nil }
+            try JetStreamError.check(status, errorCode, "last message on \(subject) in \(stream)")
+            defer { natsMsg_Destroy(message) }
+            return message.map(NATSMessageCopy.payload) ?? nil
+        }
+    }
+
     public func deleteStream(_ name: String) async throws {
         let js = handle.pointer
         let timeout = apiTimeout

@@ -173,6 +173,20 @@ extension JetStream {
         return KeyValueStore(bucket: configuration.bucket, handle: created, connection: connection)
     }
 
+    /// Binds to an existing bucket; never creates one (a user without the right to create
+    /// streams binds this way).
+    public func bindKeyValue(bucket: String) async throws -> KeyValueStore {
+        let js = handle.pointer
+        let jsHandle = handle
+        let bound = try await connection.blocking.runIfActive { () throws -> KeyValueHandle in
+            var kv: OpaquePointer? = nil
+            try BusError.check(js_KeyValue(&kv, js.raw, bucket), "bind to KeyValue bucket \(bucket)")
+            guard let kv else { throw BusError.invalidArgument("nats.c returned no KeyValue store") }
+            return KeyValueHandle(kv, jetStream: jsHandle)
+        }
+        return KeyValueStore(bucket: bucket, handle: bound, connection: connection)
+    }
+
     /// Deletes the bucket and everything in it.
     public func deleteKeyValue(bucket: String) async throws {
         let js = handle.pointer

@@ -53,6 +53,9 @@ enum NATSOptionsBuilder {
                 try BusError.check(natsOptions_SetExpectedHostname(natsOptions, hostname), "bus option tls hostname")
             }
         }
+        if let prefix = options.inboxPrefix {
+            try BusError.check(natsOptions_SetCustomInboxPrefix(natsOptions, prefix), "bus option inbox prefix '\(prefix)'")
+        }
         let maxReconnect = options.reconnect.maxAttempts.map { Int32(clamping: $0) } ?? -1
         try BusError.check(natsOptions_SetMaxReconnect(natsOptions, maxReconnect), "bus option reconnect attempts")
         try BusError.check(natsOptions_SetReconnectBufSize(natsOptions, Int32(clamping: options.reconnect.bufferBytes)),

@@ -35,11 +35,17 @@ final class RequestMultiplexer: Sendable {
         self.timer = MultiThreadedEventLoopGroup.singleton.any()
     }
 
-    static func start(on connection: ConnectionHandle, logger: Logger) throws(BusError) -> RequestMultiplexer {
+    /// `customPrefix` replaces nats.c's `_INBOX` (the connection's inbox prefix: a server that
+    /// grants each user only its own inboxes refuses any other).
+    static func start(on connection: ConnectionHandle, customPrefix: String?, logger: Logger) throws(BusError) -> RequestMultiplexer {
         var inbox: UnsafeMutablePointer<CChar>? = nil
         try BusError.check(natsInbox_Create(&inbox), "create inbox")
         defer { natsInbox_Destroy(inbox) }
-        let multiplexer = RequestMultiplexer(inboxPrefix: String(cString: inbox!) + ".")
+        var name = String(cString: inbox!)
+        if let customPrefix, let unique = name.split(separator: ".").last {
+            name = "\(customPrefix).\(unique)"
+        }
+        let multiplexer = RequestMultiplexer(inboxPrefix: name + ".")
         let closure = Unmanaged.passRetained(multiplexer).toOpaque()
         var created: OpaquePointer? = nil
         let status = natsConnection_Subscribe(&created, connection.raw, multiplexer.inboxPrefix + "*", multiplexerMessageCallback, closure)

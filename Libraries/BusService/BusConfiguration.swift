@@ -19,11 +19,26 @@ public enum BusConfiguration {
         ConfigKey("bus.reconnect.maxDelay", .duration, default: "2s", help: "reconnect delays grow exponentially to this"),
         ConfigKey("bus.reconnect.bufferBytes", .int, default: "8388608", range: 0...1_073_741_824,
                   help: "bytes of publishes kept while reconnecting"),
+        ConfigKey("bus.inboxPrefix", .string, default: nil,
+                  help: "prefix of this connection's reply inboxes; unset: _INBOX.<subjectPrefix>-<role>, the inboxes the NATS permissions grant this service (docs/bus-contract.md)"),
+        ConfigKey("bus.installTopology", .bool, default: "true",
+                  help: "create or update podguard's streams and buckets at start; false: wait until an administrator has (podguard-bus install), as the NATS permissions require"),
+        ConfigKey("bus.streamReplicas", .int, default: "1", range: 1...5,
+                  help: "replicas of every stream and bucket this service creates (3 on a three-server NATS cluster)"),
     ])
 
     /// `BusOptions` from the effective configuration; contradictions are configuration errors.
-    public static func options(from configuration: Configuration, defaultName: String) throws(ConfigError) -> BusOptions {
+    /// `principal` names the service on the bus: its inboxes are the ones its NATS permissions
+    /// grant it.
+    public static func options(from configuration: Configuration, defaultName: String,
+                               principal: BusPrincipal) throws(ConfigError) -> BusOptions {
         var options = BusOptions()
+        let defaultInbox = try topology(from: configuration).inboxPrefix(for: principal)
+        let inboxPrefix = configuration.string("bus.inboxPrefix") ?? defaultInbox
+        if inboxPrefix.isEmpty || inboxPrefix.contains(where: { $0 == "*" || $0 == ">" || $0 == " " }) || inboxPrefix.hasSuffix(".") {
+            throw ConfigError(key: "bus.inboxPrefix", message: "invalid value '\(inboxPrefix)' for 'bus.inboxPrefix': expected a subject without wildcards")
+        }
+        options.inboxPrefix = inboxPrefix
         options.servers = configuration.stringList("bus.servers") ?? options.servers
         if options.servers.isEmpty {
             throw ConfigError(key: "bus.servers", message: "bus.servers is empty: give at least one nats:// or tls:// URL")
@@ -56,7 +71,7 @@ public enum BusConfiguration {
     public static func topology(from configuration: Configuration) throws(ConfigError) -> BusTopology {
         let prefix = configuration.string("bus.subjectPrefix") ?? PodguardSubjects.defaultPrefix
         do {
-            return BusTopology(subjects: try PodguardSubjects(prefix: prefix))
+            return BusTopology(subjects: try PodguardSubjects(prefix: prefix), replicas: configuration.int("bus.streamReplicas") ?? 1)
         } catch {
             throw ConfigError(key: "bus.subjectPrefix", message: "invalid value '\(prefix)' for 'bus.subjectPrefix': expected dot-separated tokens of letters, digits, '-' or '_'")
         }

@@ -1,4 +1,5 @@
 import Bus
+import Contracts
 import Logging
 import ServiceKit
 import ServiceLifecycle
@@ -27,15 +28,18 @@ public struct BusConnectionService: Service {
         readiness.register(Self.readinessComponent)
     }
 
-    /// Connects with the options of `configuration` (see `BusConfiguration`), for the topology of
-    /// its `bus.subjectPrefix`.
-    public static func connect(_ application: PodguardApplication) async throws -> BusConnectionService {
-        let options = try BusConfiguration.options(from: application.configuration, defaultName: application.info.name)
+    /// Connects as `principal` with the options of `configuration` (see `BusConfiguration`), for
+    /// the topology of its `bus.subjectPrefix`.
+    public static func connect(_ application: PodguardApplication, as principal: BusPrincipal) async throws -> BusConnectionService {
+        let options = try BusConfiguration.options(from: application.configuration, defaultName: application.info.name,
+                                                   principal: principal)
         let topology = try BusConfiguration.topology(from: application.configuration)
         var logger = application.logger
         logger[metadataKey: "component"] = "bus"
         let connection = try await BusConnection.connect(options, logger: logger)
-        return BusConnectionService(bus: PodguardBus(connection: connection, topology: topology), readiness: application.readiness, logger: logger)
+        let bus = PodguardBus(connection: connection, topology: topology,
+                              installsTopology: application.configuration.bool("bus.installTopology") ?? true)
+        return BusConnectionService(bus: bus, readiness: application.readiness, logger: logger)
     }
 
     public func run() async throws {

@@ -9,28 +9,39 @@ public import Logging
 public struct PodguardBus: Sendable {
     public let connection: BusConnection
     public let topology: BusTopology
+    /// Whether `open` creates the topology (`bus.installTopology`) or waits for an administrator's.
+    public let installsTopology: Bool
     public var subjects: PodguardSubjects { topology.subjects }
 
-    public init(connection: BusConnection, topology: BusTopology) {
+    public init(connection: BusConnection, topology: BusTopology, installsTopology: Bool = true) {
         self.connection = connection
         self.topology = topology
+        self.installsTopology = installsTopology
     }
 
     /// Waits up to `connectTimeout` for the connection, then installs the topology (idempotent:
-    /// every service may be the first to start) and opens every bucket of it.
+    /// every service may be the first to start) or, without the right to, waits until it exists;
+    /// then opens every bucket of it.
     public func open(logger: Logger, connectTimeout: Duration = .seconds(60)) async throws -> OpenBus {
         try await connection.waitUntilConnected(timeout: connectTimeout)
         let jetStream = try connection.jetStream()
-        try await TopologyInstaller.ensure(topology, on: jetStream, logger: logger)
+        if installsTopology {
+            try await TopologyInstaller.ensure(topology, on: jetStream, logger: logger)
+        } else {
+            try await TopologyInstaller.waitUntilInstalled(topology, on: jetStream, logger: logger)
+        }
+        func bucket(_ spec: KeyValueBucketSpec) async throws -> KeyValueStore {
+            installsTopology ? try await jetStream.keyValue(spec) : try await jetStream.bindKeyValue(bucket: spec.name)
+        }
         return OpenBus(
             connection: connection, jetStream: jetStream, topology: topology,
-            pods: try await jetStream.keyValue(topology.podsBucket),
-            nodes: try await jetStream.keyValue(topology.nodesBucket),
-            connectivity: try await jetStream.keyValue(topology.connectivityBucket),
-            fences: FenceRecordStore(try await jetStream.keyValue(topology.fencesBucket)),
-            nodeRemediations: NodeRemediationStore(try await jetStream.keyValue(topology.nodeRemediationsBucket)),
-            control: try await jetStream.keyValue(topology.controlBucket),
-            prober: try await jetStream.keyValue(topology.proberBucket))
+            pods: try await bucket(topology.podsBucket),
+            nodes: try await bucket(topology.nodesBucket),
+            connectivity: try await bucket(topology.connectivityBucket),
+            fences: FenceRecordStore(try await bucket(topology.fencesBucket)),
+            nodeRemediations: NodeRemediationStore(try await bucket(topology.nodeRemediationsBucket)),
+            control: try await bucket(topology.controlBucket),
+            prober: try await bucket(topology.proberBucket))
     }
 }
 

@@ -22,6 +22,35 @@ public enum TopologyInstaller {
         }
     }
 
+    /// Waits until every stream and bucket exists (an administrator installs them: `podguard-bus
+    /// install`), logging what is missing every 10 s. Binds only: never creates or changes.
+    public static func waitUntilInstalled(_ topology: BusTopology, on jetStream: JetStream, logger: Logger,
+                                          every interval: Duration = .seconds(1)) async throws {
+        let names = topology.allStreamNames
+        var lastLog = ContinuousClock.now - .seconds(60)
+        while true {
+            var missing: [String] = []
+            for name in names {
+                do {
+                    _ = try await jetStream.streamInfo(name)
+                } catch {
+                    // Absent, or not visible to this user: either way not usable yet; the log says which.
+                    missing.append("\(name) (\(error))")
+                }
+            }
+            if missing.isEmpty {
+                logger.info("bus topology present", metadata: ["streams": "\(names.count)"])
+                return
+            }
+            if ContinuousClock.now - lastLog >= .seconds(10) {
+                lastLog = .now
+                logger.warning("waiting for the bus topology: an administrator installs it (podguard-bus install)",
+                               metadata: ["missing": "\(missing.joined(separator: "; "))"])
+            }
+            try await Task.sleep(for: interval)
+        }
+    }
+
     public static func streamConfiguration(_ spec: StreamSpec) -> StreamConfiguration {
         let retention: StreamConfiguration.Retention
         switch spec.retention {

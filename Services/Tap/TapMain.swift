@@ -25,7 +25,9 @@ enum TapMain {
         let application = PodguardApplication.bootstrap(info, schema: schema)
         do {
             let settings = try TapSettings(application.configuration)
-            let bus = try await BusConnectionService.connect(application)
+            // Watching is an observer's right; creating the topology or a test alert an administrator's.
+            let principal: BusPrincipal = settings.ensureTopology || settings.publishTestAlert ? .administrator : .observer
+            let bus = try await BusConnectionService.connect(application, as: principal)
             let tap = TapService(settings: settings, connection: bus.connection, readiness: application.readiness,
                                  logger: application.logger)
             try await application.run([bus, tap])

@@ -1,5 +1,6 @@
 import Bus
 import BusService
+import Contracts
 import ServiceKit
 import Testing
 
@@ -7,9 +8,9 @@ import Testing
 struct BusConfigurationTests {
     static let schema = ConfigSchema.common.merging(BusConfiguration.schema)
 
-    static func options(_ flags: [String: String]) throws -> BusOptions {
+    static func options(_ flags: [String: String], as principal: BusPrincipal = .decision) throws -> BusOptions {
         let configuration = try ConfigLoader.load(schema: schema, file: nil, environment: [:], flags: flags)
-        return try BusConfiguration.options(from: configuration, defaultName: "svc")
+        return try BusConfiguration.options(from: configuration, defaultName: "svc", principal: principal)
     }
 
     static func error(_ flags: [String: String]) -> ConfigError? {
@@ -51,6 +52,17 @@ struct BusConfigurationTests {
         #expect(tuned.defaultRequestTimeout == .milliseconds(250))
     }
 
+    @Test("each principal's inboxes are the ones its permissions grant; the prefix and replicas follow the keys")
+    func inboxesAndTopology() throws {
+        #expect(try Self.options([:], as: .decision).inboxPrefix == "_INBOX.podguard-decision")
+        #expect(try Self.options([:], as: .controllerAdapter(.unity)).inboxPrefix == "_INBOX.podguard-adapter-unity-controller")
+        #expect(try Self.options(["bus.subjectPrefix": "east.pg"], as: .watcher).inboxPrefix == "_INBOX.east-pg-watcher")
+        #expect(try Self.options(["bus.inboxPrefix": "_INBOX_custom"]).inboxPrefix == "_INBOX_custom")
+        let configuration = try ConfigLoader.load(schema: Self.schema, file: nil, environment: [:], flags: ["bus.streamReplicas": "3"])
+        let topology = try BusConfiguration.topology(from: configuration)
+        #expect(topology.replicas == 3 && topology.streams.allSatisfy { $0.replicas == 3 } && topology.buckets.allSatisfy { $0.replicas == 3 })
+    }
+
     @Test("contradictions and bad values name the key", arguments: [
         (["bus.user": "u"], "bus.password"),
         (["bus.password": "p"], "bus.user"),
@@ -58,6 +70,9 @@ struct BusConfigurationTests {
         (["bus.nkeySeedFile": "/seed"], "bus.nkeyPublicKey"),
         (["bus.tls.certFile": "/c.pem"], "bus.tls.keyFile"),
         (["bus.servers": "http://127.0.0.1:4222"], "bus.servers"),
+        (["bus.inboxPrefix": "_INBOX.>"], "bus.inboxPrefix"),
+        (["bus.inboxPrefix": "mine."], "bus.inboxPrefix"),
+        (["bus.streamReplicas": "7"], "bus.streamReplicas"),
     ])
     func rejected(flags: [String: String], key: String) {
         let error = Self.error(flags)

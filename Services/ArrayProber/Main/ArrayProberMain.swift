@@ -25,7 +25,7 @@ enum ArrayProberMain {
                 settings.adopt(driverParams.current, configuration: application.configuration)
                 reload = [driverParams, settings.reloader(driverParams, logger: application.logger)]
             }
-            let busConnection = try await BusConnectionService.connect(application)
+            let busConnection = try await BusConnectionService.connect(application, as: .arrayProber)
             let prober = ArrayProberService(bus: busConnection.bus, settings: settings,
                                             readiness: application.readiness, logger: application.logger)
             try await application.run([busConnection, prober] + reload)

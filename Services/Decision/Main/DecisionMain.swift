@@ -30,7 +30,7 @@ enum DecisionMain {
             let reload: [any Service] = driverParams.map {
                 [$0, DecisionSettings.reloader($0, live: livePolicy, logger: application.logger)]
             } ?? []
-            let busConnection = try await BusConnectionService.connect(application)
+            let busConnection = try await BusConnectionService.connect(application, as: .decision)
             let instance = ProcessInfo.processInfo.hostName
             var engine = DecisionEngine(configuration: policy, taintKeys: families.taintKeys, producerID: "decision/\(instance)",
                                         version: info.version) { UUID().uuidString.lowercased() }

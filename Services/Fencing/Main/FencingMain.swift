@@ -21,7 +21,7 @@ enum FencingMain {
             let configuration = application.configuration
             let settings = try FencingSettings(configuration, defaultReplicaID: ProcessInfo.processInfo.hostName)
             let kube = try KubeClientService.make(application)
-            let busConnection = try await BusConnectionService.connect(application)
+            let busConnection = try await BusConnectionService.connect(application, as: .fencing)
             let fencing = FencingService(bus: busConnection.bus, kube: kube.client, settings: settings,
                                          readiness: application.readiness, logger: application.logger, version: info.version,
                                          families: FamilyRegistry(genericDrivers: FamilyConfiguration.genericDrivers(configuration)))

@@ -22,7 +22,7 @@ enum NodeCleanupMain {
             let settings = try NodeCleanupSettings(application.configuration, environment: environment,
                                                    defaultInstance: ProcessInfo.processInfo.hostName)
             let kube = try KubeClientService.make(application, environment: environment)
-            let busConnection = try await BusConnectionService.connect(application)
+            let busConnection = try await BusConnectionService.connect(application, as: .nodeCleanup)
             let cleanup = NodeCleanupService(bus: busConnection.bus, kube: kube.client, settings: settings,
                                              families: FamilyRegistry(genericDrivers: settings.genericDrivers),
                                              readiness: application.readiness, logger: application.logger, version: info.version)

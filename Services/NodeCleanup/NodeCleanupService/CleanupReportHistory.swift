@@ -2,6 +2,7 @@ import Bus
 import Contracts
 import Foundation
 import NodeCleanupCore
+import SwiftProtobuf
 
 /// Reads node-cleanup's last CleanupReport for a node from stream PODGUARD_EVENTS, so a restarted
 /// instance continues the taint episode it was in: the attempt count (report ids stay unique) and
@@ -9,20 +10,11 @@ import NodeCleanupCore
 enum CleanupReportHistory {
     /// The last report on `<prefix>.v1.cleanup.<node>`, or nil when there is none (or it expired).
     static func last(node: String, jetStream: JetStream, topology: BusTopology) async throws -> Podguard_V1_CleanupReport? {
-        // A short-lived durable consumer that starts at the subject's last message; nats.c offers no
-        // "get last message for subject" here. Deleted before and after, so a crash leaves nothing stale.
-        let name = "node-cleanup-resume-" + SubjectToken.encode(node).replacingOccurrences(of: "=", with: "-")
+        // A direct read of the subject's last message: no consumer to create or clean up, and only
+        // the read right on the stream (docs/bus-contract.md, "Who may do what").
         let subject = topology.subjects.cleanup(node)
-        try? await jetStream.deleteConsumer(stream: topology.eventStream.name, durableName: name)
-        try await jetStream.createOrUpdateConsumer(stream: topology.eventStream.name, ConsumerConfiguration(
-            durableName: name, filterSubject: subject, deliverPolicy: .last, ackWait: .seconds(30),
-            description: "node-cleanup on \(node): reads its last report at start"))
-        defer { Task { try? await jetStream.deleteConsumer(stream: topology.eventStream.name, durableName: name) } }
-        let consumer = try await jetStream.pullConsumer(stream: topology.eventStream.name, durableName: name, filterSubject: subject)
-        let messages = try await consumer.fetch(batch: 1, timeout: .milliseconds(500))
-        guard let message = messages.last else { return nil }
-        try? message.ack()
-        return try? message.decode(as: Podguard_V1_CleanupReport.self)
+        guard let payload = try await jetStream.lastMessagePayload(stream: topology.eventStream.name, subject: subject) else { return nil }
+        return try? Podguard_V1_CleanupReport(serializedBytes: payload)
     }
 
     /// The episode to continue: the last report's attempt and zombie boot id, if it kept the taint.

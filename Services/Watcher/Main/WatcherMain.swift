@@ -17,7 +17,7 @@ enum WatcherMain {
         do {
             let settings = try WatcherSettings(application.configuration, defaultIdentity: ProcessInfo.processInfo.hostName)
             let kube = try KubeClientService.make(application)
-            let busConnection = try await BusConnectionService.connect(application)
+            let busConnection = try await BusConnectionService.connect(application, as: .watcher)
             let watcher = WatcherService(bus: busConnection.bus, client: kube.client, settings: settings,
                                          leaseNamespace: LeaderElectionSettings.defaultNamespace(client: kube.client),
                                          version: info.version, readiness: application.readiness, logger: application.logger)
