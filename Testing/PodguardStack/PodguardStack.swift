@@ -27,7 +27,12 @@ import TestSupport
 /// Independent of any test framework: the demo and the failover benchmarks drive it too.
 public final class PodguardStack: Sendable {
     public let configuration: PodguardStackConfiguration
+    /// The NATS server (the first member when the bus is a cluster).
     public let nats: NATSServerProcess
+    /// The three-server bus of `configuration.natsServers > 1`.
+    public let natsCluster: NATSCluster?
+    /// Users, permissions and TLS of the bus (`configuration.busSecurity`).
+    public let busSecurity: StackBusSecurity?
     public let plane: KubeControlPlane
     public let kube: KubeClient
     public let cluster: SimulatedCluster
@@ -52,11 +57,17 @@ public final class PodguardStack: Sendable {
     public var zone: String { cluster.configuration.zone }
     public var nodeNames: [String] { cluster.nodeNames }
 
-    private init(configuration: PodguardStackConfiguration, nats: NATSServerProcess, plane: KubeControlPlane, kube: KubeClient,
+    /// Every NATS server's client URL.
+    public var busURLs: [String] { natsCluster?.urls ?? [nats.url] }
+
+    private init(configuration: PodguardStackConfiguration, nats: NATSServerProcess, natsCluster: NATSCluster?,
+                 busSecurity: StackBusSecurity?, plane: KubeControlPlane, kube: KubeClient,
                  cluster: SimulatedCluster, bus: BusConnection, topology: BusTopology, auditor: InvariantAuditor,
                  directory: URL, processes: [ServiceID: ServiceProcess], bmcs: NodeBMCs?, pidRegistry: PIDRegistry, reaper: pid_t?) {
         self.configuration = configuration
         self.nats = nats
+        self.natsCluster = natsCluster
+        self.busSecurity = busSecurity
         self.plane = plane
         self.kube = kube
         self.cluster = cluster
@@ -91,15 +102,26 @@ public final class PodguardStack: Sendable {
             setenv("PODGUARD_EXTRA_KCM_FLAGS", "--attach-detach-reconcile-sync-period=5s", 1)
         }
         let plane = try await KubeControlPlane.shared()
-        let nats = try await NATSServerProcess.start(jetStream: true)
-        let topology = BusTopology.standard
+        let topology = BusTopology(replicas: min(3, max(1, configuration.natsServers)))
+        let security = configuration.busSecurity
+            ? try await StackBusSecurity.make(topology: topology, families: configuration.families, directory: directory) : nil
+        let serverOptions = NATSServerProcess.Options(accounts: security?.accountsBlock, tls: security?.certificates)
+        let natsCluster = configuration.natsServers > 1
+            ? try await NATSCluster.start(size: configuration.natsServers, options: serverOptions) : nil
+        let nats: NATSServerProcess
+        if let natsCluster { nats = natsCluster.members[0] } else { nats = try await NATSServerProcess.start(serverOptions) }
+        let urls = natsCluster?.urls ?? [nats.url]
+        func stopBus() { if let natsCluster { natsCluster.stop() } else { nats.stop() } }
         let bus: BusConnection
         do {
-            bus = try await BusConnection.connect(BusOptions(servers: [nats.url], name: "podguard-stack"), logger: logger)
+            // The administrator installs the topology; the services only bind to it.
+            let options = security?.options(for: .administrator, servers: urls, name: "podguard-stack")
+                ?? BusOptions(servers: urls, name: "podguard-stack")
+            bus = try await BusConnection.connect(options, logger: logger)
             try await bus.waitUntilConnected(timeout: .seconds(10))
             try await TopologyInstaller.ensure(topology, on: try bus.jetStream(), logger: logger)
         } catch {
-            nats.stop()
+            stopBus()
             throw error
         }
 
@@ -119,7 +141,7 @@ public final class PodguardStack: Sendable {
             cluster = try await SimulatedCluster.start(client: kube, configuration: simConfiguration, logger: simLogger)
         } catch {
             await bus.close()
-            nats.stop()
+            stopBus()
             try? await kube.shutdown()
             throw error
         }
@@ -131,19 +153,20 @@ public final class PodguardStack: Sendable {
             } catch {
                 await cluster.stop()
                 await bus.close()
-                nats.stop()
+                stopBus()
                 try? await kube.shutdown()
                 throw error
             }
         }
         let pidRegistry = PIDRegistry(file: directory.appendingPathComponent("pids"))
-        if let pid = nats.processIdentifier { pidRegistry.add(pid) }
+        for pid in natsCluster?.processIdentifiers ?? [nats.processIdentifier].compactMap({ $0 }) { pidRegistry.add(pid) }
         let reaper = pidRegistry.startReaper()
         let auditor = InvariantAuditor(kube: kube, cluster: cluster, bus: bus, topology: topology,
                                        families: configuration.families)
-        let processes = try makeProcesses(configuration, cluster: cluster, nats: nats, plane: plane, bmcs: bmcs,
-                                          directory: directory, pidRegistry: pidRegistry)
-        let stack = PodguardStack(configuration: configuration, nats: nats, plane: plane, kube: kube, cluster: cluster,
+        let processes = try makeProcesses(configuration, cluster: cluster, busURLs: urls, security: security, topology: topology,
+                                          plane: plane, bmcs: bmcs, directory: directory, pidRegistry: pidRegistry)
+        let stack = PodguardStack(configuration: configuration, nats: nats, natsCluster: natsCluster, busSecurity: security,
+                                  plane: plane, kube: kube, cluster: cluster,
                                   bus: bus, topology: topology, auditor: auditor, directory: directory, processes: processes,
                                   bmcs: bmcs, pidRegistry: pidRegistry, reaper: reaper)
         do {
@@ -163,17 +186,22 @@ public final class PodguardStack: Sendable {
     // MARK: Processes
 
     private static func makeProcesses(_ configuration: PodguardStackConfiguration, cluster: SimulatedCluster,
-                                      nats: NATSServerProcess, plane: KubeControlPlane, bmcs: NodeBMCs?, directory: URL,
+                                      busURLs: [String], security: StackBusSecurity?, topology: BusTopology,
+                                      plane: KubeControlPlane, bmcs: NodeBMCs?, directory: URL,
                                       pidRegistry: PIDRegistry) throws -> [ServiceID: ServiceProcess] {
         var result: [ServiceID: ServiceProcess] = [:]
-        let common = ["--bus.servers", nats.url, "--http.port", "0", "--log.level", configuration.logLevel,
-                      "--shutdown.gracePeriod", "5s"]
+        let common = ["--http.port", "0", "--log.level", configuration.logLevel, "--shutdown.gracePeriod", "5s"]
+        let bus = ["--bus.servers", busURLs.joined(separator: ","), "--bus.streamReplicas", "\(topology.replicas)"]
         let kubeconfig = ["--kube.kubeconfig", plane.kubeconfigPath]
         func add(_ role: ServiceID.Role, _ qualifier: String, _ executable: String, _ flags: [String]) throws {
             let id = ServiceID(role, qualifier)
             let name = "\(role.rawValue)-\(qualifier)".replacingOccurrences(of: "@", with: "-")
+            // The StatefulCluster controller is not on the bus.
+            let principal = role.busPrincipal(qualifier: qualifier)
+            let busFlags = principal.map { bus + ["--bus.name", name] + (security?.flags(for: $0) ?? []) } ?? []
             result[id] = ServiceProcess(id: id, executable: try findExecutable(executable),
-                                        arguments: common + ["--bus.name", name] + flags + (configuration.extraFlags[role] ?? []),
+                                        arguments: common + busFlags + flags + (configuration.extraFlags[role] ?? []),
+                                        environment: principal.flatMap { security?.environment(for: $0) } ?? [:],
                                         logFile: directory.appendingPathComponent("\(name).log"), pidRegistry: pidRegistry)
         }
         let families = configuration.families.map { FamilyCatalog.family($0) }
@@ -347,7 +375,7 @@ public final class PodguardStack: Sendable {
     /// At process exit (no awaiting possible): SIGKILL every service and stop nats-server.
     public func killEverything() {
         for process in processes.values { process.kill() }
-        nats.stop()
+        if let natsCluster { natsCluster.stop() } else { nats.stop() }
         if let reaper { kill(reaper, SIGKILL) }
     }
 
@@ -364,7 +392,7 @@ public final class PodguardStack: Sendable {
         if let bmcs { try? await kube.delete(Namespace.self, name: bmcs.secretNamespace) }
         await cluster.stop()
         await bus.close()
-        nats.stop()
+        if let natsCluster { natsCluster.stop() } else { nats.stop() }
         try? await kube.shutdown()
         if let reaper { kill(reaper, SIGKILL); var status: Int32 = 0; waitpid(reaper, &status, 0) }
         if !keepLogs { try? FileManager.default.removeItem(at: directory) }

@@ -48,6 +48,13 @@ public struct PodguardStackConfiguration: Sendable {
     // watcher
     public var watcherLeaseDuration = "6s"
 
+    // bus
+    /// One NATS user per service with the contract's permissions, and TLS with client
+    /// certificates (`StackBusSecurity`); off: one open server, as before there were users.
+    public var busSecurity = true
+    /// NATS servers: 1, or a cluster (3) whose streams and buckets have three replicas.
+    public var natsServers = 1
+
     public var logLevel = "info"
     /// Extra flags per role, appended to every process of that role.
     public var extraFlags: [ServiceID.Role: [String]] = [:]

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+public import Contracts
 import NIOCore
 import NIOHTTP1
 import Foundation
@@ -16,6 +17,22 @@ public struct ServiceID: Sendable, Hashable, CustomStringConvertible, Comparable
         case watcher, arrayProber = "array-prober", decision, fencing, nodeCleanup = "node-cleanup"
         case controllerAdapter = "adapter-controller", nodeAdapter = "adapter-node"
         case statefulCluster = "statefulcluster"
+
+        /// Who a process of this role is on the bus; nil for the StatefulCluster controller (not on
+        /// the bus). Adapters' qualifiers name their family (`powerflex`, `powerflex@node`).
+        public func busPrincipal(qualifier: String) -> BusPrincipal? {
+            let family = { PodguardSubjects.family(fromToken: String(qualifier.prefix { $0 != "@" })) ?? .unspecified }
+            switch self {
+            case .watcher: return .watcher
+            case .arrayProber: return .arrayProber
+            case .decision: return .decision
+            case .fencing: return .fencing
+            case .nodeCleanup: return .nodeCleanup
+            case .controllerAdapter: return .controllerAdapter(family())
+            case .nodeAdapter: return .nodeAdapter(family())
+            case .statefulCluster: return nil
+            }
+        }
     }
 
     public var role: Role

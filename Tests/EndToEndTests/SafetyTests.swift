@@ -78,20 +78,7 @@ extension EndToEndTests {
             taint.reason = .arrayConnectivityLoss
             try await js.publish(taint, to: stack.topology.subjects.taintRequest(target), messageID: taint.requestID)
 
-            var request = Podguard_V1_FenceRequest()
-            request.fenceID = UUID().uuidString.lowercased()
-            request.decisionID = UUID().uuidString.lowercased()
-            request.pod.namespace = namespace
-            request.pod.name = pod.name
-            request.pod.uid = pod.uid
-            request.nodeName = target
-            request.nodeUid = node.metadata.uid ?? ""
-            request.reason = .nodeFailure
-            var volume = Podguard_V1_FenceVolume()
-            volume.family = .powerstore
-            volume.driver = FamilyCatalog.family(.powerstore).csiDriverName
-            volume.volumeHandle = pod.volumes[.powerstore] ?? ""
-            request.volumes = [volume]
+            let request = try await stack.forgedFenceRequest(for: pod, family: .powerstore)
             var record = Podguard_V1_FenceRecord()
             record.fenceID = request.fenceID
             record.pod = request.pod

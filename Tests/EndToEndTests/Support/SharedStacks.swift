@@ -81,6 +81,9 @@ extension PodguardStack {
         let violations = await auditor.violations()
         #expect(violations.isEmpty, "\(name): invariants broken:\n\(violations.joined(separator: "\n"))\n\(diagnostics())",
                 sourceLocation: sourceLocation)
+        let denials = busPermissionDenials()
+        #expect(denials.isEmpty, "\(name): the NATS server refused podguard's services:\n\(denials.joined(separator: "\n"))",
+                sourceLocation: sourceLocation)
         let crashed = crashedProcesses()
         #expect(crashed.isEmpty, "\(name): processes exited: \(crashed.map(\.id))\n\(diagnostics())", sourceLocation: sourceLocation)
         print("[e2e] \(name): \(ContinuousClock.now - started)")
