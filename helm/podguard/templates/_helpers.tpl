@@ -73,12 +73,15 @@ bus:
   nkeySeedFile: /etc/podguard/bus/auth/{{ $bus.auth.nkeySeedKey }}
   nkeyPublicKey: {{ required "global.bus.auth.nkeyPublicKey is required with method nkey" $bus.auth.nkeyPublicKey | quote }}
 {{- end }}
-{{- if $bus.tls.secretName }}
+{{- /* The hostname applies to a tls:// URL verified against the system CAs too (no Secret). */}}
+{{- if or $bus.tls.secretName $bus.tls.hostname }}
   tls:
+{{- if $bus.tls.secretName }}
     caFile: /etc/podguard/bus/tls/ca.crt
 {{- if $bus.tls.clientCertificate }}
     certFile: /etc/podguard/bus/tls/tls.crt
     keyFile: /etc/podguard/bus/tls/tls.key
+{{- end }}
 {{- end }}
 {{- if $bus.tls.hostname }}
     hostname: {{ $bus.tls.hostname | quote }}
@@ -228,6 +231,10 @@ Tolerations of the per-node pods (node-cleanup and node-mode adapters): they mus
 node that carries podguard's own taints, or the node could never be cleaned and untainted.
 */}}
 {{- define "podguard.nodeTolerations" -}}
+- key: node.kubernetes.io/unreachable
+  operator: Exists
+- key: node.kubernetes.io/not-ready
+  operator: Exists
 {{- range .Values.global.taintStems }}
 - key: {{ printf "%s.podmon.storage.dell.com" . | quote }}
   operator: Exists
@@ -236,10 +243,6 @@ node that carries podguard's own taints, or the node could never be cleaned and 
   operator: Exists
   effect: NoSchedule
 {{- end }}
-- key: node.kubernetes.io/unreachable
-  operator: Exists
-- key: node.kubernetes.io/not-ready
-  operator: Exists
 {{- with .Values.global.extraNodeTolerations }}
 {{ toYaml . }}
 {{- end }}
