@@ -9,7 +9,8 @@
 #      below, CRDs included); the namespaces its objects name are created
 #   3. kubectl apply --server-side --dry-run=server, then kubectl apply --server-side
 #   4. every rendered object exists (kubectl get of each kind/name), the StatefulCluster CRD is
-#      Established
+#      Established, and every Deployment and DaemonSet got its pods past admission (a Node object
+#      without a kubelet stands in for a node)
 #   5. each other value set of helm/podguard/ci/ (the other bus auth methods, the defaults) passes a
 #      server-side dry run over the applied release
 #   6. the control plane is stopped and its directory removed (also on failure)
@@ -61,10 +62,10 @@ unset HELM_NAMESPACE HELM_KUBECONTEXT HELM_DRIVER
 # render FILE VALUE-SET...: helm template of the release with those ci/ value sets, CRDs included.
 render() {
     local out="$1"; shift
-    local args=() set
-    for set in "$@"; do
-        [ -f "$CHART/ci/$set-values.yaml" ] || die "no value set $CHART/ci/$set-values.yaml"
-        args+=(-f "$CHART/ci/$set-values.yaml")
+    local args=() value_set
+    for value_set in "$@"; do
+        [ -f "$CHART/ci/$value_set-values.yaml" ] || die "no value set $CHART/ci/$value_set-values.yaml"
+        args+=(-f "$CHART/ci/$value_set-values.yaml")
     done
     "$PODGUARD_HELM" template "$RELEASE" "$CHART" --namespace "$NAMESPACE" --include-crds "${args[@]}" >"$out" \
         || die "helm template failed with ${*:-the default values} (run scripts/chart-check.sh)"
@@ -159,20 +160,74 @@ kube wait --for=condition=Established --timeout=30s "customresourcedefinition.ap
 log "all $found objects exist, CRD $CRD Established ($(ms_since "$t") ms)"
 
 # ---------------------------------------------------------------------------------------------
+# 4b. the workloads' pods are admitted
+# ---------------------------------------------------------------------------------------------
+# The controllers create the pods, and only then do the pods' admission plugins run (the
+# ServiceAccount must exist, the priority class must be allowed in the namespace, ...): a Deployment
+# the API server accepted can still never get a pod. One Node object without a kubelet (labelled as
+# the ci/ value sets' node selectors and affinities ask) lets the DaemonSets create theirs too. The
+# pods stay Pending: nothing runs them.
+t=$(date +%s%N)
+printf 'apiVersion: v1\nkind: Node\nmetadata:\n  name: chart-apply-node\n  labels:\n    kubernetes.io/os: linux\n    kubernetes.io/hostname: chart-apply-node\n' >"$WORK/node.yaml"
+kube apply --server-side --field-manager="$FIELD_MANAGER" -f "$WORK/node.yaml"
+# workloads_without_pods: each Deployment and DaemonSet of the release whose pods are not all created.
+workloads_without_pods() {
+    kube get deployments.apps,daemonsets.apps --all-namespaces -l app.kubernetes.io/part-of=podguard -o jsonpath=\
+'{range .items[*]}{.kind}/{.metadata.namespace}/{.metadata.name}|{.spec.replicas}|{.status.replicas}|{.status.desiredNumberScheduled}|{.status.currentNumberScheduled}{"\n"}{end}'
+    # A field not set yet prints as nothing, hence | between them.
+    awk -F'|' '$1 ~ /^Deployment\// && $2 != $3 { print $1; next }
+               $1 ~ /^DaemonSet\// && ($4 == "" || $4 + 0 < 1 || $4 != $5) { print $1 }' "$WORK/kubectl.out"
+}
+workloads=$(grep -cE '^kind: (Deployment|DaemonSet)$' "$WORK/everything.yaml" || true)
+deadline=$(( $(date +%s) + 30 ))
+# Not in $(...): a failing kubectl must stop the script, not read as "nothing pending".
+while workloads_without_pods >"$WORK/pending"; [ -s "$WORK/pending" ]; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+        kube get events --all-namespaces --field-selector type=Warning
+        grep -v FailedScheduling "$WORK/kubectl.out" >&2 || true
+        die "after 30 s these workloads still lack pods (the warnings above say why): $(paste -sd' ' "$WORK/pending")"
+    fi
+    sleep 0.5
+done
+log "the pods of all $workloads Deployments and DaemonSets were admitted, Pending without kubelets ($(ms_since "$t") ms)"
+
+# ---------------------------------------------------------------------------------------------
 # 5. the other value sets: a server-side dry run over the applied release
 # ---------------------------------------------------------------------------------------------
 t=$(date +%s%N)
 others=("")   # "" = the defaults
 while IFS= read -r f; do
-    set="$(basename "$f" -values.yaml)"
-    [[ " ${EVERYTHING[*]} " == *" $set "* ]] || others+=("$set")
+    value_set="$(basename "$f" -values.yaml)"
+    [[ " ${EVERYTHING[*]} " == *" $value_set "* ]] || others+=("$value_set")
 done < <(find "$CHART/ci" -maxdepth 1 -name '*-values.yaml' | LC_ALL=C sort)
+# The defaults whole; of each other set only the documents that differ from the defaults' (the
+# ConfigMaps and workloads its bus settings change): kubectl 1.20 takes ~0.1 s per object, and a
+# document already dry-run proves nothing new.
+changed_documents() {  # BASE FILE: FILE's documents that are not, byte for byte, one of BASE's
+    awk 'function flush() {
+             if (doc != "") { if (base) seen[doc] = 1; else if (!(doc in seen)) printf "---\n%s", doc }
+             doc = ""
+         }
+         FNR == 1 { flush(); base = (NR == 1) }
+         /^---$/ { flush(); next }
+         { doc = doc $0 "\n" }
+         END { flush() }' "$1" "$2"
+}
 labels=()
-for set in "${others[@]}"; do
-    render "$WORK/other.yaml" ${set:+"$set"}
-    kube apply --server-side --field-manager="$FIELD_MANAGER" --dry-run=server -f "$WORK/other.yaml"
-    labels+=("${set:-defaults}")
+checked=0
+for value_set in "${others[@]}"; do
+    render "$WORK/other.yaml" ${value_set:+"$value_set"}
+    if [ -z "$value_set" ]; then
+        cp "$WORK/other.yaml" "$WORK/defaults.yaml"
+        cp "$WORK/other.yaml" "$WORK/changed.yaml"
+    else
+        changed_documents "$WORK/defaults.yaml" "$WORK/other.yaml" >"$WORK/changed.yaml"
+    fi
+    n=$(grep -c '^kind:' "$WORK/changed.yaml" || true)
+    [ "$n" -eq 0 ] || kube apply --server-side --field-manager="$FIELD_MANAGER" --dry-run=server -f "$WORK/changed.yaml"
+    labels+=("${value_set:-defaults}: $n")
+    checked=$((checked + n))
 done
-log "server-side dry run of the other value sets (${labels[*]}): accepted ($(ms_since "$t") ms)"
+log "server-side dry run of the defaults and, of each other value set, the objects that differ from them (${labels[*]}): $checked accepted ($(ms_since "$t") ms)"
 
 log "Kubernetes $KUBE: the chart applies ($(ms_since "$T0") ms, control plane stopped next)"
