@@ -97,6 +97,7 @@ expect_refused 'global.log.level must be one of the following' --set global.log.
 expect_refused 'global.log.format must be one of the following' --set global.log.format=yaml
 expect_refused 'global.httpPort: Must be less than or equal to 65535' --set global.httpPort=80800
 expect_refused 'global.image.tag: Invalid type. Expected: string' --set-json global.image.tag=1
+expect_refused 'global.image.tag: Does not match pattern' --set 'global.image.tag=0.1.0 beta'
 expect_refused 'global.bus.auth.secretName: String length must be greater than or equal to 1' \
     --set global.bus.auth.method=token
 expect_refused 'global.bus.auth.nkeyPublicKey: Does not match pattern' \

@@ -9,13 +9,14 @@ merged in). The subcharts are meant to be installed through this umbrella chart 
 {{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/* Labels on every object. */}}
+{{/* Labels on every object. The image tag may be 128 characters and start or end with '_', '.' or
+'-' (OCI), a label value only 63 characters between alphanumerics. */}}
 {{- define "podguard.labels" -}}
 app.kubernetes.io/name: {{ .Chart.Name }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/part-of: podguard
 app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/version: {{ .Values.global.image.tag | quote }}
+app.kubernetes.io/version: {{ regexReplaceAll "^[^A-Za-z0-9]+|[^A-Za-z0-9]+$" (.Values.global.image.tag | trunc 63) "" | quote }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 
