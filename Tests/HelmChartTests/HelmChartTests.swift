@@ -3,10 +3,11 @@ import Harness
 import Testing
 import Yams
 
-/// What can be checked of the Helm charts without `helm` (no package for it on this machine):
-/// the umbrella and its subcharts agree, every `.Values` path a template reads exists, and the
-/// configuration each chart writes is accepted by the real service executable (unknown keys and
-/// bad values make a service refuse to start, so a wrong key in a chart would be a crash loop).
+/// What the Swift tests check of the Helm charts (helm itself lints, renders and applies them in
+/// `make test`: scripts/chart-check.sh, scripts/chart-apply.sh): the umbrella and its subcharts
+/// agree, every `.Values` path a template reads exists, and the configuration each chart writes
+/// is accepted by the real service executable (unknown keys and bad values make a service refuse
+/// to start, so a wrong key in a chart would be a crash loop).
 @Suite("Helm charts (structure, value paths, configuration accepted by the services)")
 struct HelmChartTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

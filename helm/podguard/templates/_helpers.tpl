@@ -9,13 +9,14 @@ merged in). The subcharts are meant to be installed through this umbrella chart 
 {{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/* Labels on every object. */}}
+{{/* Labels on every object. The image tag may be 128 characters and start or end with '_', '.' or
+'-' (OCI), a label value only 63 characters between alphanumerics. */}}
 {{- define "podguard.labels" -}}
 app.kubernetes.io/name: {{ .Chart.Name }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/part-of: podguard
 app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/version: {{ .Values.global.image.tag | quote }}
+app.kubernetes.io/version: {{ regexReplaceAll "^[^A-Za-z0-9]+|[^A-Za-z0-9]+$" (.Values.global.image.tag | trunc 63) "" | quote }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 
@@ -73,12 +74,15 @@ bus:
   nkeySeedFile: /etc/podguard/bus/auth/{{ $bus.auth.nkeySeedKey }}
   nkeyPublicKey: {{ required "global.bus.auth.nkeyPublicKey is required with method nkey" $bus.auth.nkeyPublicKey | quote }}
 {{- end }}
-{{- if $bus.tls.secretName }}
+{{- /* The hostname applies to a tls:// URL verified against the system CAs too (no Secret). */}}
+{{- if or $bus.tls.secretName $bus.tls.hostname }}
   tls:
+{{- if $bus.tls.secretName }}
     caFile: /etc/podguard/bus/tls/ca.crt
 {{- if $bus.tls.clientCertificate }}
     certFile: /etc/podguard/bus/tls/tls.crt
     keyFile: /etc/podguard/bus/tls/tls.key
+{{- end }}
 {{- end }}
 {{- if $bus.tls.hostname }}
     hostname: {{ $bus.tls.hostname | quote }}
@@ -228,6 +232,10 @@ Tolerations of the per-node pods (node-cleanup and node-mode adapters): they mus
 node that carries podguard's own taints, or the node could never be cleaned and untainted.
 */}}
 {{- define "podguard.nodeTolerations" -}}
+- key: node.kubernetes.io/unreachable
+  operator: Exists
+- key: node.kubernetes.io/not-ready
+  operator: Exists
 {{- range .Values.global.taintStems }}
 - key: {{ printf "%s.podmon.storage.dell.com" . | quote }}
   operator: Exists
@@ -236,10 +244,6 @@ node that carries podguard's own taints, or the node could never be cleaned and 
   operator: Exists
   effect: NoSchedule
 {{- end }}
-- key: node.kubernetes.io/unreachable
-  operator: Exists
-- key: node.kubernetes.io/not-ready
-  operator: Exists
 {{- with .Values.global.extraNodeTolerations }}
 {{ toYaml . }}
 {{- end }}

@@ -1,0 +1,32 @@
+# Sourced, never run: where the tools that scripts/setup.sh installs into podguard's cache live.
+# setup.sh puts nothing on PATH and changes nothing outside the cache, so a script that needs one of
+# these tools sources this file and runs the tool by its path:
+#
+#   source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"      (from a script in scripts/)
+#   podguard_require_helm                                 fails, naming `make setup`, when missing
+#   "$PODGUARD_HELM" lint ...
+#
+# The cache root follows the convention of scripts/gen-proto.sh and scripts/control-plane/binaries.sh.
+# Environment: PODGUARD_CACHE_DIR (cache root, default $HOME/.cache/podguard).
+
+PODGUARD_CACHE_ROOT="${PODGUARD_CACHE_DIR:-${HOME:-/root}/.cache/podguard}"
+PODGUARD_TOOLS_BIN_DIR="$PODGUARD_CACHE_ROOT/bin"
+
+# helm: the version every check of the chart ran with (schema validation and lint rules change
+# between helm releases). setup.sh installs exactly this one.
+PODGUARD_HELM_VERSION=v3.17.3
+PODGUARD_HELM="$PODGUARD_TOOLS_BIN_DIR/helm"
+
+# True when $PODGUARD_HELM is there and reports $PODGUARD_HELM_VERSION.
+podguard_helm_is_current() {
+    [ -x "$PODGUARD_HELM" ] &&
+        [ "$("$PODGUARD_HELM" version --template '{{.Version}}' 2>/dev/null)" = "$PODGUARD_HELM_VERSION" ]
+}
+
+# Fails at once, naming the command that installs helm, when it is missing or of another version.
+podguard_require_helm() {
+    podguard_helm_is_current && return 0
+    printf 'helm %s not found at %s: run `make setup` (or: bash scripts/setup.sh)\n' \
+        "$PODGUARD_HELM_VERSION" "$PODGUARD_HELM" >&2
+    return 1
+}
