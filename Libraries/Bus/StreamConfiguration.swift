@@ -55,6 +55,16 @@ public struct StreamInfo: Sendable, Equatable {
     public var firstSequence: UInt64
     public var lastSequence: UInt64
     public var consumers: Int
+    /// Replicas the stream is configured with.
+    public var replicas: Int = 1
+    /// On a cluster: the leader's server name, and the servers holding a replica that is current
+    /// (the leader included); nil on a single server.
+    public var cluster: ClusterReplicas?
+
+    public struct ClusterReplicas: Sendable, Equatable {
+        public var leader: String
+        public var current: [String]
+    }
 }
 
 /// A durable pull consumer's settings.

@@ -50,7 +50,18 @@ enum StreamConfigurationMapping {
     static func info(_ info: UnsafeMutablePointer<jsStreamInfo>) -> StreamInfo {
         let state = info.pointee.State
         let name = info.pointee.Config.flatMap { $0.pointee.Name.map { String(cString: $0) } } ?? ""
-        return StreamInfo(name: name, messages: state.Msgs, bytes: state.Bytes, firstSequence: state.FirstSeq,
-                          lastSequence: state.LastSeq, consumers: Int(state.Consumers))
+        var result = StreamInfo(name: name, messages: state.Msgs, bytes: state.Bytes, firstSequence: state.FirstSeq,
+                                lastSequence: state.LastSeq, consumers: Int(state.Consumers))
+        result.replicas = Int(info.pointee.Config?.pointee.Replicas ?? 1)
+        if let cluster = info.pointee.Cluster?.pointee, let leader = cluster.Leader.map({ String(cString: $0) }) {
+            var current = [leader]
+            for index in 0..<Int(cluster.ReplicasLen) {
+                guard let peer = cluster.Replicas?[index]?.pointee, peer.Current, !peer.Offline,
+                      let name = peer.Name.map({ String(cString: $0) }) else { continue }
+                current.append(name)
+            }
+            result.cluster = StreamInfo.ClusterReplicas(leader: leader, current: current)
+        }
+        return result
     }
 }

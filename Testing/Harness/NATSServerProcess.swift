@@ -46,6 +46,8 @@ public final class NATSServerProcess: Sendable {
     public let storeDirectory: URL
     public let jetStream: Bool
     public let usesTLS: Bool
+    /// `server_name` as a cluster member (how JetStream names a stream's leader).
+    public let serverName: String?
     private let workDirectory: URL
     private let executable: URL
     private let state = LockedProcess()
@@ -76,6 +78,7 @@ public final class NATSServerProcess: Sendable {
         self.port = port
         self.jetStream = options.jetStream
         self.usesTLS = options.tls != nil
+        self.serverName = options.cluster?.serverName
         self.executable = try Self.executable()
         let work = FileManager.default.temporaryDirectory
             .appendingPathComponent("podguard-nats-\(port)-\(UUID().uuidString.prefix(8))")

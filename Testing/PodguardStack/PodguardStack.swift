@@ -119,7 +119,16 @@ public final class PodguardStack: Sendable {
                 ?? BusOptions(servers: urls, name: "podguard-stack")
             bus = try await BusConnection.connect(options, logger: logger)
             try await bus.waitUntilConnected(timeout: .seconds(10))
-            try await TopologyInstaller.ensure(topology, on: try bus.jetStream(), logger: logger)
+            // A cluster answers JetStream only once its members have elected a meta leader.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while true {
+                do {
+                    try await TopologyInstaller.ensure(topology, on: try bus.jetStream(), logger: logger)
+                    break
+                } catch where natsCluster != nil && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(500))
+                }
+            }
         } catch {
             stopBus()
             throw error
