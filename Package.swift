@@ -248,7 +248,7 @@ var testStack: [Target] { [
     /// of the safety invariants. Independent of any test framework.
     library("PodguardStack", "Testing/PodguardStack", [
         "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator", "TestSupport",
-        asyncHTTPClient, hummingbird, nioCore, nioHTTP1, logging, protobuf,
+        asyncHTTPClient, hummingbird, nioCore, nioHTTP1, logging, protobuf, yams,
     ]),
 ] }
 

@@ -33,6 +33,9 @@ public final class PodguardStack: Sendable {
     public let natsCluster: NATSCluster?
     /// Users, permissions and TLS of the bus (`configuration.busSecurity`).
     public let busSecurity: StackBusSecurity?
+    /// The Helm chart installed for the services' configuration and Kubernetes identities
+    /// (`configuration.chartIdentities`).
+    public let chart: ChartRelease?
     public let plane: KubeControlPlane
     public let kube: KubeClient
     public let cluster: SimulatedCluster
@@ -61,13 +64,14 @@ public final class PodguardStack: Sendable {
     public var busURLs: [String] { natsCluster?.urls ?? [nats.url] }
 
     private init(configuration: PodguardStackConfiguration, nats: NATSServerProcess, natsCluster: NATSCluster?,
-                 busSecurity: StackBusSecurity?, plane: KubeControlPlane, kube: KubeClient,
+                 busSecurity: StackBusSecurity?, chart: ChartRelease?, plane: KubeControlPlane, kube: KubeClient,
                  cluster: SimulatedCluster, bus: BusConnection, topology: BusTopology, auditor: InvariantAuditor,
                  directory: URL, processes: [ServiceID: ServiceProcess], bmcs: NodeBMCs?, pidRegistry: PIDRegistry, reaper: pid_t?) {
         self.configuration = configuration
         self.nats = nats
         self.natsCluster = natsCluster
         self.busSecurity = busSecurity
+        self.chart = chart
         self.plane = plane
         self.kube = kube
         self.cluster = cluster
@@ -172,10 +176,23 @@ public final class PodguardStack: Sendable {
         let reaper = pidRegistry.startReaper()
         let auditor = InvariantAuditor(kube: kube, cluster: cluster, bus: bus, topology: topology,
                                        families: configuration.families)
+        var chart: ChartRelease?
+        if configuration.chartIdentities {
+            do {
+                chart = try await ChartRelease.install(release: "pg-\(prefix)", namespace: "podguard-\(prefix)", families: configuration.families,
+                                                       plane: plane, directory: directory.appendingPathComponent("chart"))
+            } catch {
+                await cluster.stop()
+                await bus.close()
+                stopBus()
+                try? await kube.shutdown()
+                throw error
+            }
+        }
         let processes = try makeProcesses(configuration, cluster: cluster, busURLs: urls, security: security, topology: topology,
-                                          plane: plane, bmcs: bmcs, directory: directory, pidRegistry: pidRegistry)
+                                          chart: chart, plane: plane, bmcs: bmcs, directory: directory, pidRegistry: pidRegistry)
         let stack = PodguardStack(configuration: configuration, nats: nats, natsCluster: natsCluster, busSecurity: security,
-                                  plane: plane, kube: kube, cluster: cluster,
+                                  chart: chart, plane: plane, kube: kube, cluster: cluster,
                                   bus: bus, topology: topology, auditor: auditor, directory: directory, processes: processes,
                                   bmcs: bmcs, pidRegistry: pidRegistry, reaper: reaper)
         do {
@@ -195,21 +212,28 @@ public final class PodguardStack: Sendable {
     // MARK: Processes
 
     private static func makeProcesses(_ configuration: PodguardStackConfiguration, cluster: SimulatedCluster,
-                                      busURLs: [String], security: StackBusSecurity?, topology: BusTopology,
+                                      busURLs: [String], security: StackBusSecurity?, topology: BusTopology, chart: ChartRelease?,
                                       plane: KubeControlPlane, bmcs: NodeBMCs?, directory: URL,
                                       pidRegistry: PIDRegistry) throws -> [ServiceID: ServiceProcess] {
         var result: [ServiceID: ServiceProcess] = [:]
-        let common = ["--http.port", "0", "--log.level", configuration.logLevel, "--shutdown.gracePeriod", "5s"]
+        // The flags override the chart's configuration file where the stack's differ (loopback
+        // only, a free port, short intervals).
+        let common = ["--http.host", "127.0.0.1", "--http.port", "0", "--log.level", configuration.logLevel, "--shutdown.gracePeriod", "5s"]
         let bus = ["--bus.servers", busURLs.joined(separator: ","), "--bus.streamReplicas", "\(topology.replicas)"]
-        let kubeconfig = ["--kube.kubeconfig", plane.kubeconfigPath]
+        // Leases live where the chart's Roles allow them (its release namespace).
+        let leaseNamespace = chart?.namespace ?? "default"
         func add(_ role: ServiceID.Role, _ qualifier: String, _ executable: String, _ flags: [String]) throws {
             let id = ServiceID(role, qualifier)
             let name = "\(role.rawValue)-\(qualifier)".replacingOccurrences(of: "@", with: "-")
             // The StatefulCluster controller is not on the bus.
             let principal = role.busPrincipal(qualifier: qualifier)
             let busFlags = principal.map { bus + ["--bus.name", name] + (security?.flags(for: $0) ?? []) } ?? []
+            let chartService = role.chartService(qualifier: qualifier)
+            let fileFlags = chart?.configFiles[chartService].map { ["--config", $0.path] } ?? []
+            let kubeFlags = role.usesKubernetes
+                ? ["--kube.kubeconfig", chart?.kubeconfig(of: chartService)?.path ?? plane.kubeconfigPath] : []
             result[id] = ServiceProcess(id: id, executable: try findExecutable(executable),
-                                        arguments: common + busFlags + flags + (configuration.extraFlags[role] ?? []),
+                                        arguments: fileFlags + common + busFlags + kubeFlags + flags + (configuration.extraFlags[role] ?? []),
                                         environment: principal.flatMap { security?.environment(for: $0) } ?? [:],
                                         logFile: directory.appendingPathComponent("\(name).log"), pidRegistry: pidRegistry)
         }
@@ -217,8 +241,8 @@ public final class PodguardStack: Sendable {
         let driverNamespaces = configuration.families.map { "\(driverNamespace($0))=\(FamilyCatalog.family($0).csiDriverName)" }
         let lease = "podguard-watcher-\(cluster.configuration.zone)"
         for index in 1...max(1, configuration.watcherReplicas) {
-            try add(.watcher, "watcher-\(index)", "podguard-watcher", kubeconfig + [
-                "--watcher.identity", "watcher-\(index)", "--watcher.leaseName", lease, "--watcher.leaseNamespace", "default",
+            try add(.watcher, "watcher-\(index)", "podguard-watcher", [
+                "--watcher.identity", "watcher-\(index)", "--watcher.leaseName", lease, "--watcher.leaseNamespace", leaseNamespace,
                 "--watcher.leaseDuration", configuration.watcherLeaseDuration, "--watcher.renewDeadline", "4s",
                 "--watcher.retryPeriod", "1s", "--watcher.driverPods.namespaces", driverNamespaces.joined(separator: ","),
                 "--watcher.reconcileEvery", "30s",
@@ -239,7 +263,7 @@ public final class PodguardStack: Sendable {
             ])
         }
         for index in 1...max(1, configuration.fencingReplicas) {
-            try add(.fencing, "fencing-\(index)", "podguard-fencing", kubeconfig + [
+            try add(.fencing, "fencing-\(index)", "podguard-fencing", [
                 "--fencing.replicaID", "fencing-\(index)", "--fencing.ackWait", configuration.fencingAckWait,
                 "--fencing.takeoverAfter", configuration.fencingTakeoverAfter, "--fencing.retry.initialDelay", "200ms",
                 "--fencing.retry.maxDelay", "2s", "--fencing.validateTimeout", "5s", "--fencing.unpublishTimeout", "20s",
@@ -249,14 +273,14 @@ public final class PodguardStack: Sendable {
               + (bmcs?.fencingFlags ?? []))
         }
         for index in stride(from: 1, through: configuration.statefulClusterReplicas, by: 1) {
-            try add(.statefulCluster, "statefulcluster-\(index)", "podguard-statefulcluster", kubeconfig + [
-                "--statefulCluster.identity", "statefulcluster-\(index)", "--statefulCluster.leaseNamespace", "default",
+            try add(.statefulCluster, "statefulcluster-\(index)", "podguard-statefulcluster", [
+                "--statefulCluster.identity", "statefulcluster-\(index)", "--statefulCluster.leaseNamespace", leaseNamespace,
                 "--statefulCluster.leaseDuration", "6s", "--statefulCluster.renewDeadline", "4s", "--statefulCluster.retryPeriod", "1s",
                 "--statefulCluster.notReadyTimeout", configuration.statefulClusterNotReadyTimeout,
             ])
         }
         for node in cluster.nodeNames {
-            try add(.nodeCleanup, node, "podguard-node-cleanup", kubeconfig + [
+            try add(.nodeCleanup, node, "podguard-node-cleanup", [
                 "--cleanup.nodeName", node, "--cleanup.instance", node,
                 "--cleanup.stabilityWindow", configuration.cleanupStabilityWindow, "--cleanup.apiCheckInterval", "1s",
                 "--cleanup.retryInitialDelay", "1s", "--cleanup.retryMaxDelay", "4s", "--cleanup.adapterCallTimeout", "10s",
@@ -402,6 +426,7 @@ public final class PodguardStack: Sendable {
         await cluster.stop()
         await bus.close()
         if let natsCluster { natsCluster.stop() } else { nats.stop() }
+        await chart?.uninstall(plane: plane)
         try? await kube.shutdown()
         if let reaper { kill(reaper, SIGKILL); var status: Int32 = 0; waitpid(reaper, &status, 0) }
         if !keepLogs { try? FileManager.default.removeItem(at: directory) }

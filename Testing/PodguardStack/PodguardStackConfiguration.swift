@@ -54,6 +54,10 @@ public struct PodguardStackConfiguration: Sendable {
     public var busSecurity = true
     /// NATS servers: 1, or a cluster (3) whose streams and buckets have three replicas.
     public var natsServers = 1
+    /// Every service starts with its configuration file from the Helm chart's rendered ConfigMap
+    /// and, where it calls Kubernetes, as the chart's ServiceAccount (a TokenRequest token) under
+    /// the chart's RBAC (`ChartRelease`); off: the admin kubeconfig and flags only.
+    public var chartIdentities = false
 
     public var logLevel = "info"
     /// Extra flags per role, appended to every process of that role.

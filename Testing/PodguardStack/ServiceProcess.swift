@@ -33,6 +33,24 @@ public struct ServiceID: Sendable, Hashable, CustomStringConvertible, Comparable
             case .statefulCluster: return nil
             }
         }
+
+        /// Whether processes of this role call the Kubernetes API.
+        public var usesKubernetes: Bool {
+            switch self {
+            case .watcher, .fencing, .nodeCleanup, .statefulCluster: true
+            case .arrayProber, .decision, .controllerAdapter, .nodeAdapter: false
+            }
+        }
+
+        /// The chart's name for the service (its ConfigMap is `<release>-<name>`).
+        public func chartService(qualifier: String) -> String {
+            let family = String(qualifier.prefix { $0 != "@" })
+            switch self {
+            case .controllerAdapter: return "adapter-\(family)-controller"
+            case .nodeAdapter: return "adapter-\(family)-node"
+            default: return rawValue
+            }
+        }
     }
 
     public var role: Role
