@@ -9,14 +9,15 @@
 #      below, CRDs included); the namespaces its objects name are created
 #   3. kubectl apply --server-side --dry-run=server, then kubectl apply --server-side
 #   4. every rendered object exists (kubectl get of each kind/name), the StatefulCluster CRD is
-#      Established, and every Deployment and DaemonSet got its pods past admission (a Node object
-#      without a kubelet stands in for a node)
+#      Established, and every Deployment, DaemonSet and Job (the bus install Job, a Helm hook that
+#      helm template renders too) got its pods past admission (a Node object without a kubelet
+#      stands in for a node)
 #   5. each other value set of helm/podguard/ci/ (the other bus auth methods, the defaults) passes a
 #      server-side dry run over the applied release
 #   6. the control plane is stopped and its directory removed (also on failure)
 #
-# No node runs a pod (there are no kubelets): Deployments and DaemonSets never become Ready, and only
-# the API objects are checked.
+# No node runs a pod (there are no kubelets): Deployments and DaemonSets never become Ready, the Job
+# never completes, and only the API objects are checked.
 #
 # Usage: chart-apply.sh [VERSION]   VERSION: 1.28 | 1.20 | newest (default) | oldest
 # Environment: PODGUARD_CACHE_DIR (the cache of helm and of the Kubernetes binaries).
@@ -30,7 +31,8 @@ source scripts/tools.sh
 CHART=helm/podguard
 RELEASE=podguard
 NAMESPACE=podguard
-# Every optional part at once (one bus auth method: nkey with mutual TLS mounts the most).
+# Every optional part at once (one bus auth method: nkey per service with mutual TLS mounts the
+# most, and brings the install Job).
 EVERYTHING=(adapters bus-nkey-mtls statefulcluster-namespaced dryrun-remediation)
 CRD=statefulclusters.enge.me
 FIELD_MANAGER=podguard-chart-apply
@@ -170,15 +172,17 @@ log "all $found objects exist, CRD $CRD Established ($(ms_since "$t") ms)"
 t=$(date +%s%N)
 printf 'apiVersion: v1\nkind: Node\nmetadata:\n  name: chart-apply-node\n  labels:\n    kubernetes.io/os: linux\n    kubernetes.io/hostname: chart-apply-node\n' >"$WORK/node.yaml"
 kube apply --server-side --field-manager="$FIELD_MANAGER" -f "$WORK/node.yaml"
-# workloads_without_pods: each Deployment and DaemonSet of the release whose pods are not all created.
+# workloads_without_pods: each Deployment, DaemonSet and Job of the release whose pods are not all
+# created (a Job's one pod is active: it never finishes without a kubelet).
 workloads_without_pods() {
-    kube get deployments.apps,daemonsets.apps --all-namespaces -l app.kubernetes.io/part-of=podguard -o jsonpath=\
-'{range .items[*]}{.kind}/{.metadata.namespace}/{.metadata.name}|{.spec.replicas}|{.status.replicas}|{.status.desiredNumberScheduled}|{.status.currentNumberScheduled}{"\n"}{end}'
+    kube get deployments.apps,daemonsets.apps,jobs.batch --all-namespaces -l app.kubernetes.io/part-of=podguard -o jsonpath=\
+'{range .items[*]}{.kind}/{.metadata.namespace}/{.metadata.name}|{.spec.replicas}|{.status.replicas}|{.status.desiredNumberScheduled}|{.status.currentNumberScheduled}|{.status.active}{"\n"}{end}'
     # A field not set yet prints as nothing, hence | between them.
     awk -F'|' '$1 ~ /^Deployment\// && $2 != $3 { print $1; next }
-               $1 ~ /^DaemonSet\// && ($4 == "" || $4 + 0 < 1 || $4 != $5) { print $1 }' "$WORK/kubectl.out"
+               $1 ~ /^DaemonSet\// && ($4 == "" || $4 + 0 < 1 || $4 != $5) { print $1; next }
+               $1 ~ /^Job\// && ($6 == "" || $6 + 0 < 1) { print $1 }' "$WORK/kubectl.out"
 }
-workloads=$(grep -cE '^kind: (Deployment|DaemonSet)$' "$WORK/everything.yaml" || true)
+workloads=$(grep -cE '^kind: (Deployment|DaemonSet|Job)$' "$WORK/everything.yaml" || true)
 deadline=$(( $(date +%s) + 30 ))
 # Not in $(...): a failing kubectl must stop the script, not read as "nothing pending".
 while workloads_without_pods >"$WORK/pending"; [ -s "$WORK/pending" ]; do
@@ -189,7 +193,7 @@ while workloads_without_pods >"$WORK/pending"; [ -s "$WORK/pending" ]; do
     fi
     sleep 0.5
 done
-log "the pods of all $workloads Deployments and DaemonSets were admitted, Pending without kubelets ($(ms_since "$t") ms)"
+log "the pods of all $workloads Deployments, DaemonSets and Jobs were admitted, Pending without kubelets ($(ms_since "$t") ms)"
 
 # ---------------------------------------------------------------------------------------------
 # 5. the other value sets: a server-side dry run over the applied release
@@ -213,6 +217,12 @@ changed_documents() {  # BASE FILE: FILE's documents that are not, byte for byte
          { doc = doc $0 "\n" }
          END { flush() }' "$1" "$2"
 }
+# helm deletes a hook Job and creates it anew (hook-delete-policy before-hook-creation), never
+# updates it, and a Job's pod template cannot change: each value set's Job is dry-run as a new
+# object, under a name of its own.
+jobs_renamed() {  # FILE SUFFIX: FILE with each Job's name suffixed
+    awk -v suffix="$2" '/^---$/ { job = 0 } /^kind: Job$/ { job = 1 } job && /^  name: / { $0 = $0 "-" suffix } { print }' "$1"
+}
 labels=()
 checked=0
 for value_set in "${others[@]}"; do
@@ -221,7 +231,8 @@ for value_set in "${others[@]}"; do
         cp "$WORK/other.yaml" "$WORK/defaults.yaml"
         cp "$WORK/other.yaml" "$WORK/changed.yaml"
     else
-        changed_documents "$WORK/defaults.yaml" "$WORK/other.yaml" >"$WORK/changed.yaml"
+        changed_documents "$WORK/defaults.yaml" "$WORK/other.yaml" >"$WORK/changed.yaml.tmp"
+        jobs_renamed "$WORK/changed.yaml.tmp" "$value_set" >"$WORK/changed.yaml"
     fi
     n=$(grep -c '^kind:' "$WORK/changed.yaml" || true)
     [ "$n" -eq 0 ] || kube apply --server-side --field-manager="$FIELD_MANAGER" --dry-run=server -f "$WORK/changed.yaml"

@@ -3,8 +3,9 @@
 # runs; scripts/chart-apply.sh then applies it to a real API server):
 #
 #   1. helm lint --strict of the umbrella, with its default values and with each value set under
-#      helm/podguard/ci/ (helm's convention: every adapter family, each bus auth method, mutual TLS,
-#      namespaced StatefulCluster RBAC, dry run with remediation ladders and podmon's ConfigMap).
+#      helm/podguard/ci/ (helm's convention: every adapter family, each per-service bus auth method
+#      with the install Job, mutual TLS, namespaced StatefulCluster RBAC, dry run with remediation
+#      ladders and podmon's ConfigMap).
 #      The subcharts are linted through the umbrella: they use its helpers (templates/_helpers.tpl)
 #      and cannot render alone, so `--with-subcharts` would only report that.
 #   2. helm template of each (CRDs included): every template renders, and every value set passes
@@ -99,9 +100,14 @@ expect_refused 'global.httpPort: Must be less than or equal to 65535' --set glob
 expect_refused 'global.image.tag: Invalid type. Expected: string' --set-json global.image.tag=1
 expect_refused 'global.image.tag: Does not match pattern' --set 'global.image.tag=0.1.0 beta'
 expect_refused 'global.bus.auth.secretName: String length must be greater than or equal to 1' \
-    --set global.bus.auth.method=token
-expect_refused 'global.bus.auth.nkeyPublicKey: Does not match pattern' \
-    --set global.bus.auth.method=nkey --set global.bus.auth.secretName=nats-nkey --set global.bus.auth.nkeyPublicKey=SUAK
+    --set global.bus.auth.method=userPassword
+# One token is one identity for every service: no per-service permissions, so no such method.
+expect_refused 'global.bus.auth.method must be one of the following' --set global.bus.auth.method=token
+expect_refused 'global.bus.auth: Additional property passwordKey is not allowed' --set global.bus.auth.passwordKey=password
+expect_refused 'global.bus.auth.nkeyPublicKeys.watcher: Does not match pattern' \
+    --set global.bus.auth.method=nkey --set global.bus.auth.secretName=nats-nkey --set global.bus.auth.nkeyPublicKeys.watcher=SUAK
+expect_refused 'global.bus.auth.userNames: Additional property watchr is not allowed' --set global.bus.auth.userNames.watchr=podguard-w
+expect_refused 'global.bus.streamReplicas: Must be less than or equal to 5' --set global.bus.streamReplicas=7
 expect_refused 'global.bus.tls.secretName: String length must be greater than or equal to 1' \
     --set global.bus.tls.clientCertificate=true
 expect_refused 'global.bus.servers.0: Does not match pattern' --set 'global.bus.servers={http://nats:4222}'
@@ -115,5 +121,8 @@ expect_refused 'statefulcluster.rbac.namespaced needs statefulcluster.config.sta
     --set statefulcluster.rbac.namespaced=true
 expect_refused 'config.remediation.external.template: expected' \
     --set fencing.config.remediation.external.template=medik8s/far
+# A role the chart runs without its public key (the schema cannot know which roles run).
+grep -v '^ *fencing: U' "$CHART/ci/bus-nkey-mtls-values.yaml" >"$WORK/nkey-without-fencing.yaml"
+expect_refused 'global.bus.auth.nkeyPublicKeys.fencing is required with method nkey' -f "$WORK/nkey-without-fencing.yaml"
 
 log "done in $(ms_since "$T0") ms: ${#value_sets[@]} value sets linted and rendered, $refused bad values refused (helm $PODGUARD_HELM_VERSION)"

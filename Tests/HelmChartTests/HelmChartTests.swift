@@ -129,7 +129,10 @@ struct HelmChartTests {
             "http": ["host": "0.0.0.0", "port": global["httpPort"] ?? 8080],
         ]
         if withBus {
-            let busKeys: [String: Any] = ["servers": bus["servers"] ?? [], "subjectPrefix": bus["subjectPrefix"] ?? "podguard"]
+            // installTopology is false with a per-service auth method (the install Job installs it).
+            let method = (bus["auth"] as? [String: Any])?["method"] as? String ?? "none"
+            let busKeys: [String: Any] = ["servers": bus["servers"] ?? [], "subjectPrefix": bus["subjectPrefix"] ?? "podguard",
+                                          "streamReplicas": bus["streamReplicas"] ?? 1, "installTopology": method == "none"]
             common["bus"] = busKeys
         }
         return common
