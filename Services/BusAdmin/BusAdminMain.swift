@@ -79,6 +79,9 @@ extension BusAdminMain {
         @Option(parsing: .upToNextOption,
                 help: "Families whose adapters get users (powerflex powerstore powerscale powermax unity generic).")
         var families: [String] = BusPrincipal.adapterFamilies.map(PodguardSubjects.token)
+        @Option(name: .customLong("nkeys"),
+                help: "A file of '<role> <public NKey>' lines: those users are NKey users (every role needs one); without it, passwords.")
+        var nkeysFile: String?
 
         func run() throws {
             let topology = BusTopology(subjects: try PodguardSubjects(prefix: subjectPrefix))
@@ -90,10 +93,40 @@ extension BusAdminMain {
             }
             switch format {
             case .nats:
-                print(NATSAuthorization.fromEnvironment(topology: topology, families: chosen, account: account).accountsBlock(), terminator: "")
+                var authorization = NATSAuthorization.fromEnvironment(topology: topology, families: chosen, account: account)
+                if let nkeysFile {
+                    let keys = try Self.publicKeys(nkeysFile)
+                    authorization.users = try authorization.users.map { principal, _ in
+                        guard let key = keys[principal.role] else {
+                            throw ValidationError("\(nkeysFile) has no public key for \(principal.role)")
+                        }
+                        return (principal, .nkey(publicKey: key))
+                    }
+                }
+                print(authorization.accountsBlock(), terminator: "")
             case .markdown:
                 print(BusAccessTable.markdown(topology, families: chosen), terminator: "")
             }
+        }
+
+        /// `<role> <public key>` per line; blank lines and `#` comments skipped.
+        static func publicKeys(_ path: String) throws -> [String: String] {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+            }
+            var keys: [String: String] = [:]
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                if fields.isEmpty || fields[0].hasPrefix("#") { continue }
+                guard fields.count == 2, BusPrincipal(role: String(fields[0])) != nil, fields[1].hasPrefix("U"), fields[1].count == 56 else {
+                    throw ValidationError("\(path):\(number + 1): expected '<role> <public user NKey U... (56 characters)>'")
+                }
+                keys[String(fields[0])] = String(fields[1])
+            }
+            return keys
         }
     }
 }

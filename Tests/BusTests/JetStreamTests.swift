@@ -109,6 +109,22 @@ struct JetStreamTests {
         await connection.close()
     }
 
+    @Test("the last message of a subject is read directly; none is nil")
+    func lastMessageOfASubject() async throws {
+        let bed = try await BusTestBed.start()
+        defer { bed.stop() }
+        let connection = try await bed.connect()
+        let js = try connection.jetStream()
+        try await js.createOrUpdateStream(StreamConfiguration(name: "EVENTS", subjects: ["events.>"]))
+        #expect(try await js.lastMessagePayload(stream: "EVENTS", subject: "events.a") == nil)
+        try await js.publish([UInt8](text: "1"), to: "events.a")
+        try await js.publish([UInt8](text: "2"), to: "events.a")
+        try await js.publish([UInt8](text: "3"), to: "events.b")
+        #expect(try await js.lastMessagePayload(stream: "EVENTS", subject: "events.a")?.text == "2")
+        #expect(try await js.lastMessagePayload(stream: "EVENTS", subject: "events.b")?.text == "3")
+        await connection.close()
+    }
+
     @Test("publishing twice with one message id stores the message once")
     func deduplication() async throws {
         let bed = try await BusTestBed.start()
