@@ -21,7 +21,7 @@
 #                                 executable carries its own copy (about +550 MB, .build-release-static)
 #   PODGUARD_IMAGE_FENCE_AGENTS   minimal (default): fence-agents with the Python modules
 #                                 fence_ipmilan and fence_redfish import; full: with all its
-#                                 Depends, the cloud agents' libraries too (about +120 MB)
+#                                 Depends, the cloud agents' libraries too (about +115 MB)
 #   PODGUARD_IMAGE_NAME           default localhost/podguard (tag: the podguard version)
 #   PODGUARD_IMAGE_SOURCE, PODGUARD_IMAGE_LICENSES   the OCI labels' values (docs/image.md)
 #   DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR
@@ -288,7 +288,7 @@ log "${#EXECUTABLES[@]} executables, $(mb "$(bytes "$CONTEXT"/local/bin/*)"): ${
 [ ${#runtime[@]} -eq 0 ] || log "Swift runtime, $(mb "$(bytes "$CONTEXT"/local/lib/swift/linux/*)"): ${runtime[*]}"
 if [ "$MODE" = context ]; then
     step_done
-    echo "now: buildah build -f Containerfile -t $IMAGE $CONTEXT   (or docker build / podman build)"
+    echo "now: buildah build -t $IMAGE ${CONTEXT#"$REPO"/}   (or docker build / podman build; the Containerfile is in it)"
     exit 0
 fi
 
