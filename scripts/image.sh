@@ -18,7 +18,7 @@
 #   PODGUARD_CACHE_DIR            cache root (default $HOME/.cache/podguard)
 #   PODGUARD_IMAGE_SWIFT_STDLIB   shared (default): the Swift runtime's .so files once in
 #                                 /usr/local/lib/swift/linux; static: --static-swift-stdlib, every
-#                                 executable carries its own copy (about +550 MB, .build-release-static)
+#                                 executable carries its own copy (+750 MB, .build-release-static)
 #   PODGUARD_IMAGE_FENCE_AGENTS   minimal (default): fence-agents with the Python modules
 #                                 fence_ipmilan and fence_redfish import; full: with all its
 #                                 Depends, the cloud agents' libraries too (about +115 MB)
