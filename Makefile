@@ -2,6 +2,7 @@
 #   make demo    install what is missing, build, run the local demo
 #   make test    install what is missing, build once, run every test (Kubernetes version matrix)
 #   make bench   release build, print benchmark figures beside their targets
+#   make image   release build, the container image (buildah), smoke-tested inside, out/podguard-<version>.oci.tar
 #   make proto   regenerate the Swift code and docs from proto/
 #   make control-plane   obtain the test control plane's Kubernetes binaries (also done by the above)
 #   make test-suites / make test-e2e KUBE_VERSION=1.20   one half of the tests on one version
@@ -22,7 +23,7 @@ KUBE_NEWEST = $(shell $(CONTROL_PLANE) resolve newest)
 KUBE_MATRIX = $(shell $(CONTROL_PLANE) resolve matrix)
 KUBE_ONE = $(shell $(CONTROL_PLANE) resolve $(KUBE_VERSION))
 
-.PHONY: all setup control-plane build build-tests test test-suites test-e2e bench demo proto proto-check clean \
+.PHONY: all setup control-plane build build-tests test test-suites test-e2e bench demo image proto proto-check clean \
         chart-check chart-apply
 
 all: build
@@ -89,8 +90,14 @@ bench: control-plane
 demo: control-plane build
 	@PODGUARD_KUBE_VERSION=$(KUBE_ONE) bash scripts/demo.sh
 
+# The container image (docs/image.md): a static-stdlib release build in .build-release of its own,
+# a Debian bookworm root (cached), buildah, every executable run inside, the OCI archive and its
+# size. Not part of `make test`: a release build is too slow for every CI run.
+image: setup
+	@bash scripts/image.sh
+
 proto: setup
 	@bash scripts/gen-proto.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-release out
