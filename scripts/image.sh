@@ -361,6 +361,14 @@ for exe in "${EXECUTABLES[@]}"; do
     for name in "$exe" "$exe-controller" "$exe-node"; do
         [ -s "$smoke/config/$name.yaml" ] && configs+=("$name")
     done
+    if [ "$exe" = podguard-bus ]; then
+        # The administrator's tool: the install Job's configuration keys, and the permissions it renders.
+        out=$(in_image "$exe" install --print-config --bus.servers nats://nats:4222 --bus.streamReplicas 3 2>&1) ||
+            { fail "$exe install --print-config" "$out"; continue; }
+        users=$(in_image "$exe" permissions 2>&1) || { fail "$exe permissions" "$users"; continue; }
+        log "ok  $version; install --print-config: $(grep -c '^[a-zA-Z]' <<< "$out") keys; permissions: $(grep -c 'user:' <<< "$users") users"
+        continue
+    fi
     if [ ${#configs[@]} -eq 0 ]; then
         # podguard-tap has no chart: its defaults.
         out=$(in_image "$exe" --print-config 2>&1) || { fail "$exe --print-config" "$out"; continue; }

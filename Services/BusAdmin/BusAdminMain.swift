@@ -15,7 +15,7 @@ struct BusAdminMain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "podguard-bus",
         abstract: "Installs podguard's bus topology; renders the NATS permissions of every podguard service.",
-        version: PodguardVersion.current,
+        version: "podguard-bus \(PodguardVersion.current)",
         subcommands: [Install.self, Permissions.self])
 }
 
