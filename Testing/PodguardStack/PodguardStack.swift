@@ -149,46 +149,36 @@ public final class PodguardStack: Sendable {
         for family in configuration.families { simConfiguration.driverNamespaces[family] = driverNamespace(family) }
         var simLogger = logger
         simLogger.logLevel = .warning
-        let cluster: SimulatedCluster
+        // The simulated cluster, the BMCs and the chart's release: on a failure, whatever of them
+        // started is undone with the bus and the client, in reverse order.
+        var started: (cluster: SimulatedCluster?, bmcs: NodeBMCs?, chart: ChartRelease?) = (nil, nil, nil)
         do {
-            cluster = try await SimulatedCluster.start(client: kube, configuration: simConfiguration, logger: simLogger)
+            let cluster = try await SimulatedCluster.start(client: kube, configuration: simConfiguration, logger: simLogger)
+            started.cluster = cluster
+            if configuration.nodeBMCs {
+                started.bmcs = try await NodeBMCs.start(cluster: cluster, kube: kube, externalRemediation: configuration.externalRemediation,
+                                                        logger: logger)
+            }
+            if configuration.chartIdentities {
+                started.chart = try await ChartRelease.install(release: "pg-\(prefix)", namespace: "podguard-\(prefix)",
+                                                               families: configuration.families, plane: plane,
+                                                               directory: directory.appendingPathComponent("chart"))
+            }
         } catch {
+            await started.bmcs?.stop()
+            await started.cluster?.stop()
             await bus.close()
             stopBus()
             try? await kube.shutdown()
             throw error
         }
-
-        var bmcs: NodeBMCs?
-        if configuration.nodeBMCs {
-            do {
-                bmcs = try await NodeBMCs.start(cluster: cluster, kube: kube, externalRemediation: configuration.externalRemediation, logger: logger)
-            } catch {
-                await cluster.stop()
-                await bus.close()
-                stopBus()
-                try? await kube.shutdown()
-                throw error
-            }
-        }
+        guard let cluster = started.cluster else { preconditionFailure("the simulated cluster started") }
+        let (bmcs, chart) = (started.bmcs, started.chart)
         let pidRegistry = PIDRegistry(file: directory.appendingPathComponent("pids"))
         for pid in natsCluster?.processIdentifiers ?? [nats.processIdentifier].compactMap({ $0 }) { pidRegistry.add(pid) }
         let reaper = pidRegistry.startReaper()
         let auditor = InvariantAuditor(kube: kube, cluster: cluster, bus: bus, topology: topology,
                                        families: configuration.families)
-        var chart: ChartRelease?
-        if configuration.chartIdentities {
-            do {
-                chart = try await ChartRelease.install(release: "pg-\(prefix)", namespace: "podguard-\(prefix)", families: configuration.families,
-                                                       plane: plane, directory: directory.appendingPathComponent("chart"))
-            } catch {
-                await cluster.stop()
-                await bus.close()
-                stopBus()
-                try? await kube.shutdown()
-                throw error
-            }
-        }
         let processes = try makeProcesses(configuration, cluster: cluster, busURLs: urls, security: security, topology: topology,
                                           chart: chart, plane: plane, bmcs: bmcs, directory: directory, pidRegistry: pidRegistry)
         let stack = PodguardStack(configuration: configuration, nats: nats, natsCluster: natsCluster, busSecurity: security,

@@ -21,7 +21,7 @@ public struct ServiceID: Sendable, Hashable, CustomStringConvertible, Comparable
         /// Who a process of this role is on the bus; nil for the StatefulCluster controller (not on
         /// the bus). Adapters' qualifiers name their family (`powerflex`, `powerflex@node`).
         public func busPrincipal(qualifier: String) -> BusPrincipal? {
-            let family = { PodguardSubjects.family(fromToken: String(qualifier.prefix { $0 != "@" })) ?? .unspecified }
+            let family = { PodguardSubjects.family(fromToken: Self.familyToken(qualifier)) ?? .unspecified }
             switch self {
             case .watcher: return .watcher
             case .arrayProber: return .arrayProber
@@ -34,6 +34,11 @@ public struct ServiceID: Sendable, Hashable, CustomStringConvertible, Comparable
             }
         }
 
+        /// An adapter's family in its qualifier (`powerflex`, `powerflex@node`).
+        static func familyToken(_ qualifier: String) -> String {
+            String(qualifier.prefix { $0 != "@" })
+        }
+
         /// Whether processes of this role call the Kubernetes API.
         public var usesKubernetes: Bool {
             switch self {
@@ -44,10 +49,9 @@ public struct ServiceID: Sendable, Hashable, CustomStringConvertible, Comparable
 
         /// The chart's name for the service (its ConfigMap is `<release>-<name>`).
         public func chartService(qualifier: String) -> String {
-            let family = String(qualifier.prefix { $0 != "@" })
             switch self {
-            case .controllerAdapter: return "adapter-\(family)-controller"
-            case .nodeAdapter: return "adapter-\(family)-node"
+            case .controllerAdapter: return "adapter-\(Self.familyToken(qualifier))-controller"
+            case .nodeAdapter: return "adapter-\(Self.familyToken(qualifier))-node"
             default: return rawValue
             }
         }

@@ -184,9 +184,7 @@ extension EndToEndTests {
             try require(old.allSatisfy { $0.node == target }, "pods started on \(old.map(\.node)), not \(target)")
 
             try await stack.cluster.inject(.interfaceDown, on: target)
-            try await Wait.until("a remediation under way", timeout: .seconds(90), every: .milliseconds(20)) {
-                old.contains { stack.auditor.fenceRecords(podUID: $0.uid).last.map { $0.phase != .aborted } ?? false }
-            }
+            try await stack.waitForARemediationUnderWay(old)
             stack.auditor.log("e2e: nats-server down for 10 s")
             try await stack.nats.restart(downtime: .seconds(10))
             stack.auditor.log("e2e: nats-server back")
@@ -223,9 +221,7 @@ extension EndToEndTests {
             let since = Date()
 
             try await stack.cluster.inject(.interfaceDown, on: target)
-            try await Wait.until("a remediation under way", timeout: .seconds(90), every: .milliseconds(20)) {
-                old.contains { stack.auditor.fenceRecords(podUID: $0.uid).last.map { $0.phase != .aborted } ?? false }
-            }
+            try await stack.waitForARemediationUnderWay(old)
             stack.auditor.log("e2e: kube-apiserver down for 20 s")
             try await stack.plane.restart("kube-apiserver", downtime: .seconds(20))
             stack.auditor.log("e2e: kube-apiserver back")

@@ -34,9 +34,7 @@ extension EndToEndTests {
                 try require(old.allSatisfy { $0.node == target }, "pods started on \(old.map(\.node)), not \(target)")
 
                 try await stack.cluster.inject(.interfaceDown, on: target)
-                try await Wait.until("a remediation under way", timeout: .seconds(90), every: .milliseconds(20)) {
-                    old.contains { stack.auditor.fenceRecords(podUID: $0.uid).last.map { $0.phase != .aborted } ?? false }
-                }
+                try await stack.waitForARemediationUnderWay(old)
                 // The member leading the work queue dies (it is the worst one to lose now; the print
                 // says whether it led the fences bucket too).
                 let js = try stack.bus.jetStream()

@@ -46,16 +46,12 @@ public struct NATSAuthorization: Sendable {
         for (principal, credential) in users {
             let permissions = topology.permissions(for: principal)
             lines.append("      {")
+            let user = "        user: \(Self.quoted(topology.userName(for: principal)))"
             switch credential {
-            case .password(let password):
-                lines.append("        user: \(Self.quoted(topology.userName(for: principal)))")
-                lines.append("        password: \(Self.quoted(password))")
+            case .password(let password), .bcryptHash(let password):
+                lines += [user, "        password: \(Self.quoted(password))"]
             case .passwordFromEnvironment(let variable):
-                lines.append("        user: \(Self.quoted(topology.userName(for: principal)))")
-                lines.append("        password: $\(variable)")
-            case .bcryptHash(let hash):
-                lines.append("        user: \(Self.quoted(topology.userName(for: principal)))")
-                lines.append("        password: \(Self.quoted(hash))")
+                lines += [user, "        password: $\(variable)"]
             case .nkey(let publicKey):
                 lines.append("        nkey: \(Self.quoted(publicKey))")
             }

@@ -26,3 +26,13 @@ extension PodguardStack {
         return request
     }
 }
+
+extension PodguardStack {
+    /// Waits until one of `pods` has a remediation that has not aborted: the moment a scenario
+    /// that breaks the infrastructure mid-failover strikes.
+    func waitForARemediationUnderWay(_ pods: [DeployedPod]) async throws {
+        try await Wait.until("a remediation under way", timeout: .seconds(90), every: .milliseconds(20)) {
+            pods.contains { auditor.fenceRecords(podUID: $0.uid).last.map { $0.phase != .aborted } ?? false }
+        }
+    }
+}
