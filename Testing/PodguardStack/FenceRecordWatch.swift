@@ -9,7 +9,7 @@ import SwiftProtobuf
 /// decode are skipped.
 func forEachFenceRecord(in store: KeyValueStore, _ body: (Podguard_V1_FenceRecord) -> Void) async {
     var logger = Logger(label: "podguard.stack.fences")
-    logger.logLevel = .error
+    logger.logLevel = .warning
     await store.follow(as: Podguard_V1_FenceRecord.self, logger: logger) { update in
         if case .put(_, let record, _, _) = update { body(record) }
     }

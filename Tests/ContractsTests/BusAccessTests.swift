@@ -2,7 +2,7 @@
 // checked subject by subject; the rendered server configuration accepted by a real nats-server; the
 // docs' table in step with the description.
 
-import Contracts
+@testable import Contracts
 import Foundation
 import Harness
 import Testing
@@ -28,6 +28,8 @@ struct BusAccessTests {
         #expect(SubjectPattern.matches("a.>", "a.b.c"))
         #expect(!SubjectPattern.matches("a.>", "a"))
         #expect(SubjectPattern.covers("a.>", "a.*"))
+        #expect(SubjectPattern.overlaps("a.*.c", "a.b.>") && SubjectPattern.overlaps("a.>", "a.b"))
+        #expect(!SubjectPattern.overlaps("a.*", "a.b.c") && !SubjectPattern.overlaps("a.>", "a") && !SubjectPattern.overlaps("a.b", "a.c"))
         #expect(!SubjectPattern.covers("a.*", "a.>"))
         #expect(!SubjectPattern.covers("a.b.*", "a.*.*"))
     }
@@ -64,7 +66,9 @@ struct BusAccessTests {
         for family in BusPrincipal.adapterFamilies {
             for principal in [BusPrincipal.controllerAdapter(family), .nodeAdapter(family)] {
                 let permissions = topology.permissions(for: principal)
-                #expect(permissions.publish.isEmpty, "\(principal.role) may publish \(permissions.publish)")
+                // Only answers: to the inboxes of those who may ask it (replies outlive a reconnect).
+                #expect(permissions.publish == topology.askers(of: principal).map { "\(topology.inboxPrefix(for: $0)).>" }.sorted(),
+                        "\(principal.role) may publish \(permissions.publish)")
                 #expect(permissions.allowResponses)
                 #expect(permissions.subscribe.allSatisfy { !$0.hasPrefix("$") }, "\(principal.role): \(permissions.subscribe)")
             }
@@ -74,6 +78,10 @@ struct BusAccessTests {
             #expect(subscribers(topology.subjects.adapterNodeRequests(family: family, node: "n1")) == ["adapter-\(token)-node", "observer", "admin"])
         }
         #expect(subscribers(topology.subjects.everything) == ["observer", "admin"])
+        let controller = topology.permissions(for: .controllerAdapter(.powerflex))
+        #expect(controller.publish == ["_INBOX.podguard-array-prober.>", "_INBOX.podguard-fencing.>"])
+        #expect(!controller.mayPublish("_INBOX.podguard-decision.X.1") && !controller.mayPublish(topology.subjects.everything))
+        #expect(topology.permissions(for: .nodeAdapter(.unity)).publish == ["_INBOX.podguard-node-cleanup.>"])
         let observer = topology.permissions(for: .observer)
         #expect(!observer.allowResponses && !observer.mayPublish("_INBOX.podguard-fencing.X.1"))
     }
@@ -125,7 +133,9 @@ struct BusAccessTests {
         let result = try await ChildProcess.run(try NATSServerProcess.executable(), ["-c", "nats.conf", "-t"],
                                                 currentDirectory: directory)
         #expect(result.status == 0, "\(result.output)")
-        #expect(accounts.contains("publish: { deny: [\">\"] }"), "adapters' empty publish list must deny, not allow, everything")
+        #expect(accounts.contains("publish: { allow: [\"_INBOX.podguard-array-prober.>\", \"_INBOX.podguard-fencing.>\"] }"),
+                "a controller adapter publishes only answers to those who may ask it")
+        #expect(NATSAuthorization.rule([]) == "{ deny: [\">\"] }", "an empty publish list must deny, not allow, everything")
         let fromEnvironment = NATSAuthorization.fromEnvironment(topology: topology).accountsBlock()
         #expect(fromEnvironment.contains("password: $PODGUARD_NATS_FENCING_PASSWORD"))
     }

@@ -52,6 +52,11 @@ extension EndToEndTests {
                     let new = try await stack.waitForPods(workload, namespace: namespace, replacing: [pod], timeout: .seconds(180))[0]
                     try require(new.node != target, "\(workload.name) replaced on the failed node")
                 }
+                // The auditor's own watch of the fences bucket may have lived on the killed server:
+                // nats.c recreates that ordered consumer only after missing its idle heartbeats.
+                try await Wait.until("the auditor saw every pod's remediation", timeout: .seconds(60)) {
+                    old.allSatisfy { pod in stack.auditor.fenceRecords(podUID: pod.uid).contains { $0.phase == .podDeleted } }
+                }
                 for pod in old {
                     let deleted = Set(stack.auditor.fenceRecords(podUID: pod.uid).filter { $0.phase == .podDeleted }.map(\.fenceID))
                     try require(deleted.count == 1, "\(pod.name): remediated \(deleted.count) times")

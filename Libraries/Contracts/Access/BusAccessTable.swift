@@ -14,7 +14,9 @@ public enum BusAccessTable {
                 lines.append("| \(describe(access.grant)) | \(access.why) |")
             }
             lines.append("")
-            lines.append("Inboxes `\(permissions.inboxPrefix).>`" + (permissions.allowResponses ? "; answers each request it receives once." : "."))
+            let askers = topology.askers(of: principal).map { "`\(topology.userName(for: $0))`" }
+            lines.append("Inboxes `\(permissions.inboxPrefix).>`"
+                + (askers.isEmpty ? "." : "; answers on the inboxes of those who may ask it: \(askers.joined(separator: ", "))."))
             lines.append("")
         }
         if families.count < BusPrincipal.adapterFamilies.count {

@@ -55,6 +55,7 @@ extension BusTopology {
             case .serve(let subjects):
                 subscribe.formUnion(subjects)
                 allowResponses = true
+                publish.formUnion(requesters(of: subjects).map { "\(inboxPrefix(for: $0)).>" })
             case .administerTopology:
                 publish.formUnion(JetStreamAPI.administer(streams: allStreamNames))
             }
@@ -63,6 +64,26 @@ extension BusTopology {
         subscribe.insert("\(inbox).>")
         return BusPermissions(publish: publish.sorted(), subscribe: subscribe.sorted(), allowResponses: allowResponses,
                               inboxPrefix: inbox)
+    }
+
+    /// The principals that may send requests `principal` serves.
+    public func askers(of principal: BusPrincipal) -> [BusPrincipal] {
+        requesters(of: access(for: principal).flatMap { access -> [String] in
+            if case .serve(let subjects) = access.grant { subjects } else { [] }
+        })
+    }
+
+    /// The principals granted requests on any of `subjects`. A server grants `allow_responses`
+    /// only for requests it delivered itself: a reply sent after the responder reconnected (to a
+    /// restarted server, or to another member of a cluster) would be refused, so a responder may
+    /// also publish to the inboxes of exactly those who may ask it.
+    public func requesters(of subjects: [String]) -> [BusPrincipal] {
+        BusPrincipal.all(families: BusPrincipal.adapterFamilies).filter { principal in
+            access(for: principal).contains { access in
+                guard case .request(let asked) = access.grant else { return false }
+                return asked.contains { request in subjects.contains { SubjectPattern.overlaps(request, $0) } }
+            }
+        }
     }
 
     /// The JetStream stream of every stream and bucket of the topology (a bucket's is `KV_<bucket>`).
@@ -136,6 +157,21 @@ public enum SubjectPattern {
     /// Whether `pattern` matches the literal `subject`.
     public static func matches(_ pattern: String, _ subject: String) -> Bool {
         covers(pattern, subject)
+    }
+
+    /// Whether some literal subject matches both patterns.
+    public static func overlaps(_ first: String, _ second: String) -> Bool {
+        let a = first.split(separator: ".", omittingEmptySubsequences: false)
+        let b = second.split(separator: ".", omittingEmptySubsequences: false)
+        for index in 0..<max(a.count, b.count) {
+            let left = index < a.count ? a[index] : nil
+            let right = index < b.count ? b[index] : nil
+            if left == ">" { return right != nil }
+            if right == ">" { return left != nil }
+            guard let left, let right else { return false }
+            if left != "*" && right != "*" && left != right { return false }
+        }
+        return true
     }
 
     /// Whether every subject `inner` matches is also matched by `pattern`.

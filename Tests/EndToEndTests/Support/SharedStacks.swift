@@ -69,6 +69,8 @@ extension PodguardStack {
     func scenario(_ name: String, sourceLocation: SourceLocation = #_sourceLocation,
                   _ body: () async throws -> Void) async throws {
         let started = ContinuousClock.now
+        // Stacks are shared: only this scenario's refusals are its own.
+        let earlierDenials = busPermissionDenials().count
         print("[e2e] \(name): start (logs in \(directory.path))")
         do {
             try await body()
@@ -81,7 +83,7 @@ extension PodguardStack {
         let violations = await auditor.violations()
         #expect(violations.isEmpty, "\(name): invariants broken:\n\(violations.joined(separator: "\n"))\n\(diagnostics())",
                 sourceLocation: sourceLocation)
-        let denials = busPermissionDenials()
+        let denials = busPermissionDenials().dropFirst(earlierDenials)
         #expect(denials.isEmpty, "\(name): the NATS server refused podguard's services:\n\(denials.joined(separator: "\n"))",
                 sourceLocation: sourceLocation)
         let crashed = crashedProcesses()
