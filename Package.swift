@@ -47,6 +47,7 @@ func service(_ name: String, core coreDependencies: [Target.Dependency]? = nil, 
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let asyncHTTPClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let grpcCore = Target.Dependency.product(name: "GRPCCore", package: "grpc-swift-2")
 let grpcHTTP2 = Target.Dependency.product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")
 let grpcProtobuf = Target.Dependency.product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")
@@ -198,6 +199,13 @@ var services: [Target] {
               library: ["ArrayFamily", "FamilyCatalog", "Kube", "KubeService", "ServiceKit", logging, metrics, serviceLifecycle],
               main: ["Kube", "KubeService", "ServiceKit"],
               tests: ["Harness", "Kube", "KubeService", "ServiceKit", "TestSupport", logging])
+    /// alert-relay: delivers every Alert from PODGUARD_ALERTS to Alertmanager's v2 API and to
+    /// HMAC-signed webhooks; a durable consumer shared by its replicas, retried with backoff,
+    /// each receiver's delivery recorded so a redelivery sends nothing twice.
+    + service("AlertRelay", core: pure + [crypto],
+              library: ["Bus", "BusService", "Contracts", "ServiceKit", asyncHTTPClient, nioCore, nioHTTP1, logging, metrics, serviceLifecycle, protobuf],
+              main: ["BusService", "ServiceKit"],
+              tests: ["Bus", "BusService", "Contracts", "ServiceKit", "Harness", "TestSupport", hummingbird, nioCore, logging, protobuf, crypto])
     + [
         /// The adapters: each executable only picks its family.
         executable("AdapterPowerFlex", "Services/Adapters/PowerFlex", ["AdapterKit", "PowerFlexFamily"]),
@@ -255,6 +263,15 @@ var testStack: [Target] { [
 // MARK: - Layer 8: tools
 
 var tools: [Target] { [
+    /// `podguard` (also `kubectl-podguard`), the operator's CLI. OperatorViews turns records into
+    /// answers (status, explain, history) and renders them as tables, JSON or YAML: pure, so every
+    /// wording is tested without a bus. OperatorClient reads and writes the bus (and a node's
+    /// approval annotation); the executable is the argument parsing around both.
+    library("OperatorViews", "Tools/PodguardCLI/OperatorViews", ["Contracts", "Policy", protobuf, yams]),
+    library("OperatorClient", "Tools/PodguardCLI/OperatorClient", [
+        "Bus", "BusService", "Contracts", "Kube", "OperatorViews", "Policy", "ServiceKit", logging, protobuf,
+    ]),
+    executable("PodguardCLI", "Tools/PodguardCLI/Main", ["OperatorClient", "OperatorViews", "Contracts", "BusService", "ServiceKit", argumentParser, logging]),
     /// `podguard-bench`: prints figures (throughput, latency) beside their targets; never asserts.
     executable("PodguardBench", "Tools/PodguardBench", [
         "Bus", "Contracts", "Harness", "Kube", "BusService", "PodguardStack", "ArrayFamily", "CSISimulator", "NodeSimulator",
@@ -291,6 +308,7 @@ var testTargets: [Target] { [
     ]),
     /// The charts checked without helm: structure, value paths, configuration.
     tests("HelmChartTests", ["Harness", yams]),
+    tests("OperatorTests", ["OperatorViews", "OperatorClient", "Contracts", "Bus", "BusService", "Harness", "TestSupport", "Kube", logging, protobuf]),
     tests("EndToEndTests", ["PodguardStack", "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "TestSupport",
                             "NodeSimulator", logging, protobuf]),
 ] }
@@ -328,6 +346,8 @@ let package = Package(
         .executable(name: "podguard-tap", targets: ["Tap"]),
         .executable(name: "podguard-bus", targets: ["BusAdmin"]),
         .executable(name: "podguard-statefulcluster", targets: ["StatefulCluster"]),
+        .executable(name: "podguard-alert-relay", targets: ["AlertRelay"]),
+        .executable(name: "podguard", targets: ["PodguardCLI"]),
         // Simulators and tools.
         .library(name: "CSISimulator", targets: ["CSISimulator"]),
         .library(name: "CRISimulator", targets: ["CRISimulator"]),
@@ -343,6 +363,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),

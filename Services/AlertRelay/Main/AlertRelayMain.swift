@@ -1,0 +1,6 @@
+import AlertRelayService
+
+@main
+enum AlertRelayMain {
+    static func main() async {}
+}

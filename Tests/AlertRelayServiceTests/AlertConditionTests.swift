@@ -1,0 +1,2 @@
+import AlertRelayCore
+import Testing
