@@ -123,7 +123,8 @@ public struct KeyValueBucketSpec: Sendable, Hashable {
 /// Names derive from the prefix so two installations can share a NATS account: with the default
 /// prefix "podguard" the streams are `PODGUARD_WORK`, `PODGUARD_ALERTS`, `PODGUARD_EVENTS` and the
 /// buckets `podguard-nodes`, `podguard-pods`, `podguard-connectivity`, `podguard-fences`,
-/// `podguard-node-remediations`, `podguard-prober`, `podguard-control`.
+/// `podguard-node-remediations`, `podguard-prober`, `podguard-control`, `podguard-alert-conditions`,
+/// `podguard-alert-deliveries`.
 public struct BusTopology: Sendable, Hashable {
     /// The subjects the streams capture.
     public let subjects: PodguardSubjects
@@ -209,8 +210,18 @@ public struct BusTopology: Sendable, Hashable {
             maxAckPending: 256, summary: "fencing replicas pull NodeTaintRequests")
     }
 
+    /// alert-relay's durable consumer of every Alert. Its replicas share it; an Alert is
+    /// acknowledged once every receiver took it, so one receiver's outage keeps Alerts pending
+    /// (never lost, retried with backoff): hence room for many unacknowledged ones.
+    public var alertRelayConsumer: ConsumerSpec {
+        ConsumerSpec(
+            stream: alertStream.name, durableName: "alert-relay",
+            filterSubject: subjects.allAlerts, ackWait: .seconds(30), maxDeliver: -1,
+            maxAckPending: 10_000, summary: "alert-relay replicas pull every Alert for delivery")
+    }
+
     /// Every durable consumer podguard's services create.
-    public var consumers: [ConsumerSpec] { [fenceRequestConsumer, taintRequestConsumer] }
+    public var consumers: [ConsumerSpec] { [fenceRequestConsumer, taintRequestConsumer, alertRelayConsumer] }
 
     // MARK: KeyValue buckets
 
@@ -256,6 +267,20 @@ public struct BusTopology: Sendable, Hashable {
                summary: "operator switches: the pause switch decision honours at once")
     }
 
+    /// The conditions alert-relay keeps firing in Alertmanager until the Alert that ends them
+    /// (key `<kind>.<digest>`: the Alert that opened or closed the condition; alert-relay only).
+    public var alertConditionsBucket: KeyValueBucketSpec {
+        bucket("alert-conditions", ttl: .seconds(8 * 24 * 3600), keyFormat: "<condition kind>.<digest>", value: Podguard_V1_Alert.self,
+               summary: "alert-relay: the Alert that opened (or last closed) each condition")
+    }
+
+    /// alert-relay's record of each Alert's receivers (kept a day longer than PODGUARD_ALERTS
+    /// keeps the Alert, so no redelivery finds it gone).
+    public var alertDeliveriesBucket: KeyValueBucketSpec {
+        bucket("alert-deliveries", ttl: .seconds(8 * 24 * 3600), keyFormat: "<digest of alert_id>", value: Podguard_V1_AlertDelivery.self,
+               summary: "alert-relay: which receivers took each Alert")
+    }
+
     /// A file-backed bucket `<bucketPrefix>-<suffix>` with this topology's replicas.
     private func bucket(_ suffix: String, history: Int = 1, ttl: Duration? = nil, keyFormat: String,
                         value: any SwiftProtobuf.Message.Type, summary: String) -> KeyValueBucketSpec {
@@ -265,6 +290,7 @@ public struct BusTopology: Sendable, Hashable {
 
     /// Every bucket.
     public var buckets: [KeyValueBucketSpec] {
-        [nodesBucket, podsBucket, connectivityBucket, fencesBucket, nodeRemediationsBucket, proberBucket, controlBucket]
+        [nodesBucket, podsBucket, connectivityBucket, fencesBucket, nodeRemediationsBucket, proberBucket, controlBucket,
+         alertConditionsBucket, alertDeliveriesBucket]
     }
 }

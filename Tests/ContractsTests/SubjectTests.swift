@@ -176,13 +176,16 @@ struct SubjectTests {
         #expect(topology.eventStream.subjects == ["podguard.v1.decision.>", "podguard.v1.cleanup.>"])
         #expect(topology.eventStream.maxAge == .seconds(24 * 3600))
         #expect(topology.buckets.map(\.name) == ["podguard-nodes", "podguard-pods", "podguard-connectivity",
-                                                 "podguard-fences", "podguard-node-remediations", "podguard-prober", "podguard-control"])
+                                                 "podguard-fences", "podguard-node-remediations", "podguard-prober", "podguard-control",
+                                                 "podguard-alert-conditions", "podguard-alert-deliveries"])
+        #expect(topology.alertDeliveriesBucket.ttl! > topology.alertStream.maxAge!, "a redelivered Alert must find its delivery record")
         #expect(topology.fencesBucket.history == 5)
         #expect(topology.nodeRemediationsBucket.history == 5)
         #expect(topology.nodeRemediationsBucket.valueMessageName == "podguard.v1.NodeRemediationRecord")
         #expect(topology.proberBucket.ttl == .seconds(30))
         #expect(topology.fencesBucket.valueMessageName == "podguard.v1.FenceRecord")
-        #expect(topology.consumers.allSatisfy { $0.stream == "PODGUARD_WORK" })
+        #expect(topology.consumers.map(\.stream) == ["PODGUARD_WORK", "PODGUARD_WORK", "PODGUARD_ALERTS"])
+        #expect(topology.alertRelayConsumer.filterSubject == "podguard.v1.alert.>" && topology.alertRelayConsumer.maxDeliver == -1)
 
         let custom = BusTopology(subjects: try PodguardSubjects(prefix: "acme.pg-2"))
         #expect(custom.workStream.name == "ACME_PG_2_WORK")

@@ -8,6 +8,8 @@ public enum BusPrincipal: Hashable, Sendable {
     case decision
     case fencing
     case nodeCleanup
+    /// Delivers Alerts to Alertmanager and webhooks.
+    case alertRelay
     /// The controller-mode adapter of one family (ControllerUnpublish, validate, probe).
     case controllerAdapter(Podguard_V1_ArrayFamily)
     /// The node-mode adapters of one family, every node's (one DaemonSet shares one credential).
@@ -23,7 +25,7 @@ public enum BusPrincipal: Hashable, Sendable {
 
     /// Every principal of an installation, adapters of the given families.
     public static func all(families: [Podguard_V1_ArrayFamily] = adapterFamilies) -> [BusPrincipal] {
-        [.watcher, .arrayProber, .decision, .fencing, .nodeCleanup]
+        [.watcher, .arrayProber, .decision, .fencing, .nodeCleanup, .alertRelay]
             + families.flatMap { [BusPrincipal.controllerAdapter($0), .nodeAdapter($0)] }
             + [.observer, .administrator]
     }
@@ -36,6 +38,7 @@ public enum BusPrincipal: Hashable, Sendable {
         case .decision: "decision"
         case .fencing: "fencing"
         case .nodeCleanup: "node-cleanup"
+        case .alertRelay: "alert-relay"
         case .controllerAdapter(let family): "adapter-\(PodguardSubjects.token(family))-controller"
         case .nodeAdapter(let family): "adapter-\(PodguardSubjects.token(family))-node"
         case .observer: "observer"

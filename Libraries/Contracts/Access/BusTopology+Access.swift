@@ -72,6 +72,15 @@ extension BusTopology {
                 BusAccess(.request(adapterSubjects(.nodeUnpublish, .nodeUnstage, .listContainers)),
                           "unpublishes and unstages through its node's adapters"),
             ]
+        case .alertRelay:
+            [
+                BusAccess(.bindTopology, "binds to podguard's streams and buckets at start"),
+                BusAccess(.consume(alertRelayConsumer, manage: true), "pulls every Alert; owns the consumer's ack wait"),
+                BusAccess(.readBucket(alertDeliveriesBucket), "skips the receivers that already took a redelivered Alert"),
+                BusAccess(.writeBucket(alertDeliveriesBucket), "owns the record of each Alert's receivers"),
+                BusAccess(.readBucket(alertConditionsBucket), "re-sends the open conditions to Alertmanager"),
+                BusAccess(.writeBucket(alertConditionsBucket), "owns the open conditions"),
+            ]
         case .controllerAdapter(let family):
             [
                 BusAccess(.serve([subjects.adapterControllerRequests(family: family)]),

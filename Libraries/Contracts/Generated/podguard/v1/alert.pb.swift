@@ -175,6 +175,40 @@ public nonisolated struct Podguard_V1_Alert: @unchecked Sendable {  // @unchecke
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
+/// The alert relay's record of one Alert's delivery (bucket <prefix>-alert-deliveries, key: a
+/// digest of alert_id; written by alert-relay only). A redelivered Alert goes only to the receivers
+/// not listed here, so a relay killed between two receivers sends nothing twice.
+public nonisolated struct Podguard_V1_AlertDelivery: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Writer (the relay replica) and time of the last change.
+  public var header: Podguard_V1_Header {
+    get {_header ?? Podguard_V1_Header()}
+    set {_header = newValue}
+  }
+  /// Returns true if `header` has been explicitly set.
+  public var hasHeader: Bool {self._header != nil}
+  /// Clears the value of `header`. Subsequent reads from it will return its default value.
+  public mutating func clearHeader() {self._header = nil}
+
+  /// The Alert delivered.
+  public var alertID: String = String()
+
+  /// Receivers (by configured name) that accepted the Alert.
+  public var deliveredTo: [String] = []
+
+  /// Receivers whose filters leave this Alert out; nothing was sent to them.
+  public var skippedBy: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _header: Podguard_V1_Header? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "podguard.v1"
@@ -325,6 +359,55 @@ nonisolated extension Podguard_V1_Alert: SwiftProtobuf.Message, SwiftProtobuf._M
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Podguard_V1_AlertDelivery: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AlertDelivery"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{3}alert_id\0\u{3}delivered_to\0\u{3}skipped_by\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._header) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.alertID) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.deliveredTo) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.skippedBy) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._header {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.alertID.isEmpty {
+      try visitor.visitSingularStringField(value: self.alertID, fieldNumber: 2)
+    }
+    if !self.deliveredTo.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.deliveredTo, fieldNumber: 3)
+    }
+    if !self.skippedBy.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.skippedBy, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Podguard_V1_AlertDelivery, rhs: Podguard_V1_AlertDelivery) -> Bool {
+    if lhs._header != rhs._header {return false}
+    if lhs.alertID != rhs.alertID {return false}
+    if lhs.deliveredTo != rhs.deliveredTo {return false}
+    if lhs.skippedBy != rhs.skippedBy {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
