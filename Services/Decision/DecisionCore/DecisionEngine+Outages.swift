@@ -126,8 +126,11 @@ extension DecisionEngine {
         }
         // The same id on every replica: the breaker and its first loss are the same everywhere.
         let id = "\(reason).\(family.rawValue).\(driver).\(Int64(outage.since.timeIntervalSince1970))"
-        let alert = messages.alert(id: id, severity: severity, reason: reason, summary: record.explanation,
-                                   pod: nil, node: record.nodeName, decisionID: decisionID, now: now)
+        // What the outage is of, in fields an alert relay can match the end to the start with.
+        var alert = messages.alert(id: id, severity: severity, reason: reason, summary: record.explanation,
+                                   pod: nil, node: record.nodeName, decisionID: decisionID,
+                                   labels: driver.isEmpty ? [:] : ["driver": driver], now: now)
+        alert.family = family
         return [.record(record, alert: nil), .alert(alert)]
     }
 }

@@ -83,9 +83,9 @@ public struct MessageFactory: MessageProducer, Sendable {
     }
 
     public func alert(id: String, severity: Podguard_V1_Severity, reason: String, summary: String, pod: Podguard_V1_PodState?,
-                      node: String, decisionID: String, fenceID: String = "", now: Date) -> Podguard_V1_Alert {
+                      node: String, decisionID: String, fenceID: String = "", labels: [String: String] = [:], now: Date) -> Podguard_V1_Alert {
         alert(id: id, severity: severity, reason: reason, summary: summary, node: node, pod: pod.map(podRef),
-              decisionID: decisionID, fenceID: fenceID, at: now)
+              decisionID: decisionID, fenceID: fenceID, labels: labels, at: now)
     }
 
     /// A DecisionRecord about a node rather than a pod (taints, outages).

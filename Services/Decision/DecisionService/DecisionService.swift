@@ -74,6 +74,7 @@ public struct DecisionService: Service {
             var engine = engineSeed
             // Nothing is decided before every bucket is mirrored, the pause switch included.
             var pendingBuckets: Set<String> = [open.pods.bucket, open.nodes.bucket, open.connectivity.bucket, open.fences.keyValue.bucket, open.control.bucket]
+            var recordedHealth: DecisionHealth?
             for await input in inputs.cancelOnGracefulShutdown() {
                 if let livePolicy { engine.configuration = livePolicy.applied(to: engine.configuration) }
                 let now = Date()
@@ -102,6 +103,11 @@ public struct DecisionService: Service {
                 for effect in effects {
                     // Work not done at shutdown is not lost: the next replica decides again from the buckets.
                     if case .unclaimed(let podKey) = await executor.execute(effect) { engine.claimLost(podKey: podKey) }
+                }
+                let health = engine.health(at: now)
+                if health != recordedHealth {
+                    DecisionMetrics.record(health, previous: recordedHealth)
+                    recordedHealth = health
                 }
             }
             readiness.set(Self.readinessComponent, ready: false, reason: "shutting down")

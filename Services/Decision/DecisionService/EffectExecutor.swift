@@ -51,8 +51,7 @@ struct EffectExecutor: Sendable {
                 let id = Self.contentID(decision)
                 try await publish(decision, messageID: "decision/\(id)")
                 if let alert {
-                    try await jetStream.publish(alert, to: subjects.alert(severity: alert.severity, reason: alert.reason),
-                                                messageID: "alert/\(id)")
+                    try await jetStream.publish(alert: alert, subjects: subjects, messageID: "alert/\(id)")
                 }
             case .alert(let alert):
                 try await publish(alert)

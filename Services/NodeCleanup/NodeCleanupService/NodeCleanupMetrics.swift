@@ -15,7 +15,12 @@ import Policy
 /// | `podguard_cleanup_attempt_duration_seconds` | timer (histogram) | – |
 /// | `podguard_cleanup_duration_seconds` | timer (histogram) | – (node Ready again → podguard taint removed, once per taint episode) |
 /// | `podguard_cleanup_node_stable` | gauge (0/1) | – |
+/// | `podguard_cleanup_taint_age_seconds` | gauge | `node` (seconds this node-cleanup has seen a podguard taint on its node; 0 without one; a restart counts again) |
 enum NodeCleanupMetrics {
+    static func taintAge(_ age: Duration, node: String) {
+        Gauge(label: "podguard_cleanup_taint_age_seconds", dimensions: [("node", node)]).record(Double(age.components.seconds))
+    }
+
     static func attempt(taintRemoved: Bool, duration: Duration) {
         Counter(label: "podguard_cleanup_attempts_total", dimensions: [("result", taintRemoved ? "taint_removed" : "taint_kept")]).increment()
         Timer(label: "podguard_cleanup_attempt_duration_seconds", preferredDisplayUnit: .seconds).record(duration: duration)

@@ -103,6 +103,8 @@ public struct NodeCleanupService: Service {
             var machine = CleanupCycleStateMachine(timing: settings.timing, restoredAttempt: resumed.attempt,
                                                    restoredZombieBootID: resumed.zombiesSeenAtBootID)
             var latest: NodeObservation?
+            // Since when this process has seen a podguard taint on its node (the age gauge).
+            var taintedSince: ContinuousClock.Instant?
             var lastBlockedReasons: [String]?
             var shuttingDown = false
             var attemptTask: Task<Void, Never>?
@@ -118,6 +120,7 @@ public struct NodeCleanupService: Service {
                             "bootID": "\(node.bootID)"])
                     }
                     latest = node
+                    taintedSince = node.isPodguardTainted ? (taintedSince ?? now) : nil
                     action = machine.observed(node, at: now)
                 case .nodeDeleted:
                     latest = nil
@@ -127,6 +130,7 @@ public struct NodeCleanupService: Service {
                     action = machine.observationFailed(at: now)
                 case .tick:
                     NodeCleanupMetrics.stable(machine.stableFor(at: now) != nil)
+                    NodeCleanupMetrics.taintAge(taintedSince.map { now - $0 } ?? .zero, node: settings.nodeName)
                     if !shuttingDown && ledger.isCaughtUp { action = machine.tick(at: now) }
                 case .attemptFinished(let outcome):
                     attemptTask = nil

@@ -26,9 +26,13 @@ public struct WatcherMetrics: Sendable {
     public func reconciled(duration: Duration, writes: Int) {
         Timer(label: "podguard_watcher_reconcile_duration_seconds", preferredDisplayUnit: .seconds).record(duration: duration)
         Counter(label: "podguard_watcher_reconcile_writes_total").increment(by: writes)
+        // A full reconcile is the buckets brought in line with the synced caches.
+        Gauge(label: "podguard_watcher_synced").record(1)
     }
 
     public func leader(_ isLeader: Bool) {
         Gauge(label: "podguard_watcher_leader").record(isLeader ? 1 : 0)
+        // A new leader is synced after its first reconcile; one that stood down publishes nothing.
+        Gauge(label: "podguard_watcher_synced").record(0)
     }
 }
