@@ -136,7 +136,7 @@ var policyAndFamilies: [Target] { [
 var serviceKits: [Target] { [
     /// The bus inside a service: options from configuration, one start-up (`PodguardBus`), readiness
     /// from connection state, drain on shutdown, the topology, bucket followers, the FenceRecord store.
-    library("BusService", "Libraries/BusService", ["Bus", "Contracts", "ServiceKit", protobuf]),
+    library("BusService", "Libraries/BusService", ["Bus", "Contracts", "ServiceKit", metrics, protobuf]),
     /// The node remediation ladders as configured (`remediation.ladder*` keys), read alike by
     /// fencing, which climbs them, and decision, which names them in its records.
     library("LadderSettings", "Libraries/LadderSettings", ["Policy", "ServiceKit"]),
@@ -204,7 +204,7 @@ var services: [Target] {
     /// each receiver's delivery recorded so a redelivery sends nothing twice.
     + service("AlertRelay", core: pure + [crypto],
               library: ["Bus", "BusService", "Contracts", "ServiceKit", asyncHTTPClient, nioCore, nioHTTP1, logging, metrics, serviceLifecycle, protobuf],
-              main: ["BusService", "ServiceKit"],
+              main: ["BusService", "Contracts", "ServiceKit"],
               tests: ["Bus", "BusService", "Contracts", "ServiceKit", "Harness", "TestSupport", hummingbird, nioCore, logging, protobuf, crypto])
     + [
         /// The adapters: each executable only picks its family.

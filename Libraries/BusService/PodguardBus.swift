@@ -31,7 +31,7 @@ public struct PodguardBus: Sendable {
             try await TopologyInstaller.waitUntilInstalled(topology, on: jetStream, logger: logger)
         }
         func bucket(_ spec: KeyValueBucketSpec) async throws -> KeyValueStore {
-            installsTopology ? try await jetStream.keyValue(spec) : try await jetStream.bindKeyValue(bucket: spec.name)
+            try await keyValue(spec, on: jetStream)
         }
         return OpenBus(
             connection: connection, jetStream: jetStream, topology: topology,
@@ -42,6 +42,14 @@ public struct PodguardBus: Sendable {
             nodeRemediations: NodeRemediationStore(try await bucket(topology.nodeRemediationsBucket)),
             control: try await bucket(topology.controlBucket),
             prober: try await bucket(topology.proberBucket))
+    }
+}
+
+extension PodguardBus {
+    /// One bucket of the topology, created (`bus.installTopology`) or bound to as `open` does: for
+    /// a service's buckets of its own beyond those `OpenBus` holds.
+    public func keyValue(_ spec: KeyValueBucketSpec, on jetStream: JetStream) async throws -> KeyValueStore {
+        installsTopology ? try await jetStream.keyValue(spec) : try await jetStream.bindKeyValue(bucket: spec.name)
     }
 }
 

@@ -1,0 +1,124 @@
+import AlertRelayCore
+import Bus
+import Contracts
+import Foundation
+import SwiftProtobuf
+
+/// The one writer of bucket `podguard-alert-conditions`: each condition's last opener or closer,
+/// changed only by compare-and-set in the order `ConditionLedger` gives, so replicas working on an
+/// opener and its closer at once agree, and a relay killed halfway repeats its step.
+struct ConditionRecords: Sendable {
+    let store: KeyValueStore
+
+    static func key(_ condition: AlertCondition) -> String {
+        "\(condition.kind.rawValue).\(KeyDigest.of(condition.subject))"
+    }
+
+    /// Opens `condition` with `opener`; `post` sends the opener to Alertmanager, firing or resolved.
+    func open(_ condition: AlertCondition, with opener: Podguard_V1_Alert,
+              post: (_ firing: Bool) async throws -> Void) async throws {
+        let key = Self.key(condition)
+        for _ in 0..<Self.attempts {
+            let recorded = try await store.get(key, as: Podguard_V1_Alert.self)
+            switch ConditionLedger.open(opener, recorded: recorded?.value) {
+            case .recordThenFire:
+                guard try await write(opener, key: key, over: recorded?.revision) else { continue }
+                try await post(true)
+            case .fire:
+                try await post(true)
+            case .postResolved:
+                try await post(false)
+            }
+            return
+        }
+        throw BusError.invalidArgument("condition \(condition): too many concurrent writers")
+    }
+
+    /// Closes `condition` with `closer`; `resolve` sends the recorded opener to Alertmanager resolved.
+    func close(_ condition: AlertCondition, with closer: Podguard_V1_Alert,
+               resolve: (_ opener: Podguard_V1_Alert) async throws -> Void) async throws {
+        let key = Self.key(condition)
+        for _ in 0..<Self.attempts {
+            let recorded = try await store.get(key, as: Podguard_V1_Alert.self)
+            switch ConditionLedger.close(closer, recorded: recorded?.value) {
+            case .resolveThenRecord(let opener):
+                try await resolve(opener)
+                guard try await write(closer, key: key, over: recorded?.revision) else { continue }
+            case .record:
+                guard try await write(closer, key: key, over: recorded?.revision) else { continue }
+            case .nothing:
+                break
+            }
+            return
+        }
+        throw BusError.invalidArgument("condition \(condition): too many concurrent writers")
+    }
+
+    /// Every condition held open, with its opener (for the periodic re-post).
+    func open() async throws -> [(AlertCondition, Podguard_V1_Alert)] {
+        var result: [(AlertCondition, Podguard_V1_Alert)] = []
+        for key in try await store.keys() {
+            guard let entry = try? await store.get(key, as: Podguard_V1_Alert.self),
+                  let condition = AlertLifecycle.of(entry.value).opens else { continue }
+            result.append((condition, entry.value))
+        }
+        return result
+    }
+
+    /// False when another writer came first (read again and decide again).
+    private func write(_ alert: Podguard_V1_Alert, key: String, over revision: UInt64?) async throws -> Bool {
+        do {
+            if let revision {
+                _ = try await store.update(key, message: alert, expectedRevision: revision)
+            } else {
+                _ = try await store.create(key, message: alert)
+            }
+            return true
+        } catch BusError.wrongLastRevision, BusError.keyExists {
+            return false
+        }
+    }
+
+    static let attempts = 8
+}
+
+/// The one writer of bucket `podguard-alert-deliveries`: which receivers took each Alert.
+struct DeliveryRecords: Sendable {
+    let store: KeyValueStore
+    let producerID: String
+
+    static func key(alertID: String) -> String { KeyDigest.of(alertID) }
+
+    func read(alertID: String) async throws -> Podguard_V1_AlertDelivery? {
+        try await store.get(Self.key(alertID: alertID), as: Podguard_V1_AlertDelivery.self)?.value
+    }
+
+    /// Adds receivers to the record of `alertID` (compare-and-set; concurrent additions all stay).
+    func add(alertID: String, deliveredTo: [String] = [], skippedBy: [String] = [], now: Date) async throws {
+        let key = Self.key(alertID: alertID)
+        for _ in 0..<ConditionRecords.attempts {
+            let entry = try await store.get(key, as: Podguard_V1_AlertDelivery.self)
+            var record = entry?.value ?? Podguard_V1_AlertDelivery()
+            record.alertID = alertID
+            record.deliveredTo = Self.merged(record.deliveredTo, deliveredTo)
+            record.skippedBy = Self.merged(record.skippedBy, skippedBy)
+            record.header.producerID = producerID
+            record.header.producedAt = .init(date: now)
+            do {
+                if let entry {
+                    _ = try await store.update(key, message: record, expectedRevision: entry.revision)
+                } else {
+                    _ = try await store.create(key, message: record)
+                }
+                return
+            } catch BusError.wrongLastRevision, BusError.keyExists {
+                continue
+            }
+        }
+        throw BusError.invalidArgument("delivery record of \(alertID): too many concurrent writers")
+    }
+
+    static func merged(_ existing: [String], _ added: [String]) -> [String] {
+        existing + added.filter { !existing.contains($0) }
+    }
+}
