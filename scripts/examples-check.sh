@@ -133,9 +133,14 @@ tls {
 }
 include ./accounts.conf
 EOF
-nats-server -c "$WORK/nats.conf" >"$WORK/nats-server.log" 2>&1 &
-PIDS+=($!)
-wait_for_text "$WORK/nats-server.log" 20 "Server is ready"
+# Starts nats-server with that configuration; its log in $WORK/nats-server-$1.log.
+start_server() {
+    nats-server -c "$WORK/nats.conf" >"$WORK/nats-server-$1.log" 2>&1 &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    wait_for_text "$WORK/nats-server-$1.log" 20 "Server is ready"
+}
+start_server first
 log "nats-server $(nats-server --version | awk '{print $2}') on 127.0.0.1:$PORT: JetStream, TLS with client certificates, podguard's ${#password_variables[@]} users"
 
 # The bus keys podguard's services read, and the same variables for the example (PODGUARD_BUS_*).
@@ -194,19 +199,31 @@ log "durable reader (observer, --json): alert $FIRST_ID, SEVERITY_INFO, TestAler
 # 5. Published while the durable reader is down: delivered when it comes back with the same name.
 SECOND_ID="$(publish_test_alert second)"
 log "published test alert $SECOND_ID while the durable reader was down"
-start_example durable2 --durable examples-check --json --count 1
+start_example durable2 --durable examples-check --json --count 2
 grep -qF "with durable consumer examples-check (resumed, 1 pending" "$WORK/durable2.err" ||
     die "the durable reader did not resume the consumer it made, with the missed alert pending: $(grep ready "$WORK/durable2.err")"
-wait_exit "$PID_durable2" 30 || die "the durable reader, back, did not deliver the alert it missed (status $?)"
+wait_for_text "$WORK/durable2.out" 30 "$SECOND_ID"
 [ "$(alert_field "$WORK/durable2.out" alertId)" = "$SECOND_ID" ] ||
-    die "the durable reader, back, printed $(alert_field "$WORK/durable2.out" alertId), expected the missed $SECOND_ID"
+    die "the durable reader, back, printed $(alert_field "$WORK/durable2.out" alertId) first, expected the missed $SECOND_ID"
 log "durable reader, back with --durable examples-check: the missed alert $SECOND_ID, and not the first again"
 
-start_example history --since all --severity info --reason TestAlert --count 2 --json
-wait_exit "$PID_history" 30 || die "--since all did not print both alerts (status $?)"
+# The server restarts under the running durable reader (same store and port): it reconnects and
+# reads on.
+kill "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+start_server second
+THIRD_ID="$(publish_test_alert third)"
+wait_exit "$PID_durable2" 60 || die "the durable reader did not read on after the server restarted (status $?)"
+[ "$(sed -n 2p "$WORK/durable2.out" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["alert"]["alertId"])')" = "$THIRD_ID" ] ||
+    die "after the server restarted the durable reader printed $(sed -n 2p "$WORK/durable2.out"), expected $THIRD_ID"
+log "nats-server restarted under the durable reader: it reconnected and printed the next alert $THIRD_ID"
+
+start_example history --since all --severity info --reason TestAlert --count 3 --json
+wait_exit "$PID_history" 30 || die "--since all did not print the three alerts (status $?)"
 got="$("$PY" -c 'import json, sys; print(" ".join(json.loads(l)["alert"]["alertId"] for l in open(sys.argv[1])))' "$WORK/history.out")"
-[ "$got" = "$FIRST_ID $SECOND_ID" ] || die "--since all --severity info --reason TestAlert printed $got, expected $FIRST_ID $SECOND_ID"
-log "--since all --severity info --reason TestAlert: both alerts, in order"
+[ "$got" = "$FIRST_ID $SECOND_ID $THIRD_ID" ] ||
+    die "--since all --severity info --reason TestAlert printed $got, expected $FIRST_ID $SECOND_ID $THIRD_ID"
+log "--since all --severity info --reason TestAlert: the three alerts, in order"
 
 as_observer "$PY" "$EXAMPLE" --durable examples-check --delete-durable >"$WORK/delete.out" 2>"$WORK/delete.err" ||
     die "--delete-durable failed"
@@ -214,7 +231,7 @@ log "--delete-durable: the observer deleted its durable consumer"
 
 # 6. Nothing was refused: the server logs "Publish Violation" / "Subscription Violation", a client
 # hears "Permissions Violation".
-if grep -iE 'violation' "$WORK/nats-server.log" "$WORK"/*.err >&2; then
+if grep -iE 'violation' "$WORK"/nats-server-*.log "$WORK"/*.err >&2; then
     die "the server refused the example something (above)"
 fi
-log "the server refused nothing; 5 checks passed in $(ms_since "$T0") ms"
+log "the server refused nothing; 6 checks passed in $(ms_since "$T0") ms"

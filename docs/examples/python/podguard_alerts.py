@@ -36,6 +36,7 @@ import sys
 SEVERITIES = ("info", "warning", "critical")
 EXIT_USAGE = 2
 EXIT_FAILED = 1
+CONNECT_ATTEMPTS = 3
 
 
 def parse_args(argv):
@@ -262,8 +263,9 @@ async def connect(args, names):
         servers=[s.strip() for s in args.servers.split(",") if s.strip()],
         name="podguard_alerts.py",
         inbox_prefix=names.inbox,
-        max_reconnect_attempts=-1,  # an alert reader rides out a server restart
+        max_reconnect_attempts=CONNECT_ATTEMPTS,  # per server, for the first connection; then forever (below)
         connect_timeout=5,
+        reconnect_time_wait=1,
         allow_reconnect=True,
         error_cb=on_error,
         disconnected_cb=on_disconnect,
@@ -280,7 +282,12 @@ async def connect(args, names):
         options["tls"] = context
         if args.tls_hostname:
             options["tls_hostname"] = args.tls_hostname
-    return await nats.connect(**options)
+    nc = await nats.connect(**options)
+    # Connected: from now on an alert reader rides out a server restart however long it takes.
+    # (nats-py reads this option at each reconnect; -1 given to connect would also retry a wrong
+    # address or password forever.)
+    nc.options["max_reconnect_attempts"] = -1
+    return nc
 
 
 def consumer_config(args):
@@ -347,7 +354,7 @@ async def read_durable(js, args, names, printer):
     while not printer.done.is_set():
         want = 64 if printer.remaining is None else min(64, printer.remaining)
         try:
-            msgs = await sub.fetch(batch=want, timeout=5)
+            msgs = await sub.fetch(batch=want, timeout=2)
         except nats.errors.TimeoutError:
             continue
         except (nats.errors.ConnectionClosedError, nats.errors.ConnectionReconnectingError):
