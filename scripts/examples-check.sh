@@ -11,9 +11,12 @@
 #      durable consumer; `podguard-tap --tap.publishTestAlert true` (administrator) publishes a real
 #      typed Alert; both must print it decoded (severity info, reason TestAlert, the tap's summary)
 #   5. a second alert published while the durable reader is down: the same --durable must deliver it
-#      (and not the first again) when it comes back; --since all with filters prints both; the
-#      durable consumer is deleted with --delete-durable
-#   6. the server refused the observer nothing (no "Permissions Violation" in its log)
+#      (and not the first again) when it comes back; nats-server restarted under it, it reconnects
+#      and prints a third; --since all with filters prints all three; the durable consumer is
+#      deleted with --delete-durable
+#   6. the server restarted with podguard's users as NKey users (--nkeys); the example reads with the
+#      observer's seed file
+#   7. the server refused the example nothing (no permissions violation in its logs or the example's)
 #
 # Every process it starts is stopped on exit (also on failure and Ctrl-C), and the temp dir removed.
 #
@@ -229,9 +232,59 @@ as_observer "$PY" "$EXAMPLE" --durable examples-check --delete-durable >"$WORK/d
     die "--delete-durable failed"
 log "--delete-durable: the observer deleted its durable consumer"
 
-# 6. Nothing was refused: the server logs "Publish Violation" / "Subscription Violation", a client
+# 6. NKey users: the same server and store restarted with podguard's users rendered as NKey users
+# (`podguard-bus permissions --nkeys`, a key pair per role made here); the example authenticates with
+# the observer's seed file alone (no user name: inboxes _INBOX.podguard-observer).
+mapfile -t roles < <(sed -n 's/^ *# \([a-z0-9-]*\)$/\1/p' "$WORK/accounts.conf")
+[ ${#roles[@]} -gt 0 ] || die "no roles found in the rendered accounts block"
+mkdir -p "$WORK/nkeys"
+"$PY" - "$WORK/nkeys" "${roles[@]}" <<'PYTHON' || die "could not make the NKey pairs"
+# An NKey user pair per role: ed25519 keys written as NATS writes them (prefix bytes, CRC-16/XMODEM,
+# base32), checked against the nkeys package that nats-py signs with. (No "coding" word followed by
+# a colon in the first two lines: Python would read it as the source's character set.)
+import base64, os, sys
+import nacl.signing, nkeys
+
+def crc16(data):
+    crc = 0
+    for byte in data:
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021 if crc & 0x8000 else crc << 1) & 0xFFFF
+    return crc
+
+def encode(raw):
+    crc = crc16(raw)
+    return base64.b32encode(bytes(raw) + bytes([crc & 0xFF, crc >> 8])).decode().rstrip("=")
+
+directory, roles = sys.argv[1], sys.argv[2:]
+user = 20 << 3  # 'U'
+with open(os.path.join(directory, "public-keys"), "w") as public_keys:
+    for role in roles:
+        key = nacl.signing.SigningKey.generate()
+        seed = encode([(18 << 3) | (user >> 5), (user & 31) << 3] + list(bytes(key)))
+        public = encode([user] + list(bytes(key.verify_key)))
+        assert nkeys.from_seed(bytearray(seed.encode())).public_key.decode() == public
+        with open(os.path.join(directory, role + ".nk"), "w") as seed_file:
+            seed_file.write(seed + "\n")
+        public_keys.write(f"{role} {public}\n")
+PYTHON
+"$BIN/podguard-bus" permissions --format nats --families generic --nkeys "$WORK/nkeys/public-keys" > "$WORK/accounts.conf"
+kill "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+start_server nkeys
+PODGUARD_BUS_NKEY_SEED_FILE="$WORK/nkeys/observer.nk" "$PY" "$EXAMPLE" --since all --count 3 --json \
+    >"$WORK/nkey.out" 2>"$WORK/nkey.err" </dev/null &
+PID_nkey=$!
+PIDS+=("$PID_nkey")
+wait_exit "$PID_nkey" 30 || die "the example with the observer's NKey seed did not print the three alerts (status $?)"
+got="$("$PY" -c 'import json, sys; print(" ".join(json.loads(l)["alert"]["alertId"] for l in open(sys.argv[1])))' "$WORK/nkey.out")"
+[ "$got" = "$FIRST_ID $SECOND_ID $THIRD_ID" ] || die "with the NKey seed the example printed $got, expected $FIRST_ID $SECOND_ID $THIRD_ID"
+log "NKey users (podguard-bus permissions --nkeys): the example with the observer's seed read the three alerts"
+
+# 7. Nothing was refused: the server logs "Publish Violation" / "Subscription Violation", a client
 # hears "Permissions Violation".
 if grep -iE 'violation' "$WORK"/nats-server-*.log "$WORK"/*.err >&2; then
     die "the server refused the example something (above)"
 fi
-log "the server refused nothing; 6 checks passed in $(ms_since "$T0") ms"
+log "the server refused nothing; 7 checks passed in $(ms_since "$T0") ms"
