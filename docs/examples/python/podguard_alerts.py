@@ -311,7 +311,8 @@ async def read_ordered(js, args, names, printer):
     $JS.API.CONSUMER.CREATE.<stream> and delivers to an inbox under our prefix; the client
     re-creates it after a gap (reconnect) from the next sequence. No acks."""
     async def on_message(msg):
-        printer.handle(msg)
+        if not printer.done.is_set():  # --count reached: the rest arrived before the unsubscribe
+            printer.handle(msg)
 
     config = consumer_config(args)
     sub = await js.subscribe(names.filter, stream=names.stream, cb=on_message, ordered_consumer=True,
