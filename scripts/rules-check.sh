@@ -43,7 +43,13 @@ ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 podguard_require_helm || exit 1
 command -v promtool >/dev/null || die "promtool not found: run \`make setup\` (Debian's prometheus package)"
-python3 -c 'import yaml' 2>/dev/null || die "python3-yaml not found: run \`make setup\`"
+# Debian's python3-yaml (setup.sh) belongs to /usr/bin/python3; a python3 earlier on PATH (pyenv,
+# a virtualenv) may lack it.
+PYTHON=
+for candidate in python3 /usr/bin/python3; do
+    if "$candidate" -c 'import yaml' 2>/dev/null; then PYTHON="$candidate"; break; fi
+done
+[ -n "$PYTHON" ] || die "no python3 with PyYAML (Debian's python3-yaml): run \`make setup\`"
 PROMTOOL_VERSION="$(promtool --version 2>&1 | head -1 | awk '{print $3}')"
 T0=$(date +%s%N)
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/podguard-rules-check.XXXXXX")"
@@ -51,7 +57,7 @@ trap 'rm -rf "$WORK"' EXIT
 # helm's own configuration from a clean place, as in chart-check.sh.
 export HELM_CACHE_HOME="$WORK/helm/cache" HELM_CONFIG_HOME="$WORK/helm/config" HELM_DATA_HOME="$WORK/helm/data"
 unset HELM_NAMESPACE HELM_KUBECONTEXT HELM_DRIVER
-py() { python3 scripts/rules-check.py "$@"; }
+py() { "$PYTHON" scripts/rules-check.py "$@"; }
 
 # render DIR HELM-ARGS...: the chart's PrometheusRule as DIR/podguard.rules.yaml, its dashboard
 # ConfigMap's JSON as DIR/dashboard.json.
@@ -63,7 +69,7 @@ render() {
         --show-only templates/monitoring-prometheusrule.yaml --show-only templates/monitoring-dashboard.yaml \
         >"$dir/rendered.yaml" 2>"$dir/template.err" || { cat "$dir/template.err" >&2; die "helm template failed with ${*:-the default values} (above)"; }
     py extract "$dir/rendered.yaml" "$dir/podguard.rules.yaml"
-    python3 -c '
+    "$PYTHON" -c '
 import sys, yaml
 for d in yaml.safe_load_all(open(sys.argv[1])):
     if d and d.get("kind") == "ConfigMap":
@@ -85,7 +91,7 @@ if ! promtool test rules "$WORK/default/$(basename "$RULES_TESTS")" >"$WORK/test
     cat "$WORK/test.out" >&2
     die "promtool test rules failed (above): $RULES_TESTS against the rules the chart renders with its defaults"
 fi
-tests=$(python3 -c 'import sys, yaml; print(len(yaml.safe_load(open(sys.argv[1]))["tests"]))' "$RULES_TESTS")
+tests=$("$PYTHON" -c 'import sys, yaml; print(len(yaml.safe_load(open(sys.argv[1]))["tests"]))' "$RULES_TESTS")
 grep . "$WORK/test.out" | sed 's/^/    /'
 log "promtool test rules: $tests tests of $(basename "$RULES_TESTS") passed ($(ms_since "$t") ms)"
 
@@ -119,7 +125,7 @@ summary=$(py dashboard "$DASHBOARD" "$WORK/dashboard.rules.yaml") || die "$DASHB
 promtool check rules "$WORK/dashboard.rules.yaml" >"$WORK/check.out" 2>&1 \
     || { cat "$WORK/check.out" >&2; die "a query of $DASHBOARD is not valid PromQL (above: dashboard:panel_<id>:<refId>)"; }
 # Byte for byte but the final newline, which the ConfigMap's block scalar (|-) drops.
-python3 -c 'import sys; a, b = (open(f).read().rstrip("\n") for f in sys.argv[1:]); sys.exit(a != b)' \
+"$PYTHON" -c 'import sys; a, b = (open(f).read().rstrip("\n") for f in sys.argv[1:]); sys.exit(a != b)' \
         "$DASHBOARD" "$WORK/default/dashboard.json" \
     || die "the chart's dashboard ConfigMap does not carry $DASHBOARD unchanged"
 log "dashboard: $summary, every query valid PromQL, shipped unchanged in the ConfigMap ($(ms_since "$t") ms)"
