@@ -9,6 +9,8 @@
 #   make chart-check   helm lint, template and schema checks of helm/podguard (also run by make test)
 #   make chart-apply   the rendered chart applied to a real API server of each version (also make test)
 #   make examples-check   the Python alerts example against a real nats-server (also make test)
+#   make rules-check   promtool check and unit tests of the Prometheus rules, the Grafana dashboard's
+#                      queries, metric names against the sources (also run by make test)
 
 SHELL := /bin/bash
 # The toolchain lives outside PATH on some machines; prefer the one on PATH.
@@ -25,7 +27,7 @@ KUBE_MATRIX = $(shell $(CONTROL_PLANE) resolve matrix)
 KUBE_ONE = $(shell $(CONTROL_PLANE) resolve $(KUBE_VERSION))
 
 .PHONY: all setup control-plane build build-tests test test-suites test-e2e bench demo image proto proto-check clean \
-        chart-check chart-apply examples-check
+        chart-check chart-apply examples-check rules-check
 
 all: build
 
@@ -54,6 +56,14 @@ build-tests: setup
 chart-check: setup
 	@bash scripts/chart-check.sh
 
+# podguard's Prometheus rules and Grafana dashboard as the chart ships them (scripts/rules-check.sh):
+# promtool check rules and promtool test rules (setup installs Debian's prometheus) on the rules the
+# chart renders with its defaults, the rules' conventions (severity, runbook anchor, tests firing and
+# not), every dashboard query parsed by promtool, every podguard_* metric they read found in the
+# Swift sources. A few seconds, so make test runs it before the build, like chart-check.
+rules-check: setup
+	@bash scripts/rules-check.sh
+
 # The rendered chart with every optional part on, applied (server-side dry run, then for real) to a
 # real API server of each version of the matrix: field names, types, RBAC rules and the CRD are
 # accepted by the Kubernetes that will hold them, which helm never asks. Under a minute per version.
@@ -80,7 +90,7 @@ examples-check: build-tests
 # not depend on Kubernetes' version: they run once, on the newest, and keep CI under an hour.
 BUS_ONLY_SCENARIOS = EndToEndTests.*(eachServiceIsRefusedWhatItMustNotDo|aNATSServerOfThreeDiesMidFailover)
 
-test: control-plane chart-check chart-apply build-tests
+test: control-plane chart-check rules-check chart-apply build-tests
 	@$(EXAMPLES_CHECK)
 	@echo "== every suite but the end-to-end one, on Kubernetes $(KUBE_NEWEST) =="
 	PODGUARD_KUBE_VERSION=$(KUBE_NEWEST) $(SWIFT) test --skip-build --skip EndToEndTests $(BUILD_FLAGS)

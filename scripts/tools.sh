@@ -77,6 +77,27 @@ podguard_missing_debian_packages() {
 
 # Installs these Debian packages (without recommends), after refreshing the package lists.
 podguard_apt_install() {
-    podguard_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    podguard_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || return
     podguard_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# Runs a command (an apt-get install) while no package may start a service: invoke-rc.d and
+# deb-systemd-invoke ask /usr/sbin/policy-rc.d, and its exit status 101 forbids every action. A
+# policy-rc.d already there (containers ship one that denies everything) is left as it is; one made
+# here is removed afterwards, also when the command fails or the script is interrupted.
+podguard_without_service_starts() {
+    local policy=/usr/sbin/policy-rc.d rc=0
+    if [ -e "$policy" ]; then
+        "$@" || rc=$?
+        return $rc
+    fi
+    printf '#!/bin/sh\n# podguard setup: no service starts while packages install (removed afterwards)\nexit 101\n' |
+        podguard_as_root tee "$policy" >/dev/null
+    podguard_as_root chmod 0755 "$policy"
+    # shellcheck disable=SC2064  # expand now
+    trap "podguard_as_root rm -f '$policy'" EXIT INT TERM
+    "$@" || rc=$?
+    podguard_as_root rm -f "$policy"
+    trap - EXIT INT TERM
+    return $rc
 }

@@ -339,3 +339,34 @@ node that carries podguard's own taints, or the node could never be cleaned and 
 {{- define "podguard.driverConfigParamsPath" -}}
 /etc/podguard/podmon/{{ .Values.global.podmon.driverConfigParams.key }}
 {{- end -}}
+
+{{/* The bound of the failover budget's histogram bucket as swift-prometheus writes a Duration
+bucket's le label: the seconds, a dot, then the fraction without trailing zeros, "0" when there is
+none (120 -> "120.0", 2.5 -> "2.5", 0.005 -> "0.005"). Prometheus 3 normalises le the same way. */}}
+{{- define "podguard.failoverBudgetLe" -}}
+{{- $s := . | float64 -}}
+{{- if eq $s (floor $s) -}}
+{{- printf "%.1f" $s -}}
+{{- else -}}
+{{- printf "%v" $s -}}
+{{- end -}}
+{{- end -}}
+
+{{/* files/prometheus/podguard.rules.yaml with its <<placeholders>> replaced by the values of
+monitoring.rules (the file says which). The file's own {{ ... }} are Prometheus' templates and stay. */}}
+{{- define "podguard.prometheusRules" -}}
+{{- $r := .Values.monitoring.rules -}}
+{{- $seconds := $r.failoverBudget.seconds | float64 -}}
+{{- $minutes := $r.taintMaxAgeMinutes | int -}}
+{{- $rules := .Files.Get "files/prometheus/podguard.rules.yaml" -}}
+{{- $rules = $rules | replace "<<failoverBudgetPhase>>" $r.failoverBudget.phase -}}
+{{- $rules = $rules | replace "<<failoverBudgetSeconds>>" (printf "%v" $seconds) -}}
+{{- $rules = $rules | replace "<<failoverBudgetLe>>" (include "podguard.failoverBudgetLe" $seconds) -}}
+{{- $rules = $rules | replace "<<taintMaxAgeSeconds>>" (mul $minutes 60 | toString) -}}
+{{- $rules = $rules | replace "<<taintMaxAgeMinutes>>" (toString $minutes) -}}
+{{- $rules = $rules | replace "<<runbookUrl>>" $r.runbookUrl -}}
+{{- if regexFind "<<[A-Za-z]+>>" $rules -}}
+{{- fail (printf "files/prometheus/podguard.rules.yaml: no value for %s" (regexFind "<<[A-Za-z]+>>" $rules)) -}}
+{{- end -}}
+{{- $rules -}}
+{{- end -}}
