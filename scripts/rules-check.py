@@ -12,9 +12,9 @@
       DASHBOARD is a Grafana dashboard whose every panel has a unique id, a grid position and
       Prometheus queries; each query, with Grafana's variables replaced, written to OUT as a
       recording rule, for `promtool check rules` to parse.
-  rules-check.py names RULES DASHBOARD SOURCES ALLOW_FILE
+  rules-check.py names RULES DASHBOARD SOURCES
       Every podguard_* metric that a rule or a panel reads appears in the Swift sources under
-      SOURCES (Services/, Libraries/) or in ALLOW_FILE (names being added; may be absent), and
+      SOURCES (Services/, Libraries/), and
       every recorded name (level:metric:operation) that one reads is recorded by RULES.
 
 Exit status 1 with one line per finding on stderr.
@@ -202,15 +202,11 @@ def exprs_of_dashboard(path):
             yield f"dashboard panel {panel.get('id')} {panel.get('title', '')!r}", target.get("expr", "")
 
 
-def names(rules_path, dashboard_path, sources_root, allow_file):
+def names(rules_path, dashboard_path, sources_root):
     rules = rules_of(rules_path)
     recorded = {r["record"] for r in rules if "record" in r}
     uses = [(f"rule {r.get('alert') or r.get('record')}", str(r["expr"])) for r in rules]
     uses += list(exprs_of_dashboard(dashboard_path))
-    allowed = set()
-    if os.path.exists(allow_file):
-        with open(allow_file, encoding="utf-8") as f:
-            allowed = {line.strip() for line in f if line.strip() and not line.startswith("#")}
     # Every word of the Swift sources that looks like a podguard metric (comments included).
     known = set()
     for top in ("Services", "Libraries"):
@@ -219,7 +215,7 @@ def names(rules_path, dashboard_path, sources_root, allow_file):
                 if name.endswith(".swift"):
                     with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as f:
                         known.update(re.findall(r"(?<![\w:])podguard_\w+", f.read()))
-    findings, metrics, pending = [], set(), set()
+    findings, metrics = [], set()
     for where, expr in uses:
         expr = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', '""', expr)   # no label values
         for token in re.findall(r"(?<![\w:$])[A-Za-z_:][\w:]*", expr):
@@ -230,21 +226,14 @@ def names(rules_path, dashboard_path, sources_root, allow_file):
                 base = re.sub(r"_(bucket|count|sum)$", "", token)
                 if token in known or base in known:
                     metrics.add(token)
-                elif token in allowed or base in allowed:
-                    pending.add(token if token in allowed else base)
                 else:
                     findings.append(f"{where}: reads {token}, which appears nowhere in Services/ or Libraries/")
-    for name in sorted(allowed & known):
-        print(f"note: {name} is in the Swift sources now: remove it from {allow_file}")
-    if pending:
-        print(f"allowed as being added ({os.path.basename(allow_file)}): {' '.join(sorted(pending))}")
     fail(findings)
-    print(f"{len(metrics)} podguard metric names read, each in the Swift sources"
-          + (f"; {len(pending)} more being added" if pending else ""))
+    print(f"{len(metrics)} podguard metric names read, each in the Swift sources")
 
 
 def main(argv):
-    commands = {"extract": (extract, 2), "conventions": (conventions, 3), "dashboard": (dashboard, 2), "names": (names, 4)}
+    commands = {"extract": (extract, 2), "conventions": (conventions, 3), "dashboard": (dashboard, 2), "names": (names, 3)}
     if len(argv) < 2 or argv[1] not in commands or len(argv) - 2 != commands[argv[1]][1]:
         print(__doc__, file=sys.stderr)
         return 2
