@@ -52,6 +52,7 @@ let grpcCore = Target.Dependency.product(name: "GRPCCore", package: "grpc-swift-
 let grpcHTTP2 = Target.Dependency.product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")
 let grpcProtobuf = Target.Dependency.product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
@@ -205,7 +206,7 @@ var services: [Target] {
     + service("AlertRelay", core: pure + [crypto],
               library: ["Bus", "BusService", "Contracts", "ServiceKit", asyncHTTPClient, nioCore, nioHTTP1, logging, metrics, serviceLifecycle, protobuf],
               main: ["BusService", "Contracts", "ServiceKit"],
-              tests: ["Bus", "BusService", "Contracts", "ServiceKit", "Harness", "TestSupport", hummingbird, nioCore, logging, protobuf, crypto])
+              tests: ["Bus", "BusService", "Contracts", "ServiceKit", "Harness", "TestSupport", "PodguardStack", logging, protobuf, crypto])
     + [
         /// The adapters: each executable only picks its family.
         executable("AdapterPowerFlex", "Services/Adapters/PowerFlex", ["AdapterKit", "PowerFlexFamily"]),
@@ -255,8 +256,8 @@ var testStack: [Target] { [
     /// service as its own process, with handles to kill, stop and restart them, and an auditor
     /// of the safety invariants. Independent of any test framework.
     library("PodguardStack", "Testing/PodguardStack", [
-        "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator", "TestSupport",
-        asyncHTTPClient, hummingbird, nioCore, nioHTTP1, logging, protobuf, yams,
+        "AlertRelayCore", "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator", "TestSupport",
+        asyncHTTPClient, crypto, httpTypes, hummingbird, nioCore, nioHTTP1, logging, protobuf, yams,
     ]),
 ] }
 
@@ -364,6 +365,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        // Already built for hummingbird; named for the header types its requests carry.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),

@@ -123,7 +123,7 @@ public struct KeyValueBucketSpec: Sendable, Hashable {
 /// Names derive from the prefix so two installations can share a NATS account: with the default
 /// prefix "podguard" the streams are `PODGUARD_WORK`, `PODGUARD_ALERTS`, `PODGUARD_EVENTS` and the
 /// buckets `podguard-nodes`, `podguard-pods`, `podguard-connectivity`, `podguard-fences`,
-/// `podguard-node-remediations`, `podguard-prober`, `podguard-control`, `podguard-alert-conditions`,
+/// `podguard-node-remediations`, `podguard-prober`, `podguard-control`, `podguard-alert-firing`,
 /// `podguard-alert-deliveries`.
 public struct BusTopology: Sendable, Hashable {
     /// The subjects the streams capture.
@@ -267,11 +267,12 @@ public struct BusTopology: Sendable, Hashable {
                summary: "operator switches: the pause switch decision honours at once")
     }
 
-    /// The conditions alert-relay keeps firing in Alertmanager until the Alert that ends them
-    /// (key `<kind>.<digest>`: the Alert that opened or closed the condition; alert-relay only).
-    public var alertConditionsBucket: KeyValueBucketSpec {
-        bucket("alert-conditions", ttl: .seconds(8 * 24 * 3600), keyFormat: "<condition kind>.<digest>", value: Podguard_V1_Alert.self,
-               summary: "alert-relay: the Alert that opened (or last closed) each condition")
+    /// What alert-relay keeps firing in Alertmanager, which holds alerts in memory only and
+    /// forgets them when it restarts: each condition's last opener or closer (key
+    /// `<kind>.<digest>`) and each event until its end (`event.<digest of alert_id>`); alert-relay only.
+    public var alertFiringBucket: KeyValueBucketSpec {
+        bucket("alert-firing", ttl: .seconds(8 * 24 * 3600), keyFormat: "<condition kind>.<digest> | event.<digest>", value: Podguard_V1_Alert.self,
+               summary: "alert-relay: each condition's opener (or last closer) and each event still firing, re-posted to Alertmanager")
     }
 
     /// alert-relay's record of each Alert's receivers (kept a day longer than PODGUARD_ALERTS
@@ -291,6 +292,6 @@ public struct BusTopology: Sendable, Hashable {
     /// Every bucket.
     public var buckets: [KeyValueBucketSpec] {
         [nodesBucket, podsBucket, connectivityBucket, fencesBucket, nodeRemediationsBucket, proberBucket, controlBucket,
-         alertConditionsBucket, alertDeliveriesBucket]
+         alertFiringBucket, alertDeliveriesBucket]
     }
 }

@@ -17,6 +17,22 @@ private func rawSocketType(_ type: SocketType) -> Int32 { type }
 /// The port is free when this returns; a server started right after binds it. Tests only ever use
 /// loopback, never another address.
 public enum FreePort {
+    /// Whether something accepts TCP connections on `port` of 127.0.0.1 (a server is up).
+    public static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, rawSocketType(SOCK_STREAM), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
     public static func loopback() throws -> Int {
         try loopback(type: SOCK_STREAM)
     }

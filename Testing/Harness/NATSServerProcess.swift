@@ -140,7 +140,7 @@ public final class NATSServerProcess: Sendable {
         try process.run()
         state.set(process)
         // Ready when the port accepts a TCP connection; JetStream is ready once the server listens.
-        if try await process.becomesReady({ Self.accepts(port: port) }) { return }
+        if try await process.becomesReady({ FreePort.accepts(port: port) }) { return }
         let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? "(no log)"
         stopProcess()
         throw HarnessError.didNotStart("nats-server on 127.0.0.1:\(port)", log: log)
@@ -184,20 +184,5 @@ public final class NATSServerProcess: Sendable {
 
     deinit {
         stop()
-    }
-
-    private static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
     }
 }

@@ -17,6 +17,7 @@ public struct ServiceID: Sendable, Hashable, CustomStringConvertible, Comparable
         case watcher, arrayProber = "array-prober", decision, fencing, nodeCleanup = "node-cleanup"
         case controllerAdapter = "adapter-controller", nodeAdapter = "adapter-node"
         case statefulCluster = "statefulcluster"
+        case alertRelay = "alert-relay"
 
         /// Who a process of this role is on the bus; nil for the StatefulCluster controller (not on
         /// the bus). Adapters' qualifiers name their family (`powerflex`, `powerflex@node`).
@@ -31,6 +32,7 @@ public struct ServiceID: Sendable, Hashable, CustomStringConvertible, Comparable
             case .controllerAdapter: return .controllerAdapter(family())
             case .nodeAdapter: return .nodeAdapter(family())
             case .statefulCluster: return nil
+            case .alertRelay: return .alertRelay
             }
         }
 
@@ -43,7 +45,7 @@ public struct ServiceID: Sendable, Hashable, CustomStringConvertible, Comparable
         public var usesKubernetes: Bool {
             switch self {
             case .watcher, .fencing, .nodeCleanup, .statefulCluster: true
-            case .arrayProber, .decision, .controllerAdapter, .nodeAdapter: false
+            case .arrayProber, .decision, .controllerAdapter, .nodeAdapter, .alertRelay: false
             }
         }
 

@@ -177,7 +177,7 @@ struct SubjectTests {
         #expect(topology.eventStream.maxAge == .seconds(24 * 3600))
         #expect(topology.buckets.map(\.name) == ["podguard-nodes", "podguard-pods", "podguard-connectivity",
                                                  "podguard-fences", "podguard-node-remediations", "podguard-prober", "podguard-control",
-                                                 "podguard-alert-conditions", "podguard-alert-deliveries"])
+                                                 "podguard-alert-firing", "podguard-alert-deliveries"])
         #expect(topology.alertDeliveriesBucket.ttl! > topology.alertStream.maxAge!, "a redelivered Alert must find its delivery record")
         #expect(topology.fencesBucket.history == 5)
         #expect(topology.nodeRemediationsBucket.history == 5)

@@ -78,8 +78,8 @@ extension BusTopology {
                 BusAccess(.consume(alertRelayConsumer, manage: true), "pulls every Alert; owns the consumer's ack wait"),
                 BusAccess(.readBucket(alertDeliveriesBucket), "skips the receivers that already took a redelivered Alert"),
                 BusAccess(.writeBucket(alertDeliveriesBucket), "owns the record of each Alert's receivers"),
-                BusAccess(.readBucket(alertConditionsBucket), "re-sends the open conditions to Alertmanager"),
-                BusAccess(.writeBucket(alertConditionsBucket), "owns the open conditions"),
+                BusAccess(.readBucket(alertFiringBucket), "re-posts what fires to Alertmanager (which forgets alerts when it restarts)"),
+                BusAccess(.writeBucket(alertFiringBucket), "owns the open conditions and the events still firing"),
             ]
         case .controllerAdapter(let family):
             [

@@ -56,26 +56,31 @@ public struct AlertmanagerMapping: Sendable {
         "alertname", "severity", "reason", "node", "namespace", "pod", "family", "podguard_condition", "podguard_alert_id",
     ]
 
-    /// `alert` as an event, firing from its production until `eventDuration` after `now`.
-    public func event(_ alert: Podguard_V1_Alert, now: Date) -> AlertmanagerAlert {
+    /// `alert` as an event, first delivered at `deliveredAt`: firing until `eventDuration` later
+    /// (a re-post passes the same `deliveredAt`, so the end stays put).
+    public func event(_ alert: Podguard_V1_Alert, deliveredAt: Date) -> AlertmanagerAlert {
         var labels = Self.labels(of: alert)
         labels["podguard_alert_id"] = Self.labelValue(alert.alertID)
-        return make(alert, labels: labels, endsAt: max(now, start(of: alert)).addingTimeInterval(eventDuration.seconds))
+        return make(alert, labels: labels, startsAt: start(of: alert, notAfter: deliveredAt),
+                    endsAt: deliveredAt.addingTimeInterval(eventDuration.seconds))
     }
 
-    /// The opener of `condition`, firing (re-posted every `resendInterval`) or resolved `now`.
+    /// The opener of `condition` at `now`: firing (for `conditionHold`; re-posted every
+    /// `resendInterval`), or resolved at `now`.
     public func condition(_ condition: AlertCondition, opener: Podguard_V1_Alert, firing: Bool, now: Date) -> AlertmanagerAlert {
         var labels = Self.labels(of: opener)
         labels["podguard_condition"] = Self.labelValue(condition.description)
-        let end = max(now, start(of: opener))
-        return make(opener, labels: labels, endsAt: firing ? end.addingTimeInterval(conditionHold.seconds) : end)
+        let startsAt = start(of: opener, notAfter: now)
+        return make(opener, labels: labels, startsAt: startsAt, endsAt: firing ? now.addingTimeInterval(conditionHold.seconds) : now)
     }
 
-    private func start(of alert: Podguard_V1_Alert) -> Date {
-        alert.header.hasProducedAt ? alert.header.producedAt.date : Date(timeIntervalSince1970: 0)
+    /// When the Alert was produced, but never after `limit`: a producer's clock ahead of the relay's
+    /// must not make an alert start after it ends (Alertmanager refuses that).
+    private func start(of alert: Podguard_V1_Alert, notAfter limit: Date) -> Date {
+        alert.header.hasProducedAt ? min(alert.header.producedAt.date, limit) : limit
     }
 
-    private func make(_ alert: Podguard_V1_Alert, labels: [String: String], endsAt: Date) -> AlertmanagerAlert {
+    private func make(_ alert: Podguard_V1_Alert, labels: [String: String], startsAt: Date, endsAt: Date) -> AlertmanagerAlert {
         var annotations = ["summary": alert.summary]
         if !alert.details.isEmpty { annotations["description"] = alert.details }
         if !alert.fenceID.isEmpty { annotations["fence_id"] = alert.fenceID }
@@ -83,7 +88,7 @@ public struct AlertmanagerMapping: Sendable {
         if !alert.header.producerID.isEmpty { annotations["producer"] = alert.header.producerID }
         annotations["alert_id"] = alert.alertID
         if let runbookURL { annotations["runbook_url"] = runbookURL }
-        return AlertmanagerAlert(labels: labels, annotations: annotations, startsAt: start(of: alert), endsAt: endsAt,
+        return AlertmanagerAlert(labels: labels, annotations: annotations, startsAt: startsAt, endsAt: endsAt,
                                  generatorURL: generatorURL)
     }
 

@@ -2,7 +2,7 @@ public import Contracts
 public import Foundation
 import SwiftProtobuf
 
-/// How one Alert changes one condition's record (bucket `podguard-alert-conditions`, which holds
+/// How one Alert changes one condition's record (bucket `podguard-alert-firing`, which holds
 /// the last opener or closer of each condition). Pure: the service reads the record, asks here,
 /// then writes by compare-and-set and posts to Alertmanager in the order given, so a relay killed
 /// in between repeats the step and never leaves a condition firing after its end.

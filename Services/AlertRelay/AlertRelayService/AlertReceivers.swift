@@ -19,35 +19,42 @@ struct AlertmanagerReceiver: AlertReceiver {
     let name = WebhookReceiver.reservedName
     let urls: [String]
     let mapping: AlertmanagerMapping
-    let conditions: ConditionRecords
+    let records: FiringRecords
     let poster: HTTPPoster
     let onInstanceFailure: @Sendable (String, any Error) -> Void
 
     func deliver(_ alert: Podguard_V1_Alert, now: Date) async throws {
         let lifecycle = AlertLifecycle.of(alert)
         if let condition = lifecycle.opens {
-            try await conditions.open(condition, with: alert) { firing in
+            try await records.open(condition, with: alert) { firing in
                 try await post([mapping.condition(condition, opener: alert, firing: firing, now: now)])
             }
             return
         }
         for condition in lifecycle.closes {
-            // Resolved when the closer was produced: the condition ended then, however late this is.
-            let ended = alert.header.hasProducedAt ? alert.header.producedAt.date : now
-            try await conditions.close(condition, with: alert) { opener in
+            // Resolved when the closer was produced (the condition ended then, however late this
+            // is), but not after now.
+            let ended = alert.header.hasProducedAt ? min(alert.header.producedAt.date, now) : now
+            try await records.close(condition, with: alert) { opener in
                 try await post([mapping.condition(condition, opener: opener, firing: false, now: ended)])
             }
         }
-        try await post([mapping.event(alert, now: now)])
+        let deliveredAt = try await records.recordEvent(alert, now: now)
+        try await post([mapping.event(alert, deliveredAt: deliveredAt)])
     }
 
-    /// Posts every open condition again, so Alertmanager keeps it firing (and an instance that
-    /// was down learns of it).
-    func resendOpenConditions(now: Date) async throws -> Int {
-        let open = try await conditions.open()
-        guard !open.isEmpty else { return 0 }
-        try await post(open.map { mapping.condition($0.0, opener: $0.1, firing: true, now: now) })
-        return open.count
+    /// Posts everything firing again: Alertmanager keeps it firing, and an instance that restarted
+    /// (it holds alerts in memory only) or was down learns of it.
+    func repostFiring(now: Date) async throws -> Int {
+        let firing = try await records.firing(now: now)
+        guard !firing.isEmpty else { return 0 }
+        try await post(firing.map { item in
+            switch item {
+            case .condition(let condition, let opener): mapping.condition(condition, opener: opener, firing: true, now: now)
+            case .event(let alert, let deliveredAt): mapping.event(alert, deliveredAt: deliveredAt)
+            }
+        })
+        return firing.count
     }
 
     private func post(_ alerts: [AlertmanagerAlert]) async throws {

@@ -10,7 +10,7 @@ import Synchronization
 /// | `podguard_alert_relay_delivery_duration_seconds` | timer (histogram) | `receiver` |
 /// | `podguard_alert_relay_undecodable_total` | counter | – (messages on the alert subjects that are no Alert; dropped) |
 /// | `podguard_alert_relay_oldest_undelivered_seconds` | gauge | – (age of the oldest Alert this replica still retries; 0 when none) |
-/// | `podguard_alert_relay_open_conditions` | gauge | – (conditions firing in Alertmanager at the last re-post) |
+/// | `podguard_alert_relay_firing` | gauge | – (open conditions and events firing in Alertmanager at the last re-post) |
 final class AlertRelayMetrics: Sendable {
     /// Alerts being retried, by id, with the time their stream stored them.
     private let retrying = Mutex<[String: Date]>([:])
@@ -33,8 +33,8 @@ final class AlertRelayMetrics: Sendable {
         Counter(label: "podguard_alert_relay_undecodable_total").increment()
     }
 
-    func openConditions(_ count: Int) {
-        Gauge(label: "podguard_alert_relay_open_conditions").record(count)
+    func firing(_ count: Int) {
+        Gauge(label: "podguard_alert_relay_firing").record(count)
     }
 
     /// An Alert stored at `storedAt` still lacks a receiver (true) or has them all (false).

@@ -38,13 +38,14 @@ public struct AlertRelayService: Service {
         }
         let open = try await bus.open(logger: logger)
         let js = open.jetStream
-        let conditions = ConditionRecords(store: try await bus.keyValue(bus.topology.alertConditionsBucket, on: js))
+        let firing = FiringRecords(store: try await bus.keyValue(bus.topology.alertFiringBucket, on: js),
+                                   eventDuration: settings.mapping.eventDuration)
         let deliveries = DeliveryRecords(store: try await bus.keyValue(bus.topology.alertDeliveriesBucket, on: js),
                                          producerID: settings.producerID)
         var alertmanager: AlertmanagerReceiver?
         if !settings.alertmanagerURLs.isEmpty {
             let logger = logger
-            let receiver = AlertmanagerReceiver(urls: settings.alertmanagerURLs, mapping: settings.mapping, conditions: conditions,
+            let receiver = AlertmanagerReceiver(urls: settings.alertmanagerURLs, mapping: settings.mapping, records: firing,
                                                 poster: poster) { url, error in
                 logger.warning("an Alertmanager instance refused a post", metadata: ["url": "\(url)", "error": "\(error)"])
             }
@@ -85,9 +86,9 @@ public struct AlertRelayService: Service {
                            logger: Logger) async {
         while !Task.isCancelled {
             do {
-                metrics.openConditions(try await alertmanager.resendOpenConditions(now: Date()))
+                metrics.firing(try await alertmanager.repostFiring(now: Date()))
             } catch {
-                logger.warning("open conditions not re-posted; next try in one interval", metadata: ["error": "\(error)"])
+                logger.warning("firing alerts not re-posted; next try in one interval", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: interval)
         }

@@ -4,14 +4,39 @@ import Contracts
 import Foundation
 import SwiftProtobuf
 
-/// The one writer of bucket `podguard-alert-conditions`: each condition's last opener or closer,
-/// changed only by compare-and-set in the order `ConditionLedger` gives, so replicas working on an
-/// opener and its closer at once agree, and a relay killed halfway repeats its step.
-struct ConditionRecords: Sendable {
+/// The one writer of bucket `podguard-alert-firing`: what Alertmanager must keep firing, since it
+/// holds alerts in memory only. Each condition's last opener or closer, changed only by
+/// compare-and-set in the order `ConditionLedger` gives (replicas working on an opener and its
+/// closer at once agree; a relay killed halfway repeats its step), and each event until its end.
+struct FiringRecords: Sendable {
     let store: KeyValueStore
+    /// How long an event fires after its first delivery (`AlertmanagerMapping.eventDuration`).
+    let eventDuration: Duration
+
+    /// What fires now: open conditions with their openers, events with their first delivery.
+    enum Firing {
+        case condition(AlertCondition, opener: Podguard_V1_Alert)
+        case event(Podguard_V1_Alert, deliveredAt: Date)
+    }
 
     static func key(_ condition: AlertCondition) -> String {
         "\(condition.kind.rawValue).\(KeyDigest.of(condition.subject))"
+    }
+
+    static func eventKey(_ alert: Podguard_V1_Alert) -> String {
+        "event.\(KeyDigest.of(alert.alertID))"
+    }
+
+    /// Records the event (once: a redelivery finds it) and returns its first delivery.
+    func recordEvent(_ alert: Podguard_V1_Alert, now: Date) async throws -> Date {
+        let key = Self.eventKey(alert)
+        if let entry = try await store.get(key, as: Podguard_V1_Alert.self) { return entry.storedAt }
+        do {
+            _ = try await store.create(key, message: alert)
+        } catch BusError.keyExists {
+            // Another replica recorded it first; its time stands.
+        }
+        return try await store.get(key, as: Podguard_V1_Alert.self)?.storedAt ?? now
     }
 
     /// Opens `condition` with `opener`; `post` sends the opener to Alertmanager, firing or resolved.
@@ -54,13 +79,21 @@ struct ConditionRecords: Sendable {
         throw BusError.invalidArgument("condition \(condition): too many concurrent writers")
     }
 
-    /// Every condition held open, with its opener (for the periodic re-post).
-    func open() async throws -> [(AlertCondition, Podguard_V1_Alert)] {
-        var result: [(AlertCondition, Podguard_V1_Alert)] = []
+    /// Everything firing: open conditions and events not yet ended. Ended events are deleted here
+    /// (by whichever replica re-posts first; a delete of a deleted key is harmless).
+    func firing(now: Date) async throws -> [Firing] {
+        var result: [Firing] = []
         for key in try await store.keys() {
-            guard let entry = try? await store.get(key, as: Podguard_V1_Alert.self),
-                  let condition = AlertLifecycle.of(entry.value).opens else { continue }
-            result.append((condition, entry.value))
+            guard let entry = try? await store.get(key, as: Podguard_V1_Alert.self) else { continue }
+            if key.hasPrefix("event.") {
+                if entry.storedAt.addingTimeInterval(eventDuration.seconds) < now {
+                    try? await store.delete(key)
+                } else {
+                    result.append(.event(entry.value, deliveredAt: entry.storedAt))
+                }
+            } else if let condition = AlertLifecycle.of(entry.value).opens {
+                result.append(.condition(condition, opener: entry.value))
+            }
         }
         return result
     }
@@ -96,7 +129,7 @@ struct DeliveryRecords: Sendable {
     /// Adds receivers to the record of `alertID` (compare-and-set; concurrent additions all stay).
     func add(alertID: String, deliveredTo: [String] = [], skippedBy: [String] = [], now: Date) async throws {
         let key = Self.key(alertID: alertID)
-        for _ in 0..<ConditionRecords.attempts {
+        for _ in 0..<FiringRecords.attempts {
             let entry = try await store.get(key, as: Podguard_V1_AlertDelivery.self)
             var record = entry?.value ?? Podguard_V1_AlertDelivery()
             record.alertID = alertID

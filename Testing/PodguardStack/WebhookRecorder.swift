@@ -1,0 +1,94 @@
+public import AlertRelayCore
+import Crypto
+public import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Synchronization
+
+/// A webhook receiver of the tests' own on 127.0.0.1: every POST to `/hook/<receiver>` is checked
+/// against that receiver's key (`WebhookSignature.verify`), recorded, and answered 200; while
+/// `refusing` is on it answers 503 and records nothing (a receiver's outage).
+public final class WebhookRecorder: Sendable {
+    /// One post as it arrived.
+    public struct Post: Sendable {
+        public var receiver: String
+        /// `X-Podguard-Alert-Id`, the idempotency key.
+        public var alertID: String
+        /// The Alert's id in the body (the envelope's `alert.alert_id`).
+        public var bodyAlertID: String
+        public var reason: String
+        public var severity: String
+        public var signatureValid: Bool
+    }
+
+    public let port: Int
+    private let posts = Mutex<[Post]>([])
+    private let refusing = Mutex(false)
+    private let server: Task<Void, any Error>
+
+    public var baseURL: String { "http://127.0.0.1:\(port)/hook" }
+
+    /// Every post so far, in arrival order.
+    public var received: [Post] { posts.withLock { $0 } }
+
+    /// Answers 503 (true) or 200 (false) from now on.
+    public func refuse(_ on: Bool) { refusing.withLock { $0 = on } }
+
+    private init(port: Int, server: Task<Void, any Error>) {
+        self.port = port
+        self.server = server
+    }
+
+    deinit { server.cancel() }
+
+    /// Serves the receivers `keys` names (receiver → HMAC key).
+    public static func start(keys: [String: String], logger: Logger) async throws -> WebhookRecorder {
+        let box = RecorderBox()
+        let router = Router()
+        router.post("hook/:receiver") { request, context -> HTTPResponse.Status in
+            guard let recorder = box.recorder else { return .serviceUnavailable }
+            let receiver = context.parameters.get("receiver") ?? ""
+            if recorder.refusing.withLock({ $0 }) { return .serviceUnavailable }
+            let buffer = try await request.body.collect(upTo: 1 << 20)
+            let body = Data(buffer.readableBytesView)
+            let header = { (name: String) in HTTPField.Name(name).flatMap { request.headers[$0] } ?? "" }
+            let valid = keys[receiver].map { key in
+                WebhookSignature.verify(body: body, timestamp: Int64(header(WebhookSignature.timestampHeader)) ?? 0,
+                                        signature: header(WebhookSignature.signatureHeader), key: SymmetricKey(data: Data(key.utf8)), now: Date())
+            } ?? false
+            let envelope = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+            let alert = envelope?["alert"] as? [String: Any]
+            recorder.posts.withLock {
+                $0.append(Post(receiver: receiver, alertID: header(WebhookSignature.alertIDHeader),
+                               bodyAlertID: alert?["alert_id"] as? String ?? "", reason: alert?["reason"] as? String ?? "",
+                               severity: alert?["severity"] as? String ?? "", signatureValid: valid))
+            }
+            return .ok
+        }
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        var quiet = logger
+        quiet.logLevel = .warning
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
+        let server = Task { try await app.run() }
+        var port = 0
+        for await bound in ports { port = bound; break }
+        guard port > 0 else {
+            server.cancel()
+            throw StackError("the webhook recorder did not start")
+        }
+        let recorder = WebhookRecorder(port: port, server: server)
+        box.recorder = recorder
+        return recorder
+    }
+}
+
+/// Lets the router's handler reach the recorder made after the server started (its port).
+private final class RecorderBox: Sendable {
+    private let slot = Mutex<WebhookRecorder?>(nil)
+    var recorder: WebhookRecorder? {
+        get { slot.withLock { $0 } }
+        set { slot.withLock { $0 = newValue } }
+    }
+}
