@@ -160,6 +160,7 @@ struct OperatorBusTests {
 
         let generic = try bus.settings(environment: ["PODGUARD_BUS_PASSWORD": "pw-admin", "PODGUARD_BUS_USER": "podguard-admin"])
         #expect(try generic.options(for: .observer).credentials == .userPassword(user: "podguard-admin", password: "pw-admin"))
+        #expect(try generic.options(for: .observer).inboxPrefix == "_INBOX.podguard-admin")
         // The administrator may read what the observer reads.
         _ = try await OperatorBus.with(generic, as: .observer, logger: SeededBus.logger) { try await $0.snapshot() }
 

@@ -41,6 +41,9 @@ struct BusFlags: ParsableArguments {
     @Option(name: .customLong("bus.subjectPrefix"), help: ArgumentHelp("The installation's subject prefix (default podguard).", valueName: "prefix"))
     var subjectPrefix: String?
 
+    @Option(name: .customLong("bus.inboxPrefix"), help: ArgumentHelp("Reply inboxes of a user whose name is not the installation's (default: _INBOX.<prefix>-observer or -admin).", valueName: "subject"))
+    var inboxPrefix: String?
+
     @Option(name: .customLong("config"), help: ArgumentHelp("YAML file of bus.* keys, as podguard-bus install reads it (env PODGUARD_CONFIG).", valueName: "file"), completion: .file())
     var configFile: String?
 
@@ -53,7 +56,7 @@ struct BusFlags: ParsableArguments {
             ("bus.servers", servers), ("bus.user", user), ("bus.password", password), ("bus.token", token),
             ("bus.credentialsFile", credentialsFile), ("bus.nkeySeedFile", nkeySeedFile), ("bus.nkeyPublicKey", nkeyPublicKey),
             ("bus.tls.caFile", caFile), ("bus.tls.certFile", certFile), ("bus.tls.keyFile", keyFile),
-            ("bus.tls.hostname", tlsHostname), ("bus.subjectPrefix", subjectPrefix),
+            ("bus.tls.hostname", tlsHostname), ("bus.subjectPrefix", subjectPrefix), ("bus.inboxPrefix", inboxPrefix),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

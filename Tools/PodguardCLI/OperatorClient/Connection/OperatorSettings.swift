@@ -12,7 +12,8 @@ public import ServiceKit
 /// The CLI connects as the `observer` to read and as the `administrator` to switch the pause.
 /// Without `bus.user`, each principal's user is the installation's (`<subjectPrefix>-observer`,
 /// `<subjectPrefix>-admin`) and its password comes from `PODGUARD_NATS_<ROLE>_PASSWORD` (the
-/// variables the NATS servers' configuration reads), else from `bus.password`.
+/// variables the NATS servers' configuration reads), else from `bus.password`. With `bus.user`
+/// set, every command connects as that user.
 public struct OperatorSettings: Sendable {
     /// The common keys (so a file holding `log.*` or `http.*` loads) and the bus keys.
     public static let schema = ConfigSchema.common.merging(BusConfiguration.schema)
@@ -49,11 +50,16 @@ public struct OperatorSettings: Sendable {
            let password = environment[NATSAuthorization.passwordVariable(for: principal)].flatMap({ $0.isEmpty ? nil : $0 })
             ?? configuration.string("bus.password") {
             var withUser = flags
-            withUser["bus.user"] = try topology.userName(for: principal)
+            withUser["bus.user"] = try self.topology.userName(for: principal)
             withUser["bus.password"] = password
             chosen = try ConfigLoader.load(schema: Self.schema, file: configFile, environment: environment, flags: withUser)
         }
-        var options = try BusConfiguration.options(from: chosen, defaultName: "podguard-cli", principal: principal)
+        // An explicit user of the installation (`podguard-admin` to read too) gets its own inboxes,
+        // the only ones its permissions allow; another name keeps the principal's (or bus.inboxPrefix).
+        let explicitUser = configuration.string("bus.user")
+        let topology = try self.topology
+        let inboxOwner = [BusPrincipal.observer, .administrator].first { topology.userName(for: $0) == explicitUser } ?? principal
+        var options = try BusConfiguration.options(from: chosen, defaultName: "podguard-cli", principal: inboxOwner)
         // Fail fast: an operator waits for an answer, not for a service's patient reconnects.
         options.connectTimeout = min(options.connectTimeout, connectTimeout)
         return options

@@ -14,9 +14,39 @@ extension OutputFormat {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             return String(decoding: try encoder.encode(view), as: UTF8.self) + "\n"
         case .yaml:
-            let encoder = YAMLEncoder()
-            encoder.options.sortKeys = true
-            return try encoder.encode(view)
+            // Through JSON, so YAML holds exactly JSON's fields and numbers read as numbers
+            // ("3.5"), not in Yams' scientific notation ("3.5e+0").
+            let json = try JSONEncoder().encode(view)
+            let tree = try JSONDecoder().decode(JSONTree.self, from: json)
+            return try Yams.serialize(node: tree.node, allowUnicode: true, sortKeys: true)
+        }
+    }
+}
+
+/// A JSON document as a YAML node tree.
+private enum JSONTree: Decodable {
+    case null, bool(Bool), number(Double), string(String), array([JSONTree]), object([String: JSONTree])
+
+    init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        // JSONDecoder never reads a number as a Bool, nor a Bool as a number: the order tells them apart.
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONTree].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONTree].self)) }
+    }
+
+    var node: Node {
+        switch self {
+        // Plain scalars: YAML's resolver reads them back as null, a bool, an int or a float.
+        case .null: return Node("null")
+        case .bool(let value): return Node(value ? "true" : "false")
+        case .number(let value): return Node(value == value.rounded() && abs(value) < 1e15 ? "\(Int64(value))" : "\(value)")
+        case .string(let value): return .scalar(value.represented())
+        case .array(let values): return .sequence(Node.Sequence(values.map(\.node)))
+        case .object(let values): return .mapping(Node.Mapping(values.map { (Node($0.key), $0.value.node) }))
         }
     }
 }
