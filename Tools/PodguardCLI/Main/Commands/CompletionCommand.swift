@@ -15,6 +15,10 @@ struct CompletionCommand: ParsableCommand {
     var shell: String
 
     func run() throws {
+        // The script completes the command it names; kubectl completes plugins its own way.
+        if Invocation.current == .kubectlPlugin {
+            throw ValidationError("shell completion is for the podguard command: run `podguard completion \(shell)`")
+        }
         guard let chosen = CompletionShell(rawValue: shell) else {
             throw ValidationError("unknown shell '\(shell)'; expected \(CompletionShell.allCases.map(\.rawValue).joined(separator: ", "))")
         }

@@ -1,7 +1,7 @@
 import SwiftProtobuf
 import Foundation
 public import Bus
-public import BusService
+import BusService
 public import Contracts
 public import ServiceKit
 
