@@ -66,7 +66,9 @@ case "$STDLIB" in
 esac
 SWIFT_FLAGS+=(--scratch-path "$SCRATCH")
 
-# The executables: every `.executable` product of Package.swift named podguard-*, but these four,
+# The executables: every `.executable` product of Package.swift named podguard or podguard-* (the
+# operator's CLI `podguard`, also installed as the kubectl plugin kubectl-podguard, and the
+# services), but these four,
 # which are not services: the CSI and node simulators (a simulated array and simulated kubelets,
 # for the tests and the demo), the benchmarks and the demo (they start nats-server, a control
 # plane and every service on one machine). A cluster has no use for them, and they would add
@@ -123,9 +125,9 @@ LICENSES="${PODGUARD_IMAGE_LICENSES:-NOASSERTION}"
 IMAGE="$IMAGE_NAME:$VERSION"
 ARCHIVE="$OUT/podguard-$VERSION.oci.tar"
 
-mapfile -t EXECUTABLES < <(sed -n 's/.*\.executable(name: "\(podguard-[^"]*\)".*/\1/p' Package.swift |
+mapfile -t EXECUTABLES < <(sed -n 's/.*\.executable(name: "\(podguard\(-[^"]*\)\{0,1\}\)".*/\1/p' Package.swift |
                            grep -vxF -f <(printf '%s\n' "${NOT_SERVICES[@]}"))
-[ ${#EXECUTABLES[@]} -gt 0 ] || die "no podguard-* executable products in Package.swift"
+[ ${#EXECUTABLES[@]} -gt 0 ] || die "no podguard executable products in Package.swift"
 
 # ---------------------------------------------------------------------------------------------
 step "tools: debootstrap, buildah, helm"
@@ -254,6 +256,9 @@ ln "$ROOT_CACHE/rootfs.tar" "$CONTEXT/rootfs.tar" 2>/dev/null || cp "$ROOT_CACHE
 # the Swift backtracer that would use them is not in the image. The unstripped executables of the
 # same build stay in $BIN.
 for exe in "${EXECUTABLES[@]}"; do strip --strip-all -o "$CONTEXT/local/bin/$exe" "$BIN/$exe"; done
+# kubectl finds plugins by name on PATH: `kubectl podguard status` runs kubectl-podguard, which is
+# podguard itself (it reads its name from argv[0]).
+ln -sfn podguard "$CONTEXT/local/bin/kubectl-podguard"
 # Every library an executable loads is the Swift runtime (copied from the toolchain, when shared)
 # or must be in the root: ldd here, the file looked up there.
 missing_libs=()
@@ -349,6 +354,15 @@ for exe in "${EXECUTABLES[@]}"; do
     for name in "$exe" "$exe-controller" "$exe-node"; do
         [ -s "$smoke/config/$name.yaml" ] && configs+=("$name")
     done
+    if [ "$exe" = podguard ]; then
+        # The operator's CLI: its commands, and the same program as the kubectl plugin.
+        out=$(in_image podguard --help 2>&1) && grep -q 'approve' <<< "$out" || { fail "podguard --help" "$out"; continue; }
+        plugin=$(in_image kubectl-podguard --help 2>&1) && grep -q 'USAGE: kubectl podguard' <<< "$plugin" ||
+            { fail "kubectl-podguard --help" "$plugin"; continue; }
+        completion=$(in_image podguard completion bash 2>&1) || { fail "podguard completion bash" "$completion"; continue; }
+        log "ok  $version; --help, kubectl-podguard --help, completion bash: $(wc -l <<< "$completion") lines"
+        continue
+    fi
     if [ "$exe" = podguard-bus ]; then
         # The administrator's tool: the install Job's configuration keys, and the permissions it renders.
         out=$(in_image "$exe" install --print-config --bus.servers nats://nats:4222 --bus.streamReplicas 3 2>&1) ||
