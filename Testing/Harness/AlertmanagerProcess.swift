@@ -15,6 +15,9 @@ public final class AlertmanagerProcess: Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
+    /// The process id while it runs (for a reaper that must kill it if the test process dies).
+    public var processIdentifier: Int32? { state.processIdentifier }
+
     /// Starts Alertmanager with a route to a receiver that sends nothing (the tests read its API),
     /// and waits until its API answers.
     public static func start() async throws -> AlertmanagerProcess {

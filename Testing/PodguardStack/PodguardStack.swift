@@ -49,6 +49,8 @@ public final class PodguardStack: Sendable {
     public let processes: [ServiceID: ServiceProcess]
     /// The nodes' simulated BMCs (`configuration.nodeBMCs`).
     public let bmcs: NodeBMCs?
+    /// Alertmanager and the webhook alert-relay delivers to (`configuration.alertRelay`).
+    public let alertReceivers: StackAlertReceivers?
     private let pidRegistry: PIDRegistry
     private let reaper: pid_t?
     private let stopped = Mutex(false)
@@ -66,7 +68,8 @@ public final class PodguardStack: Sendable {
     private init(configuration: PodguardStackConfiguration, nats: NATSServerProcess, natsCluster: NATSCluster?,
                  busSecurity: StackBusSecurity?, chart: ChartRelease?, plane: KubeControlPlane, kube: KubeClient,
                  cluster: SimulatedCluster, bus: BusConnection, topology: BusTopology, auditor: InvariantAuditor,
-                 directory: URL, processes: [ServiceID: ServiceProcess], bmcs: NodeBMCs?, pidRegistry: PIDRegistry, reaper: pid_t?) {
+                 directory: URL, processes: [ServiceID: ServiceProcess], bmcs: NodeBMCs?, alertReceivers: StackAlertReceivers?,
+                 pidRegistry: PIDRegistry, reaper: pid_t?) {
         self.configuration = configuration
         self.nats = nats
         self.natsCluster = natsCluster
@@ -81,6 +84,7 @@ public final class PodguardStack: Sendable {
         self.directory = directory
         self.processes = processes
         self.bmcs = bmcs
+        self.alertReceivers = alertReceivers
         self.pidRegistry = pidRegistry
         self.reaper = reaper
     }
@@ -151,8 +155,9 @@ public final class PodguardStack: Sendable {
         simLogger.logLevel = .warning
         // The simulated cluster, the BMCs and the chart's release: on a failure, whatever of them
         // started is undone with the bus and the client, in reverse order.
-        var started: (cluster: SimulatedCluster?, bmcs: NodeBMCs?, chart: ChartRelease?) = (nil, nil, nil)
+        var started: (cluster: SimulatedCluster?, bmcs: NodeBMCs?, chart: ChartRelease?, alerts: StackAlertReceivers?) = (nil, nil, nil, nil)
         do {
+            if configuration.alertRelay { started.alerts = try await StackAlertReceivers.start(directory: directory, logger: logger) }
             let cluster = try await SimulatedCluster.start(client: kube, configuration: simConfiguration, logger: simLogger)
             started.cluster = cluster
             if configuration.nodeBMCs {
@@ -165,6 +170,7 @@ public final class PodguardStack: Sendable {
                                                                directory: directory.appendingPathComponent("chart"))
             }
         } catch {
+            started.alerts?.stop()
             await started.bmcs?.stop()
             await started.cluster?.stop()
             await bus.close()
@@ -173,18 +179,20 @@ public final class PodguardStack: Sendable {
             throw error
         }
         guard let cluster = started.cluster else { preconditionFailure("the simulated cluster started") }
-        let (bmcs, chart) = (started.bmcs, started.chart)
+        let (bmcs, chart, alertReceivers) = (started.bmcs, started.chart, started.alerts)
         let pidRegistry = PIDRegistry(file: directory.appendingPathComponent("pids"))
         for pid in natsCluster?.processIdentifiers ?? [nats.processIdentifier].compactMap({ $0 }) { pidRegistry.add(pid) }
+        if let pid = alertReceivers?.alertmanager.processIdentifier { pidRegistry.add(pid) }
         let reaper = pidRegistry.startReaper()
         let auditor = InvariantAuditor(kube: kube, cluster: cluster, bus: bus, topology: topology,
                                        families: configuration.families)
         let processes = try makeProcesses(configuration, cluster: cluster, busURLs: urls, security: security, topology: topology,
-                                          chart: chart, plane: plane, bmcs: bmcs, directory: directory, pidRegistry: pidRegistry)
+                                          chart: chart, plane: plane, bmcs: bmcs, alertReceivers: alertReceivers, directory: directory,
+                                          pidRegistry: pidRegistry)
         let stack = PodguardStack(configuration: configuration, nats: nats, natsCluster: natsCluster, busSecurity: security,
                                   chart: chart, plane: plane, kube: kube, cluster: cluster,
                                   bus: bus, topology: topology, auditor: auditor, directory: directory, processes: processes,
-                                  bmcs: bmcs, pidRegistry: pidRegistry, reaper: reaper)
+                                  bmcs: bmcs, alertReceivers: alertReceivers, pidRegistry: pidRegistry, reaper: reaper)
         do {
             try stack.writeDriverConfigParams(skip: configuration.skipArrayConnectionValidation)
             try await auditor.start()
@@ -203,7 +211,7 @@ public final class PodguardStack: Sendable {
 
     private static func makeProcesses(_ configuration: PodguardStackConfiguration, cluster: SimulatedCluster,
                                       busURLs: [String], security: StackBusSecurity?, topology: BusTopology, chart: ChartRelease?,
-                                      plane: KubeControlPlane, bmcs: NodeBMCs?, directory: URL,
+                                      plane: KubeControlPlane, bmcs: NodeBMCs?, alertReceivers: StackAlertReceivers?, directory: URL,
                                       pidRegistry: PIDRegistry) throws -> [ServiceID: ServiceProcess] {
         var result: [ServiceID: ServiceProcess] = [:]
         // The flags override the chart's configuration file where the stack's differ (loopback
@@ -268,6 +276,9 @@ public final class PodguardStack: Sendable {
                 "--statefulCluster.leaseDuration", "6s", "--statefulCluster.renewDeadline", "4s", "--statefulCluster.retryPeriod", "1s",
                 "--statefulCluster.notReadyTimeout", configuration.statefulClusterNotReadyTimeout,
             ])
+        }
+        if let alertReceivers {
+            try add(.alertRelay, "alert-relay-1", "podguard-alert-relay", ["--relay.instance", "alert-relay-1"] + alertReceivers.relayFlags)
         }
         for node in cluster.nodeNames {
             try add(.nodeCleanup, node, "podguard-node-cleanup", [
@@ -398,6 +409,7 @@ public final class PodguardStack: Sendable {
     /// At process exit (no awaiting possible): SIGKILL every service and stop nats-server.
     public func killEverything() {
         for process in processes.values { process.kill() }
+        alertReceivers?.alertmanager.stop()
         if let natsCluster { natsCluster.stop() } else { nats.stop() }
         if let reaper { kill(reaper, SIGKILL) }
     }
@@ -413,6 +425,7 @@ public final class PodguardStack: Sendable {
         for process in running { process.stop(timeout: .seconds(10)) }
         await bmcs?.stop()
         if let bmcs { try? await kube.delete(Namespace.self, name: bmcs.secretNamespace) }
+        alertReceivers?.stop()
         await cluster.stop()
         await bus.close()
         if let natsCluster { natsCluster.stop() } else { nats.stop() }

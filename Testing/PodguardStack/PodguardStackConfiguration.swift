@@ -59,6 +59,10 @@ public struct PodguardStackConfiguration: Sendable {
     /// the chart's RBAC (`ChartRelease`); off: the admin kubeconfig and flags only.
     public var chartIdentities = false
 
+    /// alert-relay delivering every Alert to a real Alertmanager and a signed webhook of the
+    /// stack's (`StackAlertReceivers`).
+    public var alertRelay = true
+
     public var logLevel = "info"
     /// Extra flags per role, appended to every process of that role.
     public var extraFlags: [ServiceID.Role: [String]] = [:]

@@ -19,6 +19,8 @@ public final class WebhookRecorder: Sendable {
         public var bodyAlertID: String
         public var reason: String
         public var severity: String
+        /// The remediation the Alert is about (`alert.fence_id`), if any.
+        public var fenceID: String
         public var signatureValid: Bool
     }
 
@@ -42,6 +44,9 @@ public final class WebhookRecorder: Sendable {
 
     deinit { server.cancel() }
 
+    /// Stops serving.
+    public func stop() { server.cancel() }
+
     /// Serves the receivers `keys` names (receiver → HMAC key).
     public static func start(keys: [String: String], logger: Logger) async throws -> WebhookRecorder {
         let box = RecorderBox()
@@ -62,7 +67,8 @@ public final class WebhookRecorder: Sendable {
             recorder.posts.withLock {
                 $0.append(Post(receiver: receiver, alertID: header(WebhookSignature.alertIDHeader),
                                bodyAlertID: alert?["alert_id"] as? String ?? "", reason: alert?["reason"] as? String ?? "",
-                               severity: alert?["severity"] as? String ?? "", signatureValid: valid))
+                               severity: alert?["severity"] as? String ?? "", fenceID: alert?["fence_id"] as? String ?? "",
+                               signatureValid: valid))
             }
             return .ok
         }
