@@ -74,7 +74,8 @@ public final class WebhookRecorder: Sendable {
         }
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         var quiet = logger
-        quiet.logLevel = .warning
+        // Its server's cancellation at the stack's stop is logged as an error otherwise.
+        quiet.logLevel = .critical
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
         let server = Task { try await app.run() }

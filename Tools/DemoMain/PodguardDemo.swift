@@ -294,6 +294,11 @@ final class DemoRun: Sendable {
             c.step("safety", "INVARIANTS BROKEN:\n  " + violations.joined(separator: "\n  "), .red)
         }
         if !crashed.isEmpty { c.step("safety", "processes that exited on their own: \(crashed.map(\.id.description))", .red) }
+
+        // 7. What an operator sees: the alerts alert-relay delivered, and podguard explaining a move.
+        c.line()
+        try await showDeliveredAlerts(stack: stack, namespace: namespace)
+        if let pod = old.first { try await showExplanation(stack: stack, namespace: namespace, pod: pod.name) }
         c.line()
         zero.withLock { $0 = nil }   // the namespace's deletion is housekeeping, not part of the story
         timeline.stop()
@@ -301,7 +306,8 @@ final class DemoRun: Sendable {
         if !violations.isEmpty || !crashed.isEmpty { throw StackError("the demo saw broken invariants or crashed services") }
     }
 
-    var expectedProcesses: Int { 4 + nodeCount + families.count * (1 + nodeCount) }
+    /// watcher, array-prober, decision, fencing, alert-relay; node-cleanup per node; adapters.
+    var expectedProcesses: Int { 5 + nodeCount + families.count * (1 + nodeCount) }
 
     private func describe(_ fault: NodeFault) -> String {
         switch fault {
