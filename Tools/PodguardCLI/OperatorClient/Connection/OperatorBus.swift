@@ -21,17 +21,21 @@ public struct OperatorBus: Sendable {
     public static func connect(_ settings: OperatorSettings, as principal: BusPrincipal, logger: Logger) async throws -> OperatorBus {
         let options = try settings.options(for: principal)
         let topology = try settings.topology
-        let connection = try await BusConnection.connect(options, logger: logger)
+        // The server may refuse (and close) as early as the first connect, or while waiting for it.
+        var opened: BusConnection?
         do {
+            let connection = try await BusConnection.connect(options, logger: logger)
+            opened = connection
             try await connection.waitUntilConnected(timeout: settings.connectTimeout)
         } catch BusError.connectionClosed {
-            await connection.close()
+            await opened?.close()
             throw OperatorError.busRefused(servers: options.servers, user: settings.userName(for: principal),
                                            detail: "the connection was closed (authentication or TLS)")
         } catch {
-            await connection.close()
+            await opened?.close()
             throw OperatorError.busUnreachable(servers: options.servers, after: settings.connectTimeout)
         }
+        guard let connection = opened else { throw OperatorError.busUnreachable(servers: options.servers, after: settings.connectTimeout) }
         do {
             return OperatorBus(connection: connection, jetStream: try connection.jetStream(), topology: topology,
                                principal: principal, logger: logger)
