@@ -34,7 +34,7 @@ RELEASE=podguard
 NAMESPACE=podguard
 # Every optional part at once (one bus auth method: nkey per service with mutual TLS mounts the
 # most, and brings the install Job).
-EVERYTHING=(adapters bus-nkey-mtls statefulcluster-namespaced dryrun-remediation monitoring)
+EVERYTHING=(adapters alert-relay bus-nkey-mtls statefulcluster-namespaced dryrun-remediation monitoring)
 CRD=statefulclusters.enge.me
 # The chart's PrometheusRule (ci/monitoring-values.yaml) needs the Prometheus Operator's CRD, which
 # no test API server has: a stand-in with the Operator's schema for rules is applied first.

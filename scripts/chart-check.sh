@@ -5,7 +5,8 @@
 #   1. helm lint --strict of the umbrella, with its default values and with each value set under
 #      helm/podguard/ci/ (helm's convention: every adapter family, each per-service bus auth method
 #      with the install Job, mutual TLS, namespaced StatefulCluster RBAC, dry run with remediation
-#      ladders and podmon's ConfigMap, the PrometheusRule and the Grafana dashboard ConfigMap).
+#      ladders and podmon's ConfigMap, the PrometheusRule and the Grafana dashboard ConfigMap, the
+#      alert relay with Alertmanager and two signed webhooks).
 #      The subcharts are linted through the umbrella: they use its helpers (templates/_helpers.tpl)
 #      and cannot render alone, so `--with-subcharts` would only report that.
 #   2. helm template of each (CRDs included): every template renders, and every value set passes
@@ -122,6 +123,23 @@ expect_refused 'monitoring.rules.failoverBudget.phase must be one of the followi
 expect_refused 'monitoring.rules.taintMaxAgeMinutes: Must be greater than or equal to 1' \
     --set monitoring.rules.taintMaxAgeMinutes=0
 expect_refused 'Additional property enable is not allowed' --set monitoring.prometheusRule.enable=true
+# The alert relay: enabled only with a receiver; every webhook signed, named as the relay takes it
+# (not "alertmanager", the Alertmanager receiver's name), filtered by known severities.
+RELAY=(--set alert-relay.enabled=true)
+HOOK='"name":"ops","url":"https://hooks.example.com/podguard"'
+expect_refused 'alertmanager.urls: Array must have at least 1 items' "${RELAY[@]}"
+expect_refused 'webhooks.0: secret is required' "${RELAY[@]}" --set-json "alert-relay.webhooks=[{$HOOK}]"
+expect_refused 'webhooks.0.secret: key is required' "${RELAY[@]}" \
+    --set-json "alert-relay.webhooks=[{$HOOK,\"secret\":{\"name\":\"podguard-webhook-ops\"}}]"
+expect_refused "webhooks.0.name: Does not match pattern '^[a-z0-9-]+\$'" "${RELAY[@]}" \
+    --set-json 'alert-relay.webhooks=[{"name":"Ops_1","url":"https://hooks.example.com/podguard","secret":{"name":"s","key":"k"}}]'
+expect_refused 'webhooks.0.name: Must not validate the schema (not)' "${RELAY[@]}" \
+    --set-json 'alert-relay.webhooks=[{"name":"alertmanager","url":"https://hooks.example.com/podguard","secret":{"name":"s","key":"k"}}]'
+expect_refused 'webhooks.0.severities.0 must be one of the following: "info", "warning", "critical"' "${RELAY[@]}" \
+    --set-json "alert-relay.webhooks=[{$HOOK,\"secret\":{\"name\":\"s\",\"key\":\"k\"},\"severities\":[\"error\"]}]"
+expect_refused "alertmanager.urls.0: Does not match pattern" "${RELAY[@]}" --set 'alert-relay.alertmanager.urls={alertmanager:9093}'
+expect_refused 'resendInterval: Does not match pattern' "${RELAY[@]}" --set 'alert-relay.alertmanager.urls={http://am:9093}' \
+    --set alert-relay.alertmanager.resendInterval=1min
 # The chart's own checks of what a schema cannot say.
 expect_refused 'adapters.families.powerflex.controller.socketVolume is required' \
     --set adapters.families.powerflex.enabled=true
@@ -129,8 +147,13 @@ expect_refused 'statefulcluster.rbac.namespaced needs statefulcluster.config.sta
     --set statefulcluster.rbac.namespaced=true
 expect_refused 'config.remediation.external.template: expected' \
     --set fencing.config.remediation.external.template=medik8s/far
+expect_refused 'alert-relay.webhooks: two webhooks are named "ops"' "${RELAY[@]}" \
+    --set-json "alert-relay.webhooks=[{$HOOK,\"secret\":{\"name\":\"s\",\"key\":\"a\"}},{$HOOK,\"secret\":{\"name\":\"s\",\"key\":\"b\"}}]"
 # A role the chart runs without its public key (the schema cannot know which roles run).
 grep -v '^ *fencing: U' "$CHART/ci/bus-nkey-mtls-values.yaml" >"$WORK/nkey-without-fencing.yaml"
 expect_refused 'global.bus.auth.nkeyPublicKeys.fencing is required with method nkey' -f "$WORK/nkey-without-fencing.yaml"
+grep -v '^ *alert-relay: U' "$CHART/ci/bus-nkey-mtls-values.yaml" >"$WORK/nkey-without-alert-relay.yaml"
+expect_refused 'global.bus.auth.nkeyPublicKeys.alert-relay is required with method nkey' \
+    -f "$WORK/nkey-without-alert-relay.yaml" -f "$CHART/ci/alert-relay-values.yaml"
 
 log "done in $(ms_since "$T0") ms: ${#value_sets[@]} value sets linted and rendered, $refused bad values refused (helm $PODGUARD_HELM_VERSION)"

@@ -302,7 +302,9 @@ BUILDAH_SECONDS=$((SECONDS - buildah_start))
 # ---------------------------------------------------------------------------------------------
 step "smoke tests in the image (buildah run --isolation chroot, as the image's user)"
 # Each executable with the configuration the chart renders for it, every adapter family enabled
-# (controller and node), so every adapter gets both of its ConfigMaps.
+# (controller and node), so every adapter gets both of its ConfigMaps, and the alert relay (off by
+# default) with Alertmanager and a signed webhook, so it gets its ConfigMap (--print-config checks
+# the keys; the webhook's key file is read only when the relay runs).
 smoke=$(mktemp -d)
 container=""
 cleanup() {
@@ -322,6 +324,11 @@ trap cleanup EXIT
             echo "      node: {pluginDir: /var/lib/kubelet/plugins/csi.example.com}"
         fi
     done
+    echo "alert-relay:"
+    echo "  enabled: true"
+    echo "  alertmanager: {urls: [http://alertmanager.monitoring.svc:9093]}"
+    echo "  webhooks:"
+    echo "    - {name: ops, url: https://hooks.example.com/podguard, secret: {name: podguard-webhook-ops, key: hmac-key}, severities: [critical]}"
 } > "$smoke/values.yaml"
 "$HELM" template podguard helm/podguard -f "$smoke/values.yaml" > "$smoke/rendered.yaml"
 mkdir -p "$smoke/config"
@@ -338,6 +345,12 @@ awk -v dir="$smoke/config" '
 for cmd in $(sed -n 's/^ *command: \[\(podguard-[a-z-]*\).*/\1/p' "$smoke/rendered.yaml" | sort -u); do
     printf '%s\n' "${EXECUTABLES[@]}" | grep -qxF "$cmd" || die "the chart runs $cmd, which is not in the image"
 done
+# The alert relay is a service of the image (Package.swift's podguard-alert-relay), smoke-tested below
+# with the chart's podguard-alert-relay ConfigMap.
+printf '%s\n' "${EXECUTABLES[@]}" | grep -qxF podguard-alert-relay || die "podguard-alert-relay is not among the image's executables"
+[ -s "$smoke/config/podguard-alert-relay.yaml" ] || die "the chart rendered no podguard-alert-relay ConfigMap for the smoke test"
+grep -q 'secretFile=' "$smoke/config/podguard-alert-relay.yaml" || die "the chart's podguard-alert-relay ConfigMap has no webhook entry"
+
 container=$(bah from --quiet --name "podguard-smoke-$$" "$IMAGE")
 bah copy --quiet "$container" "$smoke/config" /etc/podguard-smoke >/dev/null
 in_image() { bah run --isolation chroot "$container" -- "$@"; }
@@ -372,7 +385,8 @@ for exe in "${EXECUTABLES[@]}"; do
         continue
     fi
     if [ ${#configs[@]} -eq 0 ]; then
-        # podguard-tap has no chart: its defaults.
+        # podguard-tap has no chart: its defaults. Every other service must have its ConfigMap.
+        [ "$exe" = podguard-tap ] || { fail "$exe: the chart rendered no ConfigMap $exe for it"; continue; }
         out=$(in_image "$exe" --print-config 2>&1) || { fail "$exe --print-config" "$out"; continue; }
         log "ok  $version; --print-config (no chart configuration: its defaults): $(grep -c '^[a-zA-Z]' <<< "$out") keys"
         continue

@@ -44,7 +44,7 @@ and podguard.volumes. They take the chart's context, or a dict with "ctx" (the c
           no bus.* keys and no bus secrets;
   "role"  the service's role on the bus (docs/bus-contract.md, "Who may do what"): its NATS user,
           its key in the bus Secret, its inboxes. Defaults to the chart's name, which is the role of
-          watcher, array-prober, decision, fencing and node-cleanup; the adapters pass
+          watcher, array-prober, decision, fencing, node-cleanup and alert-relay; the adapters pass
           adapter-<family>-controller and adapter-<family>-node, the install Job admin.
 podguard.volumes and podguard.configFile always take a dict.
 */}}
@@ -52,7 +52,7 @@ podguard.volumes and podguard.configFile always take a dict.
 {{/* The roles of podguard's services that the chart runs, and of the admin that installs the
 topology (BusPrincipal.role; observer is a user of the NATS server, never of the chart). */}}
 {{- define "podguard.busRolePattern" -}}
-^(watcher|array-prober|decision|fencing|node-cleanup|admin|adapter-(powerflex|powerstore|powerscale|powermax|unity|generic)-(controller|node))$
+^(watcher|array-prober|decision|fencing|node-cleanup|alert-relay|admin|adapter-(powerflex|powerstore|powerscale|powermax|unity|generic)-(controller|node))$
 {{- end -}}
 
 {{/* The arguments of the bus helpers as a dict: ctx, bus (bool), role (checked). */}}
