@@ -12,7 +12,7 @@ import Yams
 struct HelmChartTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("helm/podguard")
-    static let subcharts = ["watcher", "array-prober", "decision", "fencing", "node-cleanup", "adapters", "statefulcluster"]
+    static let subcharts = ["watcher", "array-prober", "decision", "fencing", "node-cleanup", "adapters", "statefulcluster", "alert-relay"]
     /// Charts whose service does not connect to NATS: their ConfigMap has no `bus.*` keys and their
     /// pods no bus secrets (the helpers' `"bus" false`).
     static let withoutBus: Set<String> = ["statefulcluster"]
@@ -79,12 +79,12 @@ struct HelmChartTests {
     @Test(arguments: [
         ("watcher", "podguard-watcher"), ("array-prober", "podguard-array-prober"), ("decision", "podguard-decision"),
         ("fencing", "podguard-fencing"), ("node-cleanup", "podguard-node-cleanup"),
-        ("statefulcluster", "podguard-statefulcluster"),
+        ("statefulcluster", "podguard-statefulcluster"), ("alert-relay", "podguard-alert-relay"),
     ])
     func theRenderedConfigurationIsAcceptedByTheService(_ chart: String, executable: String) async throws {
         var config = try #require(try Self.yaml("charts/\(chart)/values.yaml")["config"] as? [String: Any] ?? [:])
         let umbrella = try Self.yaml("values.yaml")
-        Self.merge(Self.derivedConfig(chart, umbrella), into: &config)
+        Self.merge(try Self.derivedConfig(chart, umbrella), into: &config)
         Self.merge(Self.commonConfig(umbrella, bus: !Self.withoutBus.contains(chart)), into: &config)
         try await Self.expectAccepted(config, by: executable, label: chart)
     }
@@ -141,7 +141,8 @@ struct HelmChartTests {
     /// Keys a chart's configmap.yaml derives from `global` with its default values, where the
     /// service's acceptance of them is checked here: statefulcluster's protection label
     /// (global.protect; the value only when set).
-    static func derivedConfig(_ chart: String, _ umbrella: [String: Any]) -> [String: Any] {
+    static func derivedConfig(_ chart: String, _ umbrella: [String: Any]) throws -> [String: Any] {
+        if chart == "alert-relay" { return try alertRelayConfig() }
         guard chart == "statefulcluster" else { return [:] }
         let protect = Self.value(umbrella, at: ["global", "protect"]).flatMap { $0 } as? [String: Any] ?? [:]
         var statefulCluster: [String: Any] = ["protectionLabelKey": protect["labelKey"] ?? "podmon.dellemc.com/driver"]
@@ -149,6 +150,21 @@ struct HelmChartTests {
             statefulCluster["protectionLabelValue"] = labelValue
         }
         return ["statefulCluster": statefulCluster]
+    }
+
+    /// The `relay.*` keys alert-relay's configmap.yaml writes from its values (its
+    /// `podguard.alertRelay.relayConfig`), with an Alertmanager and a webhook as ci/alert-relay-values.yaml
+    /// gives them, so the service sees every key the chart can write.
+    static func alertRelayConfig() throws -> [String: Any] {
+        let values = try Self.yaml("charts/alert-relay/values.yaml")
+        let alertmanager = values["alertmanager"] as? [String: Any] ?? [:]
+        return ["relay": [
+            "alertmanager": ["eventDuration": alertmanager["eventDuration"] ?? "1h", "resendInterval": alertmanager["resendInterval"] ?? "1m",
+                             "urls": ["http://alertmanager:9093"], "runbookURL": "https://runbook.example/ops"],
+            "timeout": values["timeout"] ?? "10s", "retryInitialDelay": values["retryInitialDelay"] ?? "1s",
+            "retryMaxDelay": values["retryMaxDelay"] ?? "5m", "concurrency": values["concurrency"] ?? 8,
+            "webhooks": ["name=ops url=https://hooks.example/podguard secretFile=/etc/podguard/webhooks/ops/hmac-key severity=warning|critical"],
+        ] as [String: Any]]
     }
 
     /// Helm's `merge`: keys already in `target` win, nested mappings merge.

@@ -95,7 +95,7 @@ extension BusTopology {
             [
                 BusAccess(.bindTopology, "looks up the streams it reads"),
                 BusAccess(.subscribe([subjects.everything]), "sees every core message (podguard-tap)"),
-                BusAccess(.readStream(alertStream), "reads alerts with history (alert relays, dashboards)"),
+                BusAccess(.readStream(alertStream), "reads alerts with history (subscribers in any language, dashboards)"),
                 BusAccess(.readStream(eventStream), "reads DecisionRecords and CleanupReports"),
             ] + buckets.map { BusAccess(.readBucket($0), "reads the state for status tools") }
         case .administrator:

@@ -12,8 +12,16 @@ import Synchronization
 /// | `podguard_alert_relay_oldest_undelivered_seconds` | gauge | – (age of the oldest Alert this replica still retries; 0 when none) |
 /// | `podguard_alert_relay_firing` | gauge | – (open conditions and events firing in Alertmanager at the last re-post) |
 final class AlertRelayMetrics: Sendable {
-    /// Alerts being retried, by id, with the time their stream stored them.
-    private let retrying = Mutex<[String: Date]>([:])
+    /// Alerts this replica retries, by id: when their stream stored them and when this replica
+    /// last tried them.
+    private let retrying = Mutex<[String: (storedAt: Date, lastTried: Date)]>([:])
+    /// An Alert not tried here for this long went to another replica (which delivered it, or
+    /// counts it now): it leaves this replica's gauge, which would otherwise grow for ever.
+    private let staleAfter: TimeInterval
+
+    init(staleAfter: Duration) {
+        self.staleAfter = TimeInterval(staleAfter.components.seconds)
+    }
 
     func delivered(_ receiver: String, duration: Duration) {
         Counter(label: "podguard_alert_relay_deliveries_total", dimensions: [("receiver", receiver), ("result", "delivered")]).increment()
@@ -39,9 +47,19 @@ final class AlertRelayMetrics: Sendable {
 
     /// An Alert stored at `storedAt` still lacks a receiver (true) or has them all (false).
     func pending(_ alertID: String, storedAt: Date, _ isPending: Bool, now: Date) {
+        update(now: now) { $0[alertID] = isPending ? ($0[alertID]?.storedAt ?? storedAt, now) : nil }
+    }
+
+    /// The gauge at `now`, without a new Alert (it ages, and stale Alerts leave it).
+    func refresh(now: Date) {
+        update(now: now) { _ in }
+    }
+
+    private func update(now: Date, _ change: (inout [String: (storedAt: Date, lastTried: Date)]) -> Void) {
         let oldest = retrying.withLock { retrying -> Date? in
-            retrying[alertID] = isPending ? (retrying[alertID] ?? storedAt) : nil
-            return retrying.values.min()
+            change(&retrying)
+            retrying = retrying.filter { now.timeIntervalSince($0.value.lastTried) <= staleAfter }
+            return retrying.values.map(\.storedAt).min()
         }
         Gauge(label: "podguard_alert_relay_oldest_undelivered_seconds").record(oldest.map { max(0, now.timeIntervalSince($0)) } ?? 0)
     }

@@ -56,7 +56,9 @@ public struct AlertRelayService: Service {
         try await js.createOrUpdateConsumer(stream: spec.stream, TopologyInstaller.consumerConfiguration(spec))
         let consumer = try await js.pullConsumer(stream: spec.stream, durableName: spec.durableName, filterSubject: spec.filterSubject)
         let delivery = AlertDelivery(receivers: receivers, filters: settings.receivers, deliveries: deliveries,
-                                     backoff: settings.backoff, metrics: AlertRelayMetrics(), logger: logger)
+                                     backoff: settings.backoff,
+                                     metrics: AlertRelayMetrics(staleAfter: settings.backoff.maximum + spec.ackWait + settings.timeout * 4),
+                                     logger: logger)
 
         readiness.set(Self.readinessComponent, ready: true)
         logger.info("alert relay ready", metadata: [
@@ -69,6 +71,14 @@ public struct AlertRelayService: Service {
                 await WorkQueueLoop(consumer: consumer, concurrency: settings.concurrency, logger: logger, afterFetchFailure: {
                     try? await js.createOrUpdateConsumer(stream: spec.stream, TopologyInstaller.consumerConfiguration(spec))
                 }).run { await delivery.handle($0) }
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    while !Task.isCancelled {
+                        delivery.metrics.refresh(now: Date())
+                        try? await Task.sleep(for: .seconds(15))
+                    }
+                }
             }
             if let alertmanager {
                 group.addTask {
