@@ -13,7 +13,7 @@
 /// Any podguard service publishes an Alert on <prefix>.v1.alert.<severity>.<reason>, e.g.
 /// podguard.v1.alert.critical.FenceAborted, kept 7 days in stream PODGUARD_ALERTS (Nats-Msg-Id =
 /// alert_id). Subscribers in any language decode it with the code generated from these .proto
-/// files (docs/bus-contract.md has Python and Go examples).
+/// files (docs/subscribing-to-alerts.md: the subjects, the code generation and a tested Python example).
 
 import SwiftProtobuf
 
