@@ -80,6 +80,10 @@ extension EndToEndTests {
                          attempt: subscribe(subjects.adapterControllerRequests(family: .powerstore))),
                 Trespass(principal: .observer, what: "publishes an alert", subject: subjects.alert(severity: .critical, reason: "Forged"),
                          attempt: publish(subjects.alert(severity: .critical, reason: "Forged"), [])),
+                // The relay delivers Alerts; it raises none, and no remediation is its to start.
+                Trespass(principal: .alertRelay, what: "publishes an alert", subject: subjects.alert(severity: .critical, reason: "Forged"),
+                         attempt: publish(subjects.alert(severity: .critical, reason: "Forged"), [])),
+                Trespass(principal: .alertRelay, what: "publishes a FenceRequest", subject: fenceSubject, attempt: publish(fenceSubject, work)),
             ]
             for (index, trespass) in trespasses.enumerated() {
                 let name = "trespass-\(index)"
