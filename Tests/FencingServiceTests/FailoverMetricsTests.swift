@@ -4,6 +4,7 @@ import FencingCore
 import FencingService
 import Foundation
 import Kube
+import Policy
 import SwiftProtobuf
 import Synchronization
 import Testing
@@ -81,52 +82,30 @@ private func deletedRecord(namespace: String = "db", name: String = "pg-0", uid:
     return record
 }
 
-@Suite("failover timeline and replacement matching (pure)")
-struct FailoverTimelineTests {
+/// The phases themselves are Policy's (Tests/PolicyTests/FailoverMomentsTests.swift); these are
+/// the ones a replacement completes, and how it is matched.
+@Suite("failover phases of a replacement and replacement matching (pure)")
+struct ReplacementPhaseTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
-
-    @Test("the write that records FENCED ends decision_to_fenced, POD_DELETED ends fenced_to_pod_deleted")
-    func phasesEndedByWrites() {
-        var before = deletedRecord(t0: t0)
-        before.phase = .validated
-        before.transitions = Array(before.transitions.prefix(2))
-        var fenced = before
-        fenced.phase = .fenced
-        fenced.transitions.append(transition(.fenced, t0.addingTimeInterval(5)))
-        let ended = FailoverTimeline.completed(before: before, after: fenced)
-        #expect(ended.map { $0.0 } == [.decisionToFenced])
-        #expect(ended.first?.1 == .seconds(3))
-        // Writing again without a new moment (owner renewal, retries) ends nothing.
-        #expect(FailoverTimeline.completed(before: fenced, after: fenced).isEmpty)
-
-        let deleted = deletedRecord(t0: t0)
-        let ended2 = FailoverTimeline.completed(before: fenced, after: deleted)
-        #expect(ended2.map { $0.0 } == [.fencedToPodDeleted])
-        #expect(ended2.first?.1 == .seconds(4))
-    }
 
     @Test("recording the replacement ends both phases that end there")
     func replacementEndsTwo() throws {
         let record = deletedRecord(t0: t0)
         let replacement = ReplacementTracker.Replacement(uid: "uid-new", nodeName: "worker-2", runningAt: t0.addingTimeInterval(30))
         let completed = try #require(ReplacementTracker.completing(record, with: replacement))
-        let ended = Dictionary(uniqueKeysWithValues: FailoverTimeline.completed(before: record, after: completed).map { ($0.0, $0.1) })
+        let ended = Dictionary(uniqueKeysWithValues: FailoverMoments.completed(before: record, after: completed).map { ($0.0, $0.1) })
         #expect(ended == [.podDeletedToReplacementRunning: .seconds(21), .detectionToReplacementRunning: .seconds(30)])
-        #expect(FailoverTimeline(completed).duration(.detectionToDecision) == .seconds(2))
+        #expect(FailoverMoments(completed).duration(.detectionToDecision) == .seconds(2))
         // Completed once: a second completion (another replica, a redelivery) finds nothing to do.
         #expect(ReplacementTracker.completing(completed, with: replacement) == nil)
     }
 
-    @Test("crash-loop deletes and dry runs are no failovers; clock skew never makes a phase negative")
+    @Test("a crash-loop delete's replacement completes no phase")
     func notMeasured() throws {
         let crashLoop = deletedRecord(reason: .crashLoopBackOff, t0: t0)
         let replacement = ReplacementTracker.Replacement(uid: "uid-new", nodeName: "worker-1", runningAt: t0.addingTimeInterval(30))
         let completed = try #require(ReplacementTracker.completing(crashLoop, with: replacement))
-        #expect(FailoverTimeline.completed(before: crashLoop, after: completed).isEmpty)
-
-        var skewed = deletedRecord(t0: t0)
-        skewed.request.detectedAt = timestamp(t0.addingTimeInterval(60))
-        #expect(FailoverTimeline(skewed).duration(.detectionToDecision) == .zero)
+        #expect(FailoverMoments.completed(before: crashLoop, after: completed).isEmpty)
     }
 
     @Test("a replacement is matched whichever bucket change comes first, and never the deleted pod itself")
@@ -225,7 +204,7 @@ struct ReplacementRunningTests {
             #expect(log.counts(request.fenceID) == [.decisionToFenced: 1, .fencedToPodDeleted: 1,
                                                     .podDeletedToReplacementRunning: 1, .detectionToReplacementRunning: 1])
             let durations = Dictionary(uniqueKeysWithValues: log.entries(request.fenceID).map { ($0.phase, $0.duration) })
-            let expected = FailoverTimeline(again)
+            let expected = FailoverMoments(again)
             for phase in [FailoverPhase.decisionToFenced, .fencedToPodDeleted, .podDeletedToReplacementRunning, .detectionToReplacementRunning] {
                 #expect(durations[phase] == expected.duration(phase), "\(phase)")
             }

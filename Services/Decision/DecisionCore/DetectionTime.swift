@@ -58,11 +58,12 @@ public enum DetectionTime {
     }
 
     /// detected_at → requested_at of a failover request (not a CrashLoopBackOff delete or a dry
-    /// run, which move no pod off a failed node); never negative.
+    /// run, which move no pod off a failed node); never negative. The phase as fencing and
+    /// `podguard history` read it (Libraries/Policy/FailoverMoments+Phases.swift), on the request
+    /// alone: decision observes it when its claim succeeds, before any record is read back.
     public static func detectionToDecision(_ request: Podguard_V1_FenceRequest) -> Duration? {
-        guard request.reason != .crashLoopBackOff, request.reason != .unspecified, !request.dryRun,
-              request.hasDetectedAt, request.hasRequestedAt else { return nil }
-        return .seconds(max(0, request.requestedAt.date.timeIntervalSince(request.detectedAt.date)))
+        guard FailoverMoments.isFailover(request) else { return nil }
+        return FailoverMoments(request).duration(.detectionToDecision)
     }
 
     /// The earliest `time_added` of the node's taints whose key matches.

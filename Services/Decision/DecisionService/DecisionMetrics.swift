@@ -1,6 +1,7 @@
 import Contracts
 import DecisionCore
 import Metrics
+import Policy
 
 /// decision's share of the failover timeline:
 ///
@@ -12,12 +13,10 @@ import Metrics
 /// | `podguard_decision_outage` | gauge | `kind` (`array`/`driver`), `family` (the family token or the driver) |
 /// | `podguard_decision_storm_limited` | gauge | – (1 while the storm limits hold a fence back) |
 enum DecisionMetrics {
-    static let failoverPhaseLabel = "podguard_failover_phase_seconds"
-
     /// The claim of `request` succeeded (once per remediation, whatever the number of replicas).
     static func claimed(_ request: Podguard_V1_FenceRequest) {
         guard let duration = DetectionTime.detectionToDecision(request) else { return }
-        Timer(label: failoverPhaseLabel, dimensions: [("phase", "detection_to_decision")], preferredDisplayUnit: .seconds)
+        Timer(label: FailoverPhase.metricLabel, dimensions: [("phase", FailoverPhase.detectionToDecision.rawValue)], preferredDisplayUnit: .seconds)
             .record(duration: duration)
     }
 

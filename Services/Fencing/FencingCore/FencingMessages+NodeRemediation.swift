@@ -1,5 +1,6 @@
 public import Contracts
 public import Foundation
+import Policy
 import SwiftProtobuf
 
 extension FencingMessages {
@@ -42,8 +43,8 @@ extension FencingMessages {
         case .approvalRequested(let annotation):
             (id, severity, reason) = ("\(record.remediationID).approval", .critical, "NodeFenceApprovalRequired")
             summary = "node \(node) could not be proven safe automatically; confirm it is down (powered off or isolated) with "
-                + "kubectl annotate node \(node) \(annotation)=approve:\(record.bootID), or refuse with "
-                + "\(annotation)=deny:\(record.bootID):<reason>"
+                + "kubectl annotate node \(node) \(annotation)=\(NodeApprovalAnnotation.approve(bootID: record.bootID).value), or refuse with "
+                + "\(annotation)=\(NodeApprovalAnnotation.deny(bootID: record.bootID, reason: "<reason>").value)"
         case .proven:
             (id, severity, reason) = ("\(record.remediationID).proven", .info, "NodeProvenSafe")
             summary = "node \(node) proven safe by its \(NodeRemediationText.name(record.provenBy)) step; its pods move"

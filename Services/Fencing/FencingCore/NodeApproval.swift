@@ -1,9 +1,11 @@
 import Foundation
+import Policy
 
-/// A human's answer to the approval step, read from the node annotation
-/// (`remediation.approvalAnnotation`): `approve:<bootID>` or `deny:<bootID>[:reason]`. Naming the
-/// boot ID makes an answer about one boot only: an approval given for a node that has rebooted
-/// since cannot fence the running node. Pure.
+/// What a human's answer on the node annotation (`remediation.approvalAnnotation`) means for the
+/// boot fencing waits about. The format itself is Policy's `NodeApprovalAnnotation`
+/// (Libraries/Policy/NodeApprovalAnnotation+Format.swift), which `podguard approve` / `deny` also
+/// write with; here only the boot is matched: an approval given for a node that has rebooted since
+/// cannot fence the running node. Pure.
 public enum NodeApproval: Sendable, Hashable {
     case approved
     case denied(reason: String)
@@ -14,14 +16,17 @@ public enum NodeApproval: Sendable, Hashable {
 
     /// The answer in `value` for the node's boot `bootID`; nil when there is none.
     public static func read(_ value: String?, bootID: String) -> NodeApproval? {
-        guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
-        let parts = value.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 2, parts[0] == "approve" || parts[0] == "deny" else {
-            return .unreadable("expected approve:<bootID> or deny:<bootID>[:reason], found '\(value.prefix(80))'")
+        let answer: NodeApprovalAnnotation
+        do {
+            guard let parsed = try NodeApprovalAnnotation.parse(value) else { return nil }
+            answer = parsed
+        } catch {
+            return .unreadable(String(describing: error))
         }
-        guard !bootID.isEmpty, parts[1] == bootID else { return .otherBoot(parts[1]) }
-        if parts[0] == "approve" { return .approved }
-        let reason = parts.count == 3 ? parts[2].trimmingCharacters(in: .whitespaces) : ""
-        return .denied(reason: reason.isEmpty ? "no reason given" : reason)
+        guard !bootID.isEmpty, answer.bootID == bootID else { return .otherBoot(answer.bootID) }
+        switch answer.verdict {
+        case .approve: return .approved
+        case .deny: return .denied(reason: answer.reason.isEmpty ? "no reason given" : answer.reason)
+        }
     }
 }

@@ -4,6 +4,7 @@ import Contracts
 import FencingCore
 import Foundation
 import Logging
+import Policy
 import SwiftProtobuf
 
 /// Works on one delivered FenceWork: claims the FenceRecord it names (unless another live replica
@@ -153,7 +154,7 @@ struct FenceRequestHandler: FencingComponent {
                 }
                 metrics.phase(phase, took: ContinuousClock.now - stepStarted)
                 // This replica's compare-and-set recorded the phase: it alone observes what it ended.
-                metrics.failoverPhases(FailoverTimeline.completed(before: before, after: tracked.record), of: tracked.record)
+                metrics.failoverPhases(FailoverMoments.completed(before: before, after: tracked.record), of: tracked.record)
                 logger.info("phase recorded", metadata: ["phase": "\(phase)", "note": "\(note)"])
                 action = machine.persisted()
 

@@ -1,6 +1,7 @@
 import Contracts
 import FencingCore
 import Metrics
+public import Policy
 
 /// fencing's metrics:
 ///
@@ -19,7 +20,7 @@ struct FencingMetrics: Sendable {
     /// Where the failover phases go (swift-metrics by default; tests pass their own).
     var failover: FailoverRecorder = .metrics
 
-    /// Phases a successful compare-and-set of `record` completed (see `FailoverTimeline.completed`).
+    /// Phases a successful compare-and-set of `record` completed (see `FailoverMoments.completed`).
     func failoverPhases(_ phases: [(FailoverPhase, Duration)], of record: Podguard_V1_FenceRecord) {
         for (phase, duration) in phases { failover.observe(phase, duration, record) }
     }
@@ -96,7 +97,7 @@ struct FencingMetrics: Sendable {
 /// Receives each failover phase once per remediation, from the replica whose compare-and-set
 /// recorded the phase's end. `metrics` records `podguard_failover_phase_seconds{phase}`.
 public struct FailoverRecorder: Sendable {
-    public static let metricLabel = "podguard_failover_phase_seconds"
+    public static let metricLabel = FailoverPhase.metricLabel
 
     let observe: @Sendable (FailoverPhase, Duration, Podguard_V1_FenceRecord) -> Void
 

@@ -44,7 +44,7 @@ public struct NodeRemediationSettings: Sendable {
 
     public init(ladders: RemediationLadders = RemediationLadders(), secretNamespace: String = "podguard",
                 secretPrefix: String = "podguard-fence-", agentDirectory: URL = URL(fileURLWithPath: "/usr/sbin"),
-                agentTimeout: Duration = .seconds(60), approvalAnnotation: String = "podguard.io/fence-approval",
+                agentTimeout: Duration = .seconds(60), approvalAnnotation: String = NodeApprovalAnnotation.defaultName,
                 pollInterval: Duration = .seconds(2), outOfServiceTaint: OutOfServiceTaint = .auto,
                 outOfServiceAfterStorageFence: Bool = false, maxConcurrentNodes: Int? = 2,
                 externalTemplate: ExternalRemediationTemplate? = nil) {
@@ -68,7 +68,7 @@ public struct NodeRemediationSettings: Sendable {
         ConfigKey("remediation.fenceAgent.secretPrefix", .string, default: "podguard-fence-", help: "a node's fence agent Secret is <prefix><node name>; a node without one skips the fence-agent step"),
         ConfigKey("remediation.fenceAgent.directory", .string, default: "/usr/sbin", help: "where the ClusterLabs fence agents (fence_ipmilan, fence_redfish, ...) are installed"),
         ConfigKey("remediation.fenceAgent.timeout", .duration, default: "60s", help: "how long one fence agent call (status, off) may take before it is killed"),
-        ConfigKey("remediation.approvalAnnotation", .string, default: "podguard.io/fence-approval", help: "node annotation approving (approve:<bootID>) or denying (deny:<bootID>[:reason]) the approval step"),
+        ConfigKey("remediation.approvalAnnotation", .string, default: NodeApprovalAnnotation.defaultName, help: "node annotation approving (approve:<bootID>) or denying (deny:<bootID>[:reason]) the approval step"),
         ConfigKey("remediation.pollInterval", .duration, default: "2s", help: "how often a climbing ladder is looked at and a waiting pod remediation asks again"),
         ConfigKey("remediation.maxConcurrentNodes", .int, default: "2", range: 0...100_000, help: "nodes whose ladder is climbed at once, cluster-wide; more wait (a storm limit: many unprovable nodes at once is likelier an outage); 0 = no limit"),
         ConfigKey("remediation.external.template", .string, default: nil, help: "the external step's medik8s remediation template, <group>/<version>/<TemplateKind>/<namespace>/<name>, e.g. fence-agents-remediation.medik8s.io/v1alpha1/FenceAgentsRemediationTemplate/podguard/far; unset: the step does not apply"),
@@ -82,7 +82,7 @@ public struct NodeRemediationSettings: Sendable {
                   secretPrefix: configuration.string("remediation.fenceAgent.secretPrefix") ?? "podguard-fence-",
                   agentDirectory: URL(fileURLWithPath: configuration.string("remediation.fenceAgent.directory") ?? "/usr/sbin"),
                   agentTimeout: configuration.duration("remediation.fenceAgent.timeout") ?? .seconds(60),
-                  approvalAnnotation: configuration.string("remediation.approvalAnnotation") ?? "podguard.io/fence-approval",
+                  approvalAnnotation: configuration.string("remediation.approvalAnnotation") ?? NodeApprovalAnnotation.defaultName,
                   pollInterval: configuration.duration("remediation.pollInterval") ?? .seconds(2),
                   outOfServiceTaint: try Self.outOfService(configuration.string("remediation.outOfServiceTaint") ?? "auto"),
                   outOfServiceAfterStorageFence: configuration.bool("remediation.outOfServiceAfterStorageFence") ?? false,

@@ -4,6 +4,7 @@ import Contracts
 import FencingCore
 import Foundation
 import Logging
+import Policy
 import ServiceLifecycle
 
 /// Watches buckets `podguard-fences` and `podguard-pods` and, when a deleted pod's replacement is
@@ -70,7 +71,7 @@ struct ReplacementObserver: FencingComponent {
         }
         guard case .written(let entry) = outcome, let before else { return .notWaiting }
         let completed = entry.record
-        metrics.failoverPhases(FailoverTimeline.completed(before: before, after: completed), of: completed)
+        metrics.failoverPhases(FailoverMoments.completed(before: before, after: completed), of: completed)
         logger.info("replacement pod Running", metadata: [
             "pod": "\(completed.pod.namespace)/\(completed.pod.name)", "fence": "\(completed.fenceID)",
             "replacementUID": "\(match.replacement.uid)", "node": "\(match.replacement.nodeName)"])

@@ -34,5 +34,5 @@ struct KubeOptions: ParsableArguments {
     var context: String?
 
     @Option(name: .customLong("approval-annotation"), help: ArgumentHelp("Node annotation fencing reads (its remediation.approvalAnnotation).", valueName: "key"))
-    var annotation = "podguard.io/fence-approval"
+    var annotation = FenceApproval.defaultAnnotation
 }

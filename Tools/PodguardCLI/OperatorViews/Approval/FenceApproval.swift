@@ -1,19 +1,20 @@
 import SwiftProtobuf
 import Foundation
 public import Contracts
+import Policy
 
 /// A person's answer to a node remediation's approval step, written as the node annotation
 /// fencing reads (`remediation.approvalAnnotation`, default `podguard.io/fence-approval`):
 /// `approve:<bootID>` or `deny:<bootID>[:reason]`. Naming the boot makes the answer hold for that
 /// boot only.
 ///
-/// The reading side is FencingCore's `NodeApproval`; the format should live in one place (Policy)
-/// for both. Until then the round trip is pinned by tests on both sides.
+/// The format is Policy's `NodeApprovalAnnotation` (Libraries/Policy/NodeApprovalAnnotation+Format.swift),
+/// the one fencing parses; this adds only the refusals an operator gets before anything is written.
 public enum FenceApproval: Sendable, Equatable {
     case approve
     case deny(reason: String)
 
-    public static let defaultAnnotation = "podguard.io/fence-approval"
+    public static let defaultAnnotation = NodeApprovalAnnotation.defaultName
 
     /// The annotation value for the node's record, or why the node cannot be answered now.
     public func annotation(node: String, record: Podguard_V1_NodeRemediationRecord?) throws(FenceApprovalError) -> String {
@@ -36,11 +37,12 @@ public enum FenceApproval: Sendable, Equatable {
         }
         switch self {
         case .approve:
-            return "approve:\(record.bootID)"
+            return NodeApprovalAnnotation.approve(bootID: record.bootID).value
         case .deny(let reason):
-            let reason = reason.trimmingCharacters(in: .whitespaces)
-            if reason.contains(where: \.isNewline) { throw FenceApprovalError("the reason must be one line") }
-            return reason.isEmpty ? "deny:\(record.bootID)" : "deny:\(record.bootID):\(reason)"
+            let answer = NodeApprovalAnnotation.deny(bootID: record.bootID, reason: reason)
+            // The format would carry a reason of several lines; `podguard deny` takes one line only.
+            if answer.reason.contains(where: \.isNewline) { throw FenceApprovalError("the reason must be one line") }
+            return answer.value
         }
     }
 }

@@ -1,6 +1,7 @@
 import SwiftProtobuf
 public import Contracts
 public import Foundation
+import Policy
 
 extension RemediationHistory {
     /// The remediations of `fences`, newest first, at most `limit`, those requested at or after
@@ -34,41 +35,13 @@ extension RemediationHistory.Row {
         requestedAt = record.requestedDate.map(RFC3339.string)
         requestedClock = record.requestedDate.map(clock.time) ?? ""
         replacementNode = record.replacementNodeName.isEmpty ? nil : record.replacementNodeName
+        // Every remediation shows its phases, crash-loop deletes and dry runs too: the metrics skip
+        // those (FailoverMoments.isFailover), the history does not.
         phases = RemediationHistory.PhaseSeconds(
-            detectionToDecision: moments.seconds(from: \.detected, to: \.decided),
-            decisionToFenced: moments.seconds(from: \.decided, to: \.fenced),
-            fencedToPodDeleted: moments.seconds(from: \.fenced, to: \.podDeleted),
-            podDeletedToReplacementRunning: moments.seconds(from: \.podDeleted, to: \.replacementRunning),
-            detectionToReplacementRunning: moments.seconds(from: \.detected, to: \.replacementRunning))
-    }
-}
-
-/// The moments of a failover as a FenceRecord holds them: detected (`request.detected_at`),
-/// decided (`request.requested_at`), fenced and pod deleted (their transitions), replacement
-/// running (`replacement_running_at`).
-///
-/// The same reading as FencingCore's `FailoverTimeline`, which the CLI may not import (it belongs to
-/// the fencing service). It should move to Policy so both use one definition; until then this
-/// reads only these five fields.
-struct FailoverMoments {
-    var detected: Date?
-    var decided: Date?
-    var fenced: Date?
-    var podDeleted: Date?
-    var replacementRunning: Date?
-
-    init(_ record: Podguard_V1_FenceRecord) {
-        detected = record.request.hasDetectedAt ? record.request.detectedAt.date : nil
-        decided = record.request.hasRequestedAt ? record.request.requestedAt.date : nil
-        fenced = record.transitions.first { $0.phase == .fenced && $0.hasAt }?.at.date
-        podDeleted = record.transitions.first { $0.phase == .podDeleted && $0.hasAt }?.at.date
-        replacementRunning = record.hasReplacementRunningAt ? record.replacementRunningAt.date : nil
-    }
-
-    /// Seconds between two moments, never negative (they come from different clocks); nil when
-    /// either is unknown.
-    func seconds(from start: KeyPath<FailoverMoments, Date?>, to end: KeyPath<FailoverMoments, Date?>) -> Double? {
-        guard let from = self[keyPath: start], let to = self[keyPath: end] else { return nil }
-        return max(0, to.timeIntervalSince(from))
+            detectionToDecision: moments.seconds(.detectionToDecision),
+            decisionToFenced: moments.seconds(.decisionToFenced),
+            fencedToPodDeleted: moments.seconds(.fencedToPodDeleted),
+            podDeletedToReplacementRunning: moments.seconds(.podDeletedToReplacementRunning),
+            detectionToReplacementRunning: moments.seconds(.detectionToReplacementRunning))
     }
 }
