@@ -46,7 +46,9 @@ public struct ChartRelease: Sendable {
     public static func install(release: String, namespace: String, families: [ArrayFamilyID], plane: KubeControlPlane,
                                directory: URL) async throws -> ChartRelease {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var arguments = ["template", release, chartDirectory.path, "--namespace", namespace]
+        // alert-relay is off by default (it needs a receiver); the stack's flags give its receivers.
+        var arguments = ["template", release, chartDirectory.path, "--namespace", namespace,
+                         "--set", "alert-relay.enabled=true", "--set", "alert-relay.alertmanager.urls={http://127.0.0.1:9093}"]
         for family in families {
             arguments += ["--set", "adapters.families.\(family.rawValue).enabled=true",
                           "--set", "adapters.families.\(family.rawValue).controller.socketVolume.hostPath.path=/var/lib/podguard/\(family.rawValue)"]
