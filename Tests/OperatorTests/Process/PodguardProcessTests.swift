@@ -105,5 +105,16 @@ struct PodguardProcessTests {
         let failed = try await Self.run(["status", "--connect-timeout", "1s", "--bus.servers", "nats://127.0.0.1:\(port)"], executable: plugin)
         #expect(failed.status == 69)
         #expect(failed.output.hasPrefix("kubectl podguard: cannot reach the bus"), "\(failed.output)")
+
+        // And kubectl itself (the control plane's, the server's version) finds and runs it.
+        let plane = try await KubeControlPlane.shared()
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = directory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["KUBECONFIG"] = plane.kubeconfigPath
+        let kubectl = URL(fileURLWithPath: plane.kubectlPath)
+        let listed = try await ChildProcess.run(kubectl, ["plugin", "list"], environment: environment)
+        #expect(listed.output.contains(plugin.path), "kubectl plugin list:\n\(listed.output)")
+        let viaKubectl = try await ChildProcess.run(kubectl, ["podguard", "--help"], environment: environment)
+        #expect(viaKubectl.status == 0 && viaKubectl.output.contains("USAGE: kubectl podguard <subcommand>"), "\(viaKubectl.output)")
     }
 }
