@@ -117,7 +117,7 @@ public struct AlertmanagerMapping: Sendable {
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar)) || scalar == "_")
                 ? Character(scalar) : "_"
         })
-        if result.isEmpty || result.first!.isNumber { result = "_" + result }
+        if result.first.map({ $0.isNumber }) ?? true { result = "_" + result }
         return result
     }
 
