@@ -45,7 +45,7 @@ public struct FencingMessages: MessageProducer, Sendable {
                 ? "pod \(pod) in CrashLoopBackOff deleted on node \(record.nodeName)"
                 : "pod \(pod) fenced off node \(record.nodeName) and deleted" + (seconds.map { " \($0) s after the request" } ?? "")
         } else {
-            let abortReason = RemediationStateMachine.name(record.abortReason)
+            let abortReason = record.abortReason.name
             id = "\(record.fenceID).aborted"
             labels["abort_reason"] = abortReason
             if record.abortReason == .dryRun {

@@ -169,7 +169,7 @@ public struct RemediationStateMachine: Sendable, Hashable {
         let ladderAnswers = ladderAvailable && plan == .fence && NodeProofGate.answers(step, reason)
         if dryRun {
             let would = ladderAnswers ? "would climb the node remediation ladder" : "would abort"
-            return abort(.dryRun, "\(would) (\(Self.name(reason))): \(message)", recordEvent: false)
+            return abort(.dryRun, "\(would) (\(reason.name)): \(message)", recordEvent: false)
         }
         guard ladderAnswers else { return abort(reason, message, recordEvent: true) }
         state = .awaitingNodeProof(after: step)
@@ -249,27 +249,6 @@ public struct RemediationStateMachine: Sendable, Hashable {
         case (.deletePod, _), (.recordEvent, _): .podDeleteFailed
         case (.confirmFenced, .unavailable): .csiUnavailable
         case (.confirmFenced, .pending): .fenceFailed
-        }
-    }
-
-    /// "ARRAY_CONNECTED_OR_IO" for `.arrayConnectedOrIo`: the contract's name, for messages and labels.
-    public static func name(_ reason: Podguard_V1_AbortReason) -> String {
-        switch reason {
-        case .unspecified: "UNSPECIFIED"
-        case .arrayConnectedOrIo: "ARRAY_CONNECTED_OR_IO"
-        case .missingCsiAnnotations: "MISSING_CSI_ANNOTATIONS"
-        case .validationError: "VALIDATION_ERROR"
-        case .fenceFailed: "FENCE_FAILED"
-        case .taintFailed: "TAINT_FAILED"
-        case .attachmentDeleteFailed: "ATTACHMENT_DELETE_FAILED"
-        case .podDeleteFailed: "POD_DELETE_FAILED"
-        case .podReplaced: "POD_REPLACED"
-        case .csiUnavailable: "CSI_UNAVAILABLE"
-        case .dryRun: "DRY_RUN"
-        case .safetyCheckFailed: "SAFETY_CHECK_FAILED"
-        case .noArrayProof: "NO_ARRAY_PROOF"
-        case .nodeNotProvenSafe: "NODE_NOT_PROVEN_SAFE"
-        case .UNRECOGNIZED(let value): "ABORT_REASON_\(value)"
         }
     }
 }

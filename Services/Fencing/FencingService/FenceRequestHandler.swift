@@ -192,7 +192,7 @@ struct FenceRequestHandler: FencingComponent {
                             return lostRecord(error, message: message, logger: logger)
                         }
                         logger.notice("the arrays cannot prove the node safe; waiting for its remediation ladder",
-                                      metadata: ["reason": "\(RemediationStateMachine.name(reason))", "remediation": "\(remediationID)"])
+                                      metadata: ["reason": "\(reason.name)", "remediation": "\(remediationID)"])
                     }
                     return settle(message, .nak(settings.remediation.pollInterval), logger: logger)
                 case .held(let why):
@@ -225,7 +225,7 @@ struct FenceRequestHandler: FencingComponent {
                 } catch {
                     return lostRecord(error, message: message, logger: logger)
                 }
-                logger.warning("remediation aborted", metadata: ["reason": "\(RemediationStateMachine.name(reason))",
+                logger.warning("remediation aborted", metadata: ["reason": "\(reason.name)",
                                                                  "message": "\(abortMessage)"])
                 if reason != .dryRun { metrics.failover(tracked.record, success: false) }
                 return await finish(tracked.record, message: message, logger: logger)

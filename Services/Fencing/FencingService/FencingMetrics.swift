@@ -37,7 +37,7 @@ struct FencingMetrics: Sendable {
         }
         if !success {
             Counter(label: "podguard_fencing_aborts_total",
-                    dimensions: [("reason", RemediationStateMachine.name(record.abortReason))]).increment()
+                    dimensions: [("reason", record.abortReason.name)]).increment()
         }
     }
 

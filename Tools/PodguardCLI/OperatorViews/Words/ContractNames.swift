@@ -61,28 +61,6 @@ extension Podguard_V1_FencePhase {
     }
 }
 
-extension Podguard_V1_AbortReason {
-    public var name: String {
-        switch self {
-        case .unspecified: "UNSPECIFIED"
-        case .arrayConnectedOrIo: "ARRAY_CONNECTED_OR_IO"
-        case .missingCsiAnnotations: "MISSING_CSI_ANNOTATIONS"
-        case .validationError: "VALIDATION_ERROR"
-        case .fenceFailed: "FENCE_FAILED"
-        case .taintFailed: "TAINT_FAILED"
-        case .attachmentDeleteFailed: "ATTACHMENT_DELETE_FAILED"
-        case .podDeleteFailed: "POD_DELETE_FAILED"
-        case .podReplaced: "POD_REPLACED"
-        case .csiUnavailable: "CSI_UNAVAILABLE"
-        case .dryRun: "DRY_RUN"
-        case .safetyCheckFailed: "SAFETY_CHECK_FAILED"
-        case .noArrayProof: "NO_ARRAY_PROOF"
-        case .nodeNotProvenSafe: "NODE_NOT_PROVEN_SAFE"
-        case .UNRECOGNIZED(let value): "ABORT_\(value)"
-        }
-    }
-}
-
 extension Podguard_V1_FenceReason {
     /// The Kubernetes Event reason fencing records ("NodeFailure").
     public var name: String {
