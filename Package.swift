@@ -309,7 +309,7 @@ var testTargets: [Target] { [
     ]),
     /// The charts checked without helm: structure, value paths, configuration.
     tests("HelmChartTests", ["Harness", yams]),
-    tests("OperatorTests", ["OperatorViews", "OperatorClient", "Contracts", "Bus", "BusService", "Harness", "TestSupport", "Kube", logging, protobuf]),
+    tests("OperatorTests", ["OperatorViews", "OperatorClient", "Contracts", "Policy", "Bus", "BusService", "Harness", "TestSupport", "Kube", logging, protobuf]),
     tests("EndToEndTests", ["PodguardStack", "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "TestSupport",
                             "NodeSimulator", logging, protobuf]),
 ] }

@@ -34,7 +34,7 @@ extension FencingMessages {
     public func nodeRemediationAlert(_ record: Podguard_V1_NodeRemediationRecord, _ news: NodeRemediationNews,
                                      now: Date) -> Podguard_V1_Alert {
         let node = record.nodeName
-        let ladder = record.ladder.map { NodeRemediationText.name($0.step) }.joined(separator: " → ")
+        let ladder = record.ladder.map { $0.step.name }.joined(separator: " → ")
         let id: String, severity: Podguard_V1_Severity, reason: String, summary: String
         switch news {
         case .started:
@@ -47,7 +47,7 @@ extension FencingMessages {
                 + "\(annotation)=\(NodeApprovalAnnotation.deny(bootID: record.bootID, reason: "<reason>").value)"
         case .proven:
             (id, severity, reason) = ("\(record.remediationID).proven", .info, "NodeProvenSafe")
-            summary = "node \(node) proven safe by its \(NodeRemediationText.name(record.provenBy)) step; its pods move"
+            summary = "node \(node) proven safe by its \(record.provenBy.name) step; its pods move"
         case .exhausted:
             (id, severity, reason) = ("\(record.remediationID).exhausted", .critical, "NodeRemediationExhausted")
             summary = "node \(node) could not be proven safe; nothing was deleted, an operator must act: \(NodeRemediationText.summary(record))"

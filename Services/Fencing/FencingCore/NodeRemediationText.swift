@@ -1,19 +1,9 @@
 public import Contracts
+import Policy
 
 /// Node remediations in plain words, for abort messages, Events, alerts and logs. Never holds a
 /// secret: a step's detail is podguard's own text (a fence agent's output is not copied into it).
 public enum NodeRemediationText {
-    /// "fence-agent" for `.fenceAgent`: the ladder's own spelling (configuration, labels, CLI).
-    public static func name(_ step: Podguard_V1_LadderStep) -> String {
-        switch step {
-        case .storage: "storage"
-        case .fenceAgent: "fence-agent"
-        case .external: "external"
-        case .approval: "approval"
-        case .unspecified, .UNRECOGNIZED: "unknown"
-        }
-    }
-
     public static func name(_ state: Podguard_V1_NodeRemediationState) -> String {
         switch state {
         case .climbing: "climbing"
@@ -27,16 +17,8 @@ public enum NodeRemediationText {
 
     /// One outcome: "fence-agent failed (BMC did not answer)".
     public static func outcome(_ outcome: Podguard_V1_LadderOutcome) -> String {
-        let what: String = switch outcome.result {
-        case .proven: "proved the node safe"
-        case .failed: "failed"
-        case .timedOut: "timed out"
-        case .inapplicable: "did not apply"
-        case .denied: "was denied"
-        case .abandoned: "was abandoned (the node came back)"
-        case .unspecified, .UNRECOGNIZED: "ended"
-        }
-        return outcome.detail.isEmpty ? "\(name(outcome.step)) \(what)" : "\(name(outcome.step)) \(what) (\(outcome.detail))"
+        let what = outcome.result.words
+        return outcome.detail.isEmpty ? "\(outcome.step.name) \(what)" : "\(outcome.step.name) \(what) (\(outcome.detail))"
     }
 
     /// "exhausted: fence-agent failed (…); approval timed out".
@@ -44,7 +26,7 @@ public enum NodeRemediationText {
         let steps = record.history.map(outcome).joined(separator: "; ")
         var text = name(record.state)
         if record.state == .climbing, Int(record.rung) < record.ladder.count {
-            text += " at \(name(record.ladder[Int(record.rung)].step))"
+            text += " at \(record.ladder[Int(record.rung)].step.name)"
         }
         return steps.isEmpty ? text : "\(text): \(steps)"
     }

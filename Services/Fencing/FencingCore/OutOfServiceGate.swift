@@ -1,4 +1,5 @@
 public import Contracts
+import Policy
 
 /// Whether a remediation's taint step also adds `node.kubernetes.io/out-of-service` (the fast path:
 /// Kubernetes force-deletes the node's pods and detaches their volumes at once, without its
@@ -39,7 +40,7 @@ public enum OutOfServiceGate {
             return .withhold("no podguard taint goes on the node, so node-cleanup would never take the out-of-service taint off")
         }
         if let proof, proof != .storage, proof != .unspecified {
-            return .apply(because: "the node was proven safe by the ladder's \(NodeRemediationText.name(proof)) step")
+            return .apply(because: "the node was proven safe by the ladder's \(proof.name) step")
         }
         guard afterStorageFence else { return .withhold("no proof of the node beyond the storage fence") }
         guard let attached, !attached.isEmpty else {

@@ -101,7 +101,7 @@ struct RemediationExecutor: Sendable {
         }
         tracked.record.nodeProvenBy = proof
         tracked.record.nodeProvenBootID = bootID ?? ""
-        return .succeeded(note: "the node is proven safe by its \(NodeRemediationText.name(proof)) step; the arrays could not prove it: \(unproven)")
+        return .succeeded(note: "the node is proven safe by its \(proof.name) step; the arrays could not prove it: \(unproven)")
     }
 
     private func validate(_ request: Podguard_V1_FenceRequest, liveNode: LiveNode?, arrayProofRequired: Bool) async -> StepOutcome {

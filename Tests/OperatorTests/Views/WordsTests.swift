@@ -5,6 +5,7 @@ import Bus
 import Contracts
 import Foundation
 import OperatorViews
+import Policy
 import Testing
 
 @Suite("DecisionRecords and FenceRecord phases in plain words")

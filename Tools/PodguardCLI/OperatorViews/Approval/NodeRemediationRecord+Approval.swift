@@ -1,6 +1,7 @@
 import SwiftProtobuf
 import Foundation
 public import Contracts
+import Policy
 
 extension Podguard_V1_NodeRemediationRecord {
     /// The rung the ladder is on while it climbs; nil once it is over.

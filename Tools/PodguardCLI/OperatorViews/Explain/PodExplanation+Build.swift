@@ -1,4 +1,5 @@
 import Contracts
+import Policy
 import Foundation
 import SwiftProtobuf
 

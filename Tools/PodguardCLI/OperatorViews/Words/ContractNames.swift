@@ -75,20 +75,6 @@ extension Podguard_V1_FenceReason {
     }
 }
 
-extension Podguard_V1_LadderStep {
-    /// The step as ladders are written (`remediation.ladder`: "fence-agent").
-    public var name: String {
-        switch self {
-        case .unspecified: "unspecified"
-        case .storage: "storage"
-        case .fenceAgent: "fence-agent"
-        case .external: "external"
-        case .approval: "approval"
-        case .UNRECOGNIZED(let value): "step-\(value)"
-        }
-    }
-}
-
 extension Podguard_V1_NodeRemediationState {
     public var name: String {
         switch self {
@@ -99,22 +85,6 @@ extension Podguard_V1_NodeRemediationState {
         case .denied: "DENIED"
         case .abandoned: "ABANDONED"
         case .UNRECOGNIZED(let value): "STATE_\(value)"
-        }
-    }
-}
-
-extension Podguard_V1_LadderOutcome.Result {
-    /// Past tense, for a sentence: "fence-agent failed".
-    public var words: String {
-        switch self {
-        case .unspecified: "ended"
-        case .proven: "proved the node safe"
-        case .failed: "failed"
-        case .timedOut: "timed out"
-        case .inapplicable: "did not apply"
-        case .denied: "was denied"
-        case .abandoned: "was abandoned (the node came back)"
-        case .UNRECOGNIZED: "ended"
         }
     }
 }

@@ -1,6 +1,7 @@
 import SwiftProtobuf
 import Foundation
 public import Contracts
+import Policy
 
 /// A FenceRecord's phases and abort reasons in plain words.
 public enum FenceWords {
