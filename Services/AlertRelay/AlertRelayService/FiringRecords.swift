@@ -47,7 +47,7 @@ struct FiringRecords: Sendable {
             let recorded = try await store.get(key, as: Podguard_V1_Alert.self)
             switch ConditionLedger.open(opener, recorded: recorded?.value) {
             case .recordThenFire:
-                guard try await write(opener, key: key, over: recorded?.revision) else { continue }
+                guard try await store.write(opener, key: key, over: recorded?.revision) else { continue }
                 try await post(true)
             case .fire:
                 try await post(true)
@@ -68,9 +68,9 @@ struct FiringRecords: Sendable {
             switch ConditionLedger.close(closer, recorded: recorded?.value) {
             case .resolveThenRecord(let opener):
                 try await resolve(opener)
-                guard try await write(closer, key: key, over: recorded?.revision) else { continue }
+                guard try await store.write(closer, key: key, over: recorded?.revision) else { continue }
             case .record:
-                guard try await write(closer, key: key, over: recorded?.revision) else { continue }
+                guard try await store.write(closer, key: key, over: recorded?.revision) else { continue }
             case .nothing:
                 break
             }
@@ -98,20 +98,6 @@ struct FiringRecords: Sendable {
         return result
     }
 
-    /// False when another writer came first (read again and decide again).
-    private func write(_ alert: Podguard_V1_Alert, key: String, over revision: UInt64?) async throws -> Bool {
-        do {
-            if let revision {
-                _ = try await store.update(key, message: alert, expectedRevision: revision)
-            } else {
-                _ = try await store.create(key, message: alert)
-            }
-            return true
-        } catch BusError.wrongLastRevision, BusError.keyExists {
-            return false
-        }
-    }
-
     static let attempts = 8
 }
 
@@ -137,21 +123,29 @@ struct DeliveryRecords: Sendable {
             record.skippedBy = Self.merged(record.skippedBy, skippedBy)
             record.header.producerID = producerID
             record.header.producedAt = .init(date: now)
-            do {
-                if let entry {
-                    _ = try await store.update(key, message: record, expectedRevision: entry.revision)
-                } else {
-                    _ = try await store.create(key, message: record)
-                }
-                return
-            } catch BusError.wrongLastRevision, BusError.keyExists {
-                continue
-            }
+            if try await store.write(record, key: key, over: entry?.revision) { return }
         }
         throw BusError.invalidArgument("delivery record of \(alertID): too many concurrent writers")
     }
 
     static func merged(_ existing: [String], _ added: [String]) -> [String] {
         existing + added.filter { !existing.contains($0) }
+    }
+}
+
+extension KeyValueStore {
+    /// Creates `key` (no `revision`) or replaces the value read at `revision`; false when another
+    /// writer came first (read again and decide again). The relay's records are written only so.
+    func write(_ message: some SwiftProtobuf.Message, key: String, over revision: UInt64?) async throws -> Bool {
+        do {
+            if let revision {
+                _ = try await update(key, message: message, expectedRevision: revision)
+            } else {
+                _ = try await create(key, message: message)
+            }
+            return true
+        } catch BusError.wrongLastRevision, BusError.keyExists {
+            return false
+        }
     }
 }

@@ -25,8 +25,7 @@ struct HTTPPoster: Sendable {
         request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: .milliseconds(Int64(timeout.components.seconds * 1000
-                                                                                      + timeout.components.attoseconds / 1_000_000_000_000_000)))
+            response = try await client.execute(request, timeout: TimeAmount(timeout))
         } catch {
             throw Failure(url: url, why: "\(error)")
         }
