@@ -52,11 +52,13 @@ let grpcCore = Target.Dependency.product(name: "GRPCCore", package: "grpc-swift-
 let grpcHTTP2 = Target.Dependency.product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")
 let grpcProtobuf = Target.Dependency.product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdHTTP2 = Target.Dependency.product(name: "HummingbirdHTTP2", package: "hummingbird")
 let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let protobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let yams = Target.Dependency.product(name: "Yams", package: "Yams")
@@ -95,7 +97,7 @@ var clients: [Target] { [
         asyncHTTPClient, nioCore, nioHTTP1, logging, metrics, yams,
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOFoundationCompat", package: "swift-nio"),
-        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        nioSSL,
     ]),
     /// A gRPC client over a unix socket, as the CSI and CRI clients share it: the socket address
     /// and its parsing, reconnect with backoff, calls with deadlines, failures classified per protocol.
@@ -257,7 +259,7 @@ var testStack: [Target] { [
     /// of the safety invariants. Independent of any test framework.
     library("PodguardStack", "Testing/PodguardStack", [
         "AlertRelayCore", "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator", "TestSupport",
-        asyncHTTPClient, crypto, httpTypes, hummingbird, nioCore, nioHTTP1, logging, protobuf, yams,
+        asyncHTTPClient, crypto, httpTypes, hummingbird, hummingbirdHTTP2, nioCore, nioHTTP1, nioSSL, logging, protobuf, yams,
     ]),
 ] }
 

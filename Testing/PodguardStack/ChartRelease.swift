@@ -43,12 +43,17 @@ public struct ChartRelease: Sendable {
 
     /// Renders the chart with these families' adapters, creates the namespace, applies the
     /// ServiceAccounts and RBAC, and asks the API server for a token of every ServiceAccount.
+    /// - Parameter fenceAgentSecretNamespace: where fencing reads the nodes' fence agent Secrets
+    ///   (the chart's Role for them goes there); nil: the release namespace.
     public static func install(release: String, namespace: String, families: [ArrayFamilyID], plane: KubeControlPlane,
-                               directory: URL) async throws -> ChartRelease {
+                               fenceAgentSecretNamespace: String? = nil, directory: URL) async throws -> ChartRelease {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // alert-relay is off by default (it needs a receiver); the stack's flags give its receivers.
         var arguments = ["template", release, chartDirectory.path, "--namespace", namespace,
                          "--set", "alert-relay.enabled=true", "--set", "alert-relay.alertmanager.urls={http://127.0.0.1:9093}"]
+        if let fenceAgentSecretNamespace {
+            arguments += ["--set", "fencing.config.remediation.fenceAgent.secretNamespace=\(fenceAgentSecretNamespace)"]
+        }
         for family in families {
             arguments += ["--set", "adapters.families.\(family.rawValue).enabled=true",
                           "--set", "adapters.families.\(family.rawValue).controller.socketVolume.hostPath.path=/var/lib/podguard/\(family.rawValue)"]

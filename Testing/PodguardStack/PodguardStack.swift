@@ -51,6 +51,8 @@ public final class PodguardStack: Sendable {
     public let bmcs: NodeBMCs?
     /// Alertmanager and the webhook alert-relay delivers to (`configuration.alertRelay`).
     public let alertReceivers: StackAlertReceivers?
+    /// The proxy between the services and the API server (`configuration.kubeFaultProxy`).
+    public let apiFaults: KubeFaultProxy?
     private let pidRegistry: PIDRegistry
     private let reaper: pid_t?
     private let stopped = Mutex(false)
@@ -69,7 +71,7 @@ public final class PodguardStack: Sendable {
                  busSecurity: StackBusSecurity?, chart: ChartRelease?, plane: KubeControlPlane, kube: KubeClient,
                  cluster: SimulatedCluster, bus: BusConnection, topology: BusTopology, auditor: InvariantAuditor,
                  directory: URL, processes: [ServiceID: ServiceProcess], bmcs: NodeBMCs?, alertReceivers: StackAlertReceivers?,
-                 pidRegistry: PIDRegistry, reaper: pid_t?) {
+                 apiFaults: KubeFaultProxy?, pidRegistry: PIDRegistry, reaper: pid_t?) {
         self.configuration = configuration
         self.nats = nats
         self.natsCluster = natsCluster
@@ -85,6 +87,7 @@ public final class PodguardStack: Sendable {
         self.processes = processes
         self.bmcs = bmcs
         self.alertReceivers = alertReceivers
+        self.apiFaults = apiFaults
         self.pidRegistry = pidRegistry
         self.reaper = reaper
     }
@@ -155,8 +158,10 @@ public final class PodguardStack: Sendable {
         simLogger.logLevel = .warning
         // The simulated cluster, the BMCs and the chart's release: on a failure, whatever of them
         // started is undone with the bus and the client, in reverse order.
-        var started: (cluster: SimulatedCluster?, bmcs: NodeBMCs?, chart: ChartRelease?, alerts: StackAlertReceivers?) = (nil, nil, nil, nil)
+        var started: (cluster: SimulatedCluster?, bmcs: NodeBMCs?, chart: ChartRelease?, alerts: StackAlertReceivers?,
+                      apiFaults: KubeFaultProxy?) = (nil, nil, nil, nil, nil)
         do {
+            if configuration.kubeFaultProxy { started.apiFaults = try await KubeFaultProxy.start(plane: plane, logger: logger) }
             if configuration.alertRelay { started.alerts = try await StackAlertReceivers.start(directory: directory, logger: logger) }
             let cluster = try await SimulatedCluster.start(client: kube, configuration: simConfiguration, logger: simLogger)
             started.cluster = cluster
@@ -167,10 +172,12 @@ public final class PodguardStack: Sendable {
             if configuration.chartIdentities {
                 started.chart = try await ChartRelease.install(release: "pg-\(prefix)", namespace: "podguard-\(prefix)",
                                                                families: configuration.families, plane: plane,
+                                                               fenceAgentSecretNamespace: started.bmcs?.secretNamespace,
                                                                directory: directory.appendingPathComponent("chart"))
             }
         } catch {
             started.alerts?.stop()
+            await started.apiFaults?.stop()
             await started.bmcs?.stop()
             await started.cluster?.stop()
             await bus.close()
@@ -179,7 +186,7 @@ public final class PodguardStack: Sendable {
             throw error
         }
         guard let cluster = started.cluster else { preconditionFailure("the simulated cluster started") }
-        let (bmcs, chart, alertReceivers) = (started.bmcs, started.chart, started.alerts)
+        let (bmcs, chart, alertReceivers, apiFaults) = (started.bmcs, started.chart, started.alerts, started.apiFaults)
         let pidRegistry = PIDRegistry(file: directory.appendingPathComponent("pids"))
         for pid in natsCluster?.processIdentifiers ?? [nats.processIdentifier].compactMap({ $0 }) { pidRegistry.add(pid) }
         if let pid = alertReceivers?.alertmanager.processIdentifier { pidRegistry.add(pid) }
@@ -187,12 +194,13 @@ public final class PodguardStack: Sendable {
         let auditor = InvariantAuditor(kube: kube, cluster: cluster, bus: bus, topology: topology,
                                        families: configuration.families)
         let processes = try makeProcesses(configuration, cluster: cluster, busURLs: urls, security: security, topology: topology,
-                                          chart: chart, plane: plane, bmcs: bmcs, alertReceivers: alertReceivers, directory: directory,
+                                          chart: chart, plane: plane, bmcs: bmcs, alertReceivers: alertReceivers, apiFaults: apiFaults,
+                                          directory: directory,
                                           pidRegistry: pidRegistry)
         let stack = PodguardStack(configuration: configuration, nats: nats, natsCluster: natsCluster, busSecurity: security,
                                   chart: chart, plane: plane, kube: kube, cluster: cluster,
                                   bus: bus, topology: topology, auditor: auditor, directory: directory, processes: processes,
-                                  bmcs: bmcs, alertReceivers: alertReceivers, pidRegistry: pidRegistry, reaper: reaper)
+                                  bmcs: bmcs, alertReceivers: alertReceivers, apiFaults: apiFaults, pidRegistry: pidRegistry, reaper: reaper)
         do {
             try stack.writeDriverConfigParams(skip: configuration.skipArrayConnectionValidation)
             try await auditor.start()
@@ -211,7 +219,8 @@ public final class PodguardStack: Sendable {
 
     private static func makeProcesses(_ configuration: PodguardStackConfiguration, cluster: SimulatedCluster,
                                       busURLs: [String], security: StackBusSecurity?, topology: BusTopology, chart: ChartRelease?,
-                                      plane: KubeControlPlane, bmcs: NodeBMCs?, alertReceivers: StackAlertReceivers?, directory: URL,
+                                      plane: KubeControlPlane, bmcs: NodeBMCs?, alertReceivers: StackAlertReceivers?,
+                                      apiFaults: KubeFaultProxy?, directory: URL,
                                       pidRegistry: PIDRegistry) throws -> [ServiceID: ServiceProcess] {
         var result: [ServiceID: ServiceProcess] = [:]
         // The flags override the chart's configuration file where the stack's differ (loopback
@@ -228,8 +237,8 @@ public final class PodguardStack: Sendable {
             let busFlags = principal.map { bus + ["--bus.name", name] + (security?.flags(for: $0) ?? []) } ?? []
             let chartService = role.chartService(qualifier: qualifier)
             let fileFlags = chart?.configFiles[chartService].map { ["--config", $0.path] } ?? []
-            let kubeFlags = role.usesKubernetes
-                ? ["--kube.kubeconfig", chart?.kubeconfig(of: chartService)?.path ?? plane.kubeconfigPath] : []
+            let kubeconfig = chart?.kubeconfig(of: chartService) ?? URL(fileURLWithPath: plane.kubeconfigPath)
+            let kubeFlags = role.usesKubernetes ? ["--kube.kubeconfig", try apiFaults?.rewrite(kubeconfig, into: directory).path ?? kubeconfig.path] : []
             result[id] = ServiceProcess(id: id, executable: try findExecutable(executable),
                                         arguments: fileFlags + common + busFlags + kubeFlags + flags + (configuration.extraFlags[role] ?? []),
                                         environment: principal.flatMap { security?.environment(for: $0) } ?? [:],
@@ -426,6 +435,7 @@ public final class PodguardStack: Sendable {
         await bmcs?.stop()
         if let bmcs { try? await kube.delete(Namespace.self, name: bmcs.secretNamespace) }
         alertReceivers?.stop()
+        await apiFaults?.stop()
         await cluster.stop()
         await bus.close()
         if let natsCluster { natsCluster.stop() } else { nats.stop() }

@@ -63,6 +63,10 @@ public struct PodguardStackConfiguration: Sendable {
     /// stack's (`StackAlertReceivers`).
     public var alertRelay = true
 
+    /// The services reach the API server through a ``KubeFaultProxy`` that can answer 429 and 500
+    /// bursts (`PodguardStack/apiFaults`); off: straight to the API server.
+    public var kubeFaultProxy = false
+
     public var logLevel = "info"
     /// Extra flags per role, appended to every process of that role.
     public var extraFlags: [ServiceID.Role: [String]] = [:]

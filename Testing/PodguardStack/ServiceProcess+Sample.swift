@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// What a benchmark samples of a running service from outside: `/proc/<pid>/status` (resident
-/// memory) and `/proc/<pid>/stat` (CPU time).
+/// memory), `/proc/<pid>/stat` (CPU time) and `/proc/<pid>/fd` (open file descriptors).
 extension ServiceProcess {
     public struct Memory: Sendable {
         /// VmRSS: resident now.
@@ -34,5 +34,11 @@ extension ServiceProcess {
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// File descriptors open now (sockets, files, pipes, eventfds).
+    public func openFileDescriptors() -> Int? {
+        guard let pid, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { return nil }
+        return entries.count
     }
 }

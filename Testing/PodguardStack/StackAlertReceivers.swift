@@ -10,6 +10,8 @@ public final class StackAlertReceivers: Sendable {
     /// The name of the webhook receiver every Alert goes to.
     public static let webhookName = "ops"
     let keyFile: URL
+    /// The webhook's HMAC key, as alert-relay reads it from its file.
+    public var webhookKey: String { (try? String(contentsOf: keyFile, encoding: .utf8)) ?? "" }
 
     private init(alertmanager: AlertmanagerProcess, webhooks: WebhookRecorder, keyFile: URL) {
         self.alertmanager = alertmanager

@@ -13,6 +13,13 @@ public struct StackBusSecurity: Sendable {
     public let certificates: TestCertificates
     public let principals: [BusPrincipal]
     private let passwords: [BusPrincipal: String]
+    /// The password of ``wiretapUser``.
+    public let wiretapPassword = UUID().uuidString.lowercased()
+
+    /// A user outside podguard's contract that exists only in the test stack: it may subscribe to
+    /// every subject of the account and publish nothing, so a test can read every message that
+    /// crosses the bus (the secret-leak scenario).
+    public static let wiretapUser = "podguard-test-wiretap"
 
     /// Makes certificates in `directory` and a password for every principal of these families.
     public static func make(topology: BusTopology, families: [ArrayFamilyID], directory: URL) async throws -> StackBusSecurity {
@@ -26,7 +33,24 @@ public struct StackBusSecurity: Sendable {
 
     /// The nats-server `accounts` block: every principal's user and permissions.
     public var accountsBlock: String {
-        NATSAuthorization(topology: topology, users: principals.map { ($0, .password(password(for: $0))) }).accountsBlock()
+        let block = NATSAuthorization(topology: topology, users: principals.map { ($0, .password(password(for: $0))) }).accountsBlock()
+        let wiretap = """
+                  {
+                    user: "\(Self.wiretapUser)"
+                    password: "\(wiretapPassword)"
+                    permissions: { publish: { deny: [">"] }, subscribe: { allow: [">"] } }
+                  }
+
+            """
+        guard let users = block.range(of: "    users: [\n") else { preconditionFailure("no users list in the accounts block") }
+        return block.replacingCharacters(in: users.upperBound..<users.upperBound, with: wiretap)
+    }
+
+    /// Connection options of the ``wiretapUser``.
+    public func wiretapOptions(servers: [String], name: String) -> BusOptions {
+        BusOptions(servers: servers, name: name, credentials: .userPassword(user: Self.wiretapUser, password: wiretapPassword),
+                   tls: BusOptions.TLS(caFile: certificates.authority.path, certificateFile: certificates.clientCertificate.path,
+                                       keyFile: certificates.clientKey.path))
     }
 
     public func password(for principal: BusPrincipal) -> String {

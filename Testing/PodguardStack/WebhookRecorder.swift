@@ -22,6 +22,8 @@ public final class WebhookRecorder: Sendable {
         /// The remediation the Alert is about (`alert.fence_id`), if any.
         public var fenceID: String
         public var signatureValid: Bool
+        /// Every header and the body, as received (the leak test reads them).
+        public var raw: String
     }
 
     public let port: Int
@@ -68,7 +70,9 @@ public final class WebhookRecorder: Sendable {
                 $0.append(Post(receiver: receiver, alertID: header(WebhookSignature.alertIDHeader),
                                bodyAlertID: alert?["alert_id"] as? String ?? "", reason: alert?["reason"] as? String ?? "",
                                severity: alert?["severity"] as? String ?? "", fenceID: alert?["fence_id"] as? String ?? "",
-                               signatureValid: valid))
+                               signatureValid: valid,
+                               raw: request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n\n"
+                                   + String(decoding: body, as: UTF8.self)))
             }
             return .ok
         }

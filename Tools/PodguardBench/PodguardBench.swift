@@ -12,7 +12,7 @@ struct PodguardBench: AsyncParsableCommand {
         commandName: "podguard-bench",
         abstract: "Prints podguard's benchmark figures beside their targets.",
         subcommands: [AllBenchmarks.self, BusBenchmark.self, WatcherBenchmark.self, FailoverBenchmark.self, RecoveryBenchmark.self,
-                      WorkloadRecoveryBenchmark.self],
+                      WorkloadRecoveryBenchmark.self, ChaosBenchmark.self],
         defaultSubcommand: AllBenchmarks.self
     )
 }

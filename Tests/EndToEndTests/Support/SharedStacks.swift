@@ -17,6 +17,9 @@ actor SharedStacks {
         var configuration = PodguardStackConfiguration(nodes: 4, families: [.powerflex, .powerstore, .powerscale, .powermax, .unity])
         configuration.namePrefix = nil
         configuration.statefulClusterReplicas = 2
+        // The services reach the API server through the fault proxy (the chaos scenario's 429 and
+        // 500 bursts); untouched, it only passes requests on.
+        configuration.kubeFaultProxy = true
         return configuration
     }()
 
