@@ -61,7 +61,9 @@ extension EndToEndTests {
             }
             // The adapters answer requests: every malformed one is asked with a reply subject.
             let inbox = "\(stack.topology.inboxPrefix(for: .administrator)).flood"
-            let replies = try stack.bus.subscribe(to: inbox, bufferCapacity: 1 << 20)
+            // One reply subject per request, as a requester's inbox gives: the server allows a
+            // responder one reply per delivered request, remembered by its reply subject.
+            let replies = try stack.bus.subscribe(to: "\(inbox).>", bufferCapacity: 1 << 20)
             let fencingLog = stack.processes(.fencing).map(\.log.count)
             let before = await Self.floodCounters(stack)
             var random = SplitMix64(seed: 2718)
@@ -75,7 +77,7 @@ extension EndToEndTests {
                 for subject in targets + requests {
                     let payload: [UInt8] = round % 10 == 0 ? alienBytes
                         : (0..<Int.random(in: 0...512, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
-                    try stack.bus.publish(payload, to: subject, replyTo: requests.contains(subject) ? inbox : nil)
+                    try stack.bus.publish(payload, to: subject, replyTo: requests.contains(subject) ? "\(inbox).\(sent)" : nil)
                     sent += 1
                 }
             }
