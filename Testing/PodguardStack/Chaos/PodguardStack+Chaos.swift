@@ -45,6 +45,15 @@ extension PodguardStack {
             try await runChecked(schedule, on: chaos, timeout: timeout, into: &result)
         } catch {
             result.problems.append("\(error)")
+            // What the run could not finish: its nodes back, its services running.
+            for step in schedule.nodeFaults {
+                if (try? cluster.isPoweredOn(step.node)) == false {
+                    try? await cluster.setPower(on: true, node: step.node)
+                } else {
+                    try? await cluster.recover(step.fault, on: step.node)
+                }
+            }
+            for process in crashedProcesses() { try? process.start() }
         }
         result.elapsed = ContinuousClock.now - started
         return result
