@@ -238,7 +238,7 @@ public final class PodguardStack: Sendable {
             let chartService = role.chartService(qualifier: qualifier)
             let fileFlags = chart?.configFiles[chartService].map { ["--config", $0.path] } ?? []
             let kubeconfig = chart?.kubeconfig(of: chartService) ?? URL(fileURLWithPath: plane.kubeconfigPath)
-            let kubeFlags = role.usesKubernetes ? ["--kube.kubeconfig", try apiFaults?.rewrite(kubeconfig, into: directory).path ?? kubeconfig.path] : []
+            let kubeFlags = role.usesKubernetes ? ["--kube.kubeconfig", try apiFaults?.rewrite(kubeconfig, into: chart?.directory ?? directory).path ?? kubeconfig.path] : []
             result[id] = ServiceProcess(id: id, executable: try findExecutable(executable),
                                         arguments: fileFlags + common + busFlags + kubeFlags + flags + (configuration.extraFlags[role] ?? []),
                                         environment: principal.flatMap { security?.environment(for: $0) } ?? [:],

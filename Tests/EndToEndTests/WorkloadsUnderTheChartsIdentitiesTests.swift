@@ -28,6 +28,9 @@ extension EndToEndTests {
         var configuration = PodguardStackConfiguration(nodes: 3, families: [.powerstore])
         configuration.chartIdentities = true
         configuration.statefulClusterReplicas = 1
+        // Through the fault proxy, which passes each service's own token on: RBAC is the API
+        // server's, as without it.
+        configuration.kubeFaultProxy = true
         try await SharedStacks.with(configuration) { stack in
             let chart = try #require(stack.chart)
             for process in stack.processes.values {
