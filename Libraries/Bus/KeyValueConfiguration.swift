@@ -12,10 +12,14 @@ public struct KeyValueConfiguration: Sendable, Equatable {
     public var maxBytes: Int64?
     public var storage: StreamConfiguration.Storage
     public var replicas: Int
+    /// Every get is answered by the bucket's leader, so it sees every acknowledged write (nats.c
+    /// otherwise creates buckets with direct gets, which any replica answers, perhaps before it
+    /// has the latest write). On a single server both are the same.
+    public var readsFromLeader: Bool
 
     public init(bucket: String, description: String? = nil, history: Int = 1, ttl: Duration? = nil,
                 maxValueSize: Int? = nil, maxBytes: Int64? = nil, storage: StreamConfiguration.Storage = .file,
-                replicas: Int = 1) {
+                replicas: Int = 1, readsFromLeader: Bool = false) {
         self.bucket = bucket
         self.description = description
         self.history = history
@@ -24,7 +28,11 @@ public struct KeyValueConfiguration: Sendable, Equatable {
         self.maxBytes = maxBytes
         self.storage = storage
         self.replicas = replicas
+        self.readsFromLeader = readsFromLeader
     }
+
+    /// The stream that holds the bucket.
+    public var streamName: String { "KV_\(bucket)" }
 }
 
 /// One value (or deletion) of a key, copied out of nats.c.

@@ -144,8 +144,37 @@ public final class KeyValueStore: Sendable {
 
 extension JetStream {
     /// Binds to the bucket, creating it with `configuration` when it does not exist. An existing
-    /// bucket keeps its settings.
+    /// bucket keeps its settings, but for `readsFromLeader`, which is applied to it too.
     public func keyValue(_ configuration: KeyValueConfiguration) async throws -> KeyValueStore {
+        let store = try await bindOrCreateKeyValue(configuration)
+        guard configuration.readsFromLeader, try await disableDirectGet(stream: configuration.streamName) else { return store }
+        // nats.c decides between direct and leader gets when it binds: bind again.
+        return try await bindKeyValue(bucket: configuration.bucket)
+    }
+
+    /// Makes every get of one message from the stream go to its leader (`allow_direct` off).
+    /// Returns whether the stream allowed direct gets until now.
+    @discardableResult
+    public func disableDirectGet(stream: String) async throws -> Bool {
+        let js = handle.pointer
+        let timeout = apiTimeout
+        return try await connection.blocking.runIfActive { () throws -> Bool in
+            var jsOpts = JetStream.cOptions(timeout)
+            var info: UnsafeMutablePointer<jsStreamInfo>? = nil
+            var errorCode = jsErrCode(0)
+            try JetStreamError.check(js_GetStreamInfo(&info, js.raw, stream, &jsOpts, &errorCode), errorCode, "stream info \(stream)")
+            defer { jsStreamInfo_Destroy(info) }
+            guard let config = info?.pointee.Config, config.pointee.AllowDirect else { return false }
+            config.pointee.AllowDirect = false
+            var updated: UnsafeMutablePointer<jsStreamInfo>? = nil
+            let status = js_UpdateStream(&updated, js.raw, config, &jsOpts, &errorCode)
+            jsStreamInfo_Destroy(updated)
+            try JetStreamError.check(status, errorCode, "turn direct gets off on \(stream)")
+            return true
+        }
+    }
+
+    private func bindOrCreateKeyValue(_ configuration: KeyValueConfiguration) async throws -> KeyValueStore {
         let js = handle.pointer
         let jsHandle = handle
         let created = try await connection.blocking.runIfActive { () throws -> KeyValueHandle in

@@ -57,6 +57,9 @@ public struct StreamInfo: Sendable, Equatable {
     public var consumers: Int
     /// Replicas the stream is configured with.
     public var replicas: Int = 1
+    /// Whether any replica may answer a get of one message (`allow_direct`): faster, but a
+    /// replica may not have the latest write yet.
+    public var allowsDirectGet = false
     /// On a cluster: the leader's server name, and the servers holding a replica that is current
     /// (the leader included); nil on a single server.
     public var cluster: ClusterReplicas?

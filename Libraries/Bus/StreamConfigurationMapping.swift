@@ -53,6 +53,7 @@ enum StreamConfigurationMapping {
         var result = StreamInfo(name: name, messages: state.Msgs, bytes: state.Bytes, firstSequence: state.FirstSeq,
                                 lastSequence: state.LastSeq, consumers: Int(state.Consumers))
         result.replicas = Int(info.pointee.Config?.pointee.Replicas ?? 1)
+        result.allowsDirectGet = info.pointee.Config?.pointee.AllowDirect ?? false
         if let cluster = info.pointee.Cluster?.pointee, let leader = cluster.Leader.map({ String(cString: $0) }) {
             var current = [leader]
             for index in 0..<Int(cluster.ReplicasLen) {

@@ -70,9 +70,12 @@ public enum TopologyInstaller {
             description: spec.summary)
     }
 
+    /// Every podguard bucket is read from its leader: a service that reads a record right after
+    /// another wrote it (fencing reading the FenceRecord decision wrote before queueing its work)
+    /// must see that write, which a follower answering a direct get may not have yet.
     public static func keyValueConfiguration(_ spec: KeyValueBucketSpec) -> KeyValueConfiguration {
         KeyValueConfiguration(bucket: spec.name, description: spec.summary, history: spec.history, ttl: spec.ttl,
-                              storage: storage(spec.storage), replicas: spec.replicas)
+                              storage: storage(spec.storage), replicas: spec.replicas, readsFromLeader: true)
     }
 
     private static func storage(_ kind: StorageKind) -> StreamConfiguration.Storage {
