@@ -32,6 +32,20 @@ struct JSONParserTests {
         }
     }
 
+    /// Found by `make fuzz` (target kube-json, Tools/PodguardFuzz/Corpus/kube-json/crash-intvalue-beyond-int.json):
+    /// a whole number beyond `Int`'s range trapped in `intValue`; an int64 field at its maximum
+    /// (a StatefulCluster's `spec.replicas`, which the apiserver accepts) is 2^63 once a Double.
+    @Test func intValueOfANumberBeyondIntIsNil() throws {
+        #expect(try JSONValue(data: Data("9223372036854775807".utf8)).intValue == nil)
+        #expect(try JSONValue(data: Data("1e308".utf8)).intValue == nil)
+        #expect(try JSONValue(data: Data("-1e19".utf8)).intValue == nil)
+        #expect(try JSONValue(data: Data("-9223372036854775808".utf8)).intValue == Int.min)
+        #expect(try JSONValue(data: Data("42".utf8)).intValue == 42)
+        #expect(try JSONValue(data: Data("4.5".utf8)).intValue == nil)
+        let spec = try JSONValue(data: Data(#"{"replicas":9223372036854775807}"#.utf8))
+        #expect(spec["replicas"]?.intValue == nil)
+    }
+
     @Test func refusesInvalidUTF8AndDeepNesting() {
         #expect(throws: JSONParseError.self) { _ = try JSONValue(data: Data([0x22, 0xFF, 0xFE, 0x22])) }
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
