@@ -32,6 +32,19 @@ struct JSONParserTests {
         }
     }
 
+    /// Found by `make fuzz` (target kube-json, Tools/PodguardFuzz/Corpus/kube-json/crash-number-beyond-double.json):
+    /// a number beyond Double's range was read as infinity, which the writer sends as `null`, so a
+    /// read-modify-write changed the field. Refused, as JSONDecoder refuses it.
+    @Test(arguments: ["1e388", "-1e400", #"{"spec":{"minReadySeconds":1e388}}"#, "[1,2e999]"])
+    func refusesANumberBeyondDouble(_ text: String) {
+        #expect {
+            _ = try JSONValue(data: Data(text.utf8))
+        } throws: { error in
+            (error as? JSONParseError)?.reason == "a number out of range"
+        }
+        #expect(throws: (any Error).self) { _ = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
+    }
+
     /// Found by `make fuzz` (target kube-json, Tools/PodguardFuzz/Corpus/kube-json/crash-intvalue-beyond-int.json):
     /// a whole number beyond `Int`'s range trapped in `intValue`; an int64 field at its maximum
     /// (a StatefulCluster's `spec.replicas`, which the apiserver accepts) is 2^63 once a Double.
