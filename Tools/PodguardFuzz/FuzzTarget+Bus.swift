@@ -93,7 +93,10 @@ extension FuzzTarget {
             } catch {
                 PodguardFuzz.fail("the seed of \(entry.type.protoMessageName) is not its text format: \(error)")
             }
-            let bytes = (try? message.serializedBytes() as [UInt8]) ?? []
+            // Maps in key order, so regenerating the seeds leaves them as they are.
+            var options = BinaryEncodingOptions()
+            options.useDeterministicOrdering = true
+            let bytes = (try? message.serializedBytes(options: options) as [UInt8]) ?? []
             let number = index < 10 ? "0\(index)" : "\(index)"
             let name = "\(number)-\(entry.type.protoMessageName.split(separator: ".").last ?? "message").bin"
             return (name, [UInt8(index)] + bytes)

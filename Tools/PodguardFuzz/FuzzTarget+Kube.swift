@@ -99,6 +99,8 @@ extension FuzzTarget {
         ("StatefulCluster", { try WatchEvent<JSONSpecObject<FuzzCustomKind>>.fromWire(line: $0).resourceVersion }),
     ]
 
+    static let watchChunkSizes = [1, 2, 3, 7, 16, 61, 256, 1000, 4096, Int.max / 2]
+
     static let kubeWatch = FuzzTarget(
         "kube-watch",
         "a watch body as KubeClient.watchConnection reads it: WatchLineSplitter chunks (first byte: chunk size and kind), JSONValue(data:) per line, WatchEvent.fromWire(line:), WatchStreamState",
@@ -106,7 +108,10 @@ extension FuzzTarget {
     ) { bytes in
         let input = FuzzInput(bytes)
         let kind = watchedKinds[input.selector % watchedKinds.count]
-        let chunkSize = 1 + input.selector / watchedKinds.count
+        // Chunks do not align with lines: a byte at a time up to the whole body at once. (The
+        // splitter scans its whole buffer on every chunk, so one-byte chunks of a long line are
+        // quadratic: rare here, as they are from a real connection.)
+        let chunkSize = watchChunkSizes[input.selector / watchedKinds.count % watchChunkSizes.count]
         var splitter = WatchLineSplitter(maximumLineLength: 4096)
         var state = WatchStreamState(resourceVersion: nil)
         state.connected()
@@ -116,8 +121,9 @@ extension FuzzTarget {
         do {
             var offset = 0
             while offset < input.rest.count {
-                let chunk = Data(input.rest[offset..<min(offset + chunkSize, input.rest.count)])
-                offset += chunkSize
+                let end = input.rest.count - offset > chunkSize ? offset + chunkSize : input.rest.count
+                let chunk = Data(input.rest[offset..<end])
+                offset = end
                 for line in try splitter.append(chunk) { try read(line) }
             }
             if let rest = splitter.finish() { try read(rest) }
@@ -149,7 +155,7 @@ extension FuzzTarget {
                 {"type":"DELETED","object":\(object)}
                 {"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version: 1 (100234)","reason":"Expired","code":410}}
                 """
-            let selector = index + watchedKinds.count * (index * 5 % 36)
+            let selector = index + watchedKinds.count * (index * 3 % watchChunkSizes.count)
             return ("\(kind.name).bin", [UInt8(selector)] + Array(stream.utf8))
         }
     }
