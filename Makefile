@@ -15,6 +15,8 @@
 #                third of the nodes failing at a time with services killed, NATS and the API server
 #                restarted, CSI and API errors; prints violations, lost and duplicate remediations
 #                and times (CHAOS_ARGS="--runs 100 --seed 1"; a short seeded run is in make test)
+#   make fuzz    libFuzzer on every decoder of outside bytes, FUZZ_SECONDS (60) per target, FUZZ_TARGETS
+#                to pick some; a sanitized build in .build-fuzz (not part of make test)
 
 SHELL := /bin/bash
 # The toolchain lives outside PATH on some machines; prefer the one on PATH.
@@ -31,7 +33,7 @@ KUBE_MATRIX = $(shell $(CONTROL_PLANE) resolve matrix)
 KUBE_ONE = $(shell $(CONTROL_PLANE) resolve $(KUBE_VERSION))
 
 .PHONY: all setup control-plane build build-tests test test-suites test-e2e bench demo image proto proto-check clean \
-        chart-check chart-apply examples-check rules-check chaos
+        chart-check chart-apply examples-check rules-check chaos fuzz
 
 all: build
 
@@ -136,8 +138,18 @@ demo: control-plane build
 image: setup
 	@bash scripts/image.sh
 
+# libFuzzer with AddressSanitizer on every decoder of outside bytes (scripts/fuzz.sh,
+# docs/fuzzing.md): the bus messages, Kubernetes JSON, models and watch streams, configuration,
+# podmon's driver ConfigMap, each family's handles and node ids, CSI and CRI replies. One sanitized
+# build of podguard-fuzz in .build-fuzz, then each target for FUZZ_SECONDS on a copy of its seeds;
+# fails on a crash, whose input it keeps. Not part of make test: a minute per target.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: setup
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" bash scripts/fuzz.sh
+
 proto: setup
 	@bash scripts/gen-proto.sh
 
 clean:
-	rm -rf .build .build-release out
+	rm -rf .build .build-release .build-fuzz out

@@ -280,6 +280,13 @@ var tools: [Target] { [
         "Bus", "Contracts", "Harness", "Kube", "BusService", "PodguardStack", "ArrayFamily", "CSISimulator", "NodeSimulator",
         argumentParser, logging, protobuf,
     ]),
+    /// `podguard-fuzz` (scripts/fuzz.sh, `make fuzz`, docs/fuzzing.md): libFuzzer targets for every
+    /// decoder of outside bytes, so only the decoding modules: no bus connection, services or harness.
+    /// Its seed corpus (Corpus/<target>/) lives beside the sources.
+    .executableTarget(name: "PodguardFuzz", dependencies: [
+        "Contracts", "Kube", "KubeService", "ServiceKit", "LadderSettings", "Policy", "ArrayFamily", "CSI", "CRI",
+        grpcCore, grpcProtobuf, protobuf,
+    ] + familyModules, path: "Tools/PodguardFuzz", exclude: ["Corpus"], swiftSettings: strict),
     /// `podguard-demo` (scripts/demo.sh, `make demo`): the whole stack on this machine, a node
     /// failure under one protected StatefulSet per family, shown step by step as it happens.
     executable("DemoMain", "Tools/DemoMain", [
@@ -359,6 +366,7 @@ let package = Package(
         .executable(name: "podguard-node-sim", targets: ["NodeSimulatorMain"]),
         .executable(name: "podguard-bench", targets: ["PodguardBench"]),
         .executable(name: "podguard-demo", targets: ["DemoMain"]),
+        .executable(name: "podguard-fuzz", targets: ["PodguardFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),

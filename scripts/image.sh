@@ -68,12 +68,13 @@ SWIFT_FLAGS+=(--scratch-path "$SCRATCH")
 
 # The executables: every `.executable` product of Package.swift named podguard or podguard-* (the
 # operator's CLI `podguard`, also installed as the kubectl plugin kubectl-podguard, and the
-# services), but these four,
+# services), but these five,
 # which are not services: the CSI and node simulators (a simulated array and simulated kubelets,
 # for the tests and the demo), the benchmarks and the demo (they start nats-server, a control
-# plane and every service on one machine). A cluster has no use for them, and they would add
-# 120 MB and the simulators' fault injection to an image that runs where real nodes are.
-NOT_SERVICES=(podguard-csi-sim podguard-node-sim podguard-bench podguard-demo)
+# plane and every service on one machine), and the fuzzer (a developer's tool, docs/fuzzing.md).
+# A cluster has no use for them, and they would add 120 MB and the simulators' fault injection to
+# an image that runs where real nodes are.
+NOT_SERVICES=(podguard-csi-sim podguard-node-sim podguard-bench podguard-demo podguard-fuzz)
 
 # The Debian packages of the root on top of `debootstrap --variant=minbase`: what the executables
 # load (ldd: libnats.so.3.4 from libnats3.4, which brings libssl3 and libprotobuf-c1; libstdc++6,

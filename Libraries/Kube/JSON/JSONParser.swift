@@ -249,7 +249,8 @@ struct JSONParser {
             return Double(negative ? -integer : integer)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
-        guard let value = Double(text) else { throw JSONParseError(offset: start, reason: "a number out of range") }
+        // Double(_:) reads a number beyond Double's range as infinity, which JSON cannot write back.
+        guard let value = Double(text), value.isFinite else { throw JSONParseError(offset: start, reason: "a number out of range") }
         return value
     }
 }

@@ -31,8 +31,11 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The number if it is a whole number an `Int` holds; nil for a fraction, or for one beyond
+    /// `Int`'s range (an int64 field near its maximum reads as 2^63 once a Double), which
+    /// `Int(_:)` would trap on.
     public var intValue: Int? {
-        if case .number(let value) = self, value == value.rounded() { return Int(value) }
+        if case .number(let value) = self { return Int(exactly: value) }
         return nil
     }
 

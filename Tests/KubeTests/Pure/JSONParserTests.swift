@@ -32,6 +32,33 @@ struct JSONParserTests {
         }
     }
 
+    /// Found by `make fuzz` (target kube-json, Tools/PodguardFuzz/Corpus/kube-json/crash-number-beyond-double.json):
+    /// a number beyond Double's range was read as infinity, which the writer sends as `null`, so a
+    /// read-modify-write changed the field. Refused, as JSONDecoder refuses it.
+    @Test(arguments: ["1e388", "-1e400", #"{"spec":{"minReadySeconds":1e388}}"#, "[1,2e999]"])
+    func refusesANumberBeyondDouble(_ text: String) {
+        #expect {
+            _ = try JSONValue(data: Data(text.utf8))
+        } throws: { error in
+            (error as? JSONParseError)?.reason == "a number out of range"
+        }
+        #expect(throws: (any Error).self) { _ = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
+    }
+
+    /// Found by `make fuzz` (target kube-json, Tools/PodguardFuzz/Corpus/kube-json/crash-intvalue-beyond-int.json):
+    /// a whole number beyond `Int`'s range trapped in `intValue`; an int64 field at its maximum
+    /// (a StatefulCluster's `spec.replicas`, which the apiserver accepts) is 2^63 once a Double.
+    @Test func intValueOfANumberBeyondIntIsNil() throws {
+        #expect(try JSONValue(data: Data("9223372036854775807".utf8)).intValue == nil)
+        #expect(try JSONValue(data: Data("1e308".utf8)).intValue == nil)
+        #expect(try JSONValue(data: Data("-1e19".utf8)).intValue == nil)
+        #expect(try JSONValue(data: Data("-9223372036854775808".utf8)).intValue == Int.min)
+        #expect(try JSONValue(data: Data("42".utf8)).intValue == 42)
+        #expect(try JSONValue(data: Data("4.5".utf8)).intValue == nil)
+        let spec = try JSONValue(data: Data(#"{"replicas":9223372036854775807}"#.utf8))
+        #expect(spec["replicas"]?.intValue == nil)
+    }
+
     @Test func refusesInvalidUTF8AndDeepNesting() {
         #expect(throws: JSONParseError.self) { _ = try JSONValue(data: Data([0x22, 0xFF, 0xFE, 0x22])) }
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
