@@ -119,9 +119,13 @@ struct ChaosBenchmark: AsyncParsableCommand {
                          + (result.failed ? "; FAILED:\n  " + result.failures.joined(separator: "\n  ") : ""))
             }
         } catch {
+            await stack.deleteNamespacesMade()
             await stack.stop(keepLogs: true)
             throw error
         }
+        // The control plane outlives the stack: protected pods left behind would sit on nodes that
+        // no longer exist, in the next leg's cluster.
+        await stack.deleteNamespacesMade()
         await stack.stop(keepLogs: !tally.failedRuns.isEmpty)
         if !tally.failedRuns.isEmpty { progress("logs kept in \(stack.directory.path)") }
         return (tally, resources)
