@@ -48,9 +48,12 @@ public struct StackBusSecurity: Sendable {
 
     /// Connection options of the ``wiretapUser``.
     public func wiretapOptions(servers: [String], name: String) -> BusOptions {
-        BusOptions(servers: servers, name: name, credentials: .userPassword(user: Self.wiretapUser, password: wiretapPassword),
-                   tls: BusOptions.TLS(caFile: certificates.authority.path, certificateFile: certificates.clientCertificate.path,
-                                       keyFile: certificates.clientKey.path))
+        BusOptions(servers: servers, name: name, credentials: .userPassword(user: Self.wiretapUser, password: wiretapPassword), tls: clientTLS)
+    }
+
+    /// TLS with the stack's client certificate, as every client of this bus connects.
+    private var clientTLS: BusOptions.TLS {
+        BusOptions.TLS(caFile: certificates.authority.path, certificateFile: certificates.clientCertificate.path, keyFile: certificates.clientKey.path)
     }
 
     public func password(for principal: BusPrincipal) -> String {
@@ -74,8 +77,6 @@ public struct StackBusSecurity: Sendable {
     public func options(for principal: BusPrincipal, servers: [String], name: String) -> BusOptions {
         BusOptions(servers: servers, name: name,
                    credentials: .userPassword(user: topology.userName(for: principal), password: password(for: principal)),
-                   tls: BusOptions.TLS(caFile: certificates.authority.path, certificateFile: certificates.clientCertificate.path,
-                                       keyFile: certificates.clientKey.path),
-                   inboxPrefix: topology.inboxPrefix(for: principal))
+                   tls: clientTLS, inboxPrefix: topology.inboxPrefix(for: principal))
     }
 }
