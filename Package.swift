@@ -53,6 +53,7 @@ let grpcHTTP2 = Target.Dependency.product(name: "GRPCNIOTransportHTTP2", package
 let grpcProtobuf = Target.Dependency.product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let hummingbirdHTTP2 = Target.Dependency.product(name: "HummingbirdHTTP2", package: "hummingbird")
+let hummingbirdCore = Target.Dependency.product(name: "HummingbirdCore", package: "hummingbird")
 let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
@@ -259,7 +260,7 @@ var testStack: [Target] { [
     /// of the safety invariants. Independent of any test framework.
     library("PodguardStack", "Testing/PodguardStack", [
         "AlertRelayCore", "ArrayFamily", "Bus", "BusService", "Contracts", "CRI", "CSISimulator", "Harness", "Kube", "NodeSimulator", "TestSupport",
-        asyncHTTPClient, crypto, httpTypes, hummingbird, hummingbirdHTTP2, nioCore, nioHTTP1, nioSSL, logging, protobuf, yams,
+        asyncHTTPClient, crypto, httpTypes, hummingbird, hummingbirdCore, hummingbirdHTTP2, nioCore, nioHTTP1, nioSSL, logging, protobuf, yams,
     ]),
 ] }
 

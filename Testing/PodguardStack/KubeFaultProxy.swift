@@ -23,7 +23,7 @@ import Synchronization
 public final class KubeFaultProxy: Sendable {
     public let port: Int
     private let apiserverURL: String
-    private let server: Task<Void, any Error>
+    private let server: LoopbackHTTPServer
     private let state = Mutex(State())
     private let upstream: Upstream
 
@@ -40,7 +40,7 @@ public final class KubeFaultProxy: Sendable {
     /// Requests passed on to the API server so far.
     public var forwarded: Int { state.withLock { $0.forwarded } }
 
-    private init(port: Int, apiserverURL: String, server: Task<Void, any Error>, upstream: Upstream) {
+    private init(port: Int, apiserverURL: String, server: LoopbackHTTPServer, upstream: Upstream) {
         self.port = port
         self.apiserverURL = apiserverURL
         self.server = server
@@ -67,33 +67,23 @@ public final class KubeFaultProxy: Sendable {
             privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.appendingPathComponent("apiserver.key").path, format: .pem)))
         serverTLS.applicationProtocols = ["h2", "http/1.1"]
         let upstream = try Upstream(plane: plane)
-        let box = ProxyBox()
+        let box = LateBound<KubeFaultProxy>()
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            guard let proxy = box.proxy else { throw HTTPError(.serviceUnavailable) }
+            guard let proxy = box.value else { throw HTTPError(.serviceUnavailable) }
             return try await proxy.respond(to: request)
         }
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
         var quiet = logger
         quiet.logLevel = .critical
-        let app = Application(responder: responder, server: try .http2Upgrade(tlsConfiguration: serverTLS),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
-        let server = Task { try await app.run() }
-        var port = 0
-        for await bound in ports { port = bound; break }
-        guard port > 0 else {
-            server.cancel()
-            throw StackError("the Kubernetes fault proxy did not start")
-        }
-        let proxy = KubeFaultProxy(port: port, apiserverURL: plane.apiserverURL, server: server, upstream: upstream)
-        box.proxy = proxy
+        let server = try await LoopbackHTTPServer.start("the Kubernetes fault proxy", responder: responder,
+                                                        server: try .http2Upgrade(tlsConfiguration: serverTLS), logger: quiet)
+        let proxy = KubeFaultProxy(port: server.port, apiserverURL: plane.apiserverURL, server: server, upstream: upstream)
+        box.value = proxy
         return proxy
     }
 
     /// Stops serving; open watches end.
     public func stop() async {
-        server.cancel()
-        _ = try? await server.value
+        await server.stop()
         await upstream.shutdown()
     }
 
@@ -187,14 +177,5 @@ public final class KubeFaultProxy: Sendable {
             try? await asAdmin.shutdown()
             try? await asItself.shutdown()
         }
-    }
-}
-
-/// Lets the responder reach the proxy made after the server started (its port).
-private final class ProxyBox: Sendable {
-    private let slot = Mutex<KubeFaultProxy?>(nil)
-    var proxy: KubeFaultProxy? {
-        get { slot.withLock { $0 } }
-        set { slot.withLock { $0 = newValue } }
     }
 }

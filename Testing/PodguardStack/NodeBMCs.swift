@@ -20,9 +20,9 @@ public final class NodeBMCs: Sendable {
     /// The `FenceAgentsRemediationTemplate` fencing's external step creates its CRs from (in
     /// `secretNamespace`), when the stack has the external step.
     public let remediationTemplate: String?
-    private let server: Task<Void, any Error>
+    private let server: LoopbackHTTPServer
 
-    private init(bmcs: [String: IPMISimulatorProcess], secretNamespace: String, remediationTemplate: String?, server: Task<Void, any Error>) {
+    private init(bmcs: [String: IPMISimulatorProcess], secretNamespace: String, remediationTemplate: String?, server: LoopbackHTTPServer) {
         self.bmcs = bmcs
         self.secretNamespace = secretNamespace
         self.remediationTemplate = remediationTemplate
@@ -32,20 +32,11 @@ public final class NodeBMCs: Sendable {
     /// Serves the control API, starts a BMC per node and writes their Secrets; with
     /// `externalRemediation`, installs medik8s's Fence Agents Remediation CRDs and a template.
     static func start(cluster: SimulatedCluster, kube: KubeClient, externalRemediation: Bool, logger: Logger) async throws -> NodeBMCs {
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
         var quiet = logger
         quiet.logLevel = .warning
-        let app = Application(router: NodeSimulatorControlAPI.router(for: cluster),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) },
-                              logger: quiet)
-        let server = Task { try await app.run() }
-        var port = 0
-        for await bound in ports { port = bound; break }
-        guard port > 0 else {
-            server.cancel()
-            throw StackError("the node simulator's control API did not start")
-        }
+        let server = try await LoopbackHTTPServer.start("the node simulator's control API",
+                                                        responder: NodeSimulatorControlAPI.router(for: cluster).buildResponder(), logger: quiet)
+        let port = server.port
         let nodeSim = try PodguardStack.findExecutable("podguard-node-sim").path
         var bmcs: [String: IPMISimulatorProcess] = [:]
         do {
@@ -85,7 +76,6 @@ public final class NodeBMCs: Sendable {
 
     func stop() async {
         for bmc in bmcs.values { bmc.stop() }
-        server.cancel()
-        _ = try? await server.value
+        await server.stop()
     }
 }

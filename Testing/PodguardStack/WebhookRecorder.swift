@@ -29,7 +29,7 @@ public final class WebhookRecorder: Sendable {
     public let port: Int
     private let posts = Mutex<[Post]>([])
     private let refusing = Mutex(false)
-    private let server: Task<Void, any Error>
+    private let server: LoopbackHTTPServer
 
     public var baseURL: String { "http://127.0.0.1:\(port)/hook" }
 
@@ -39,7 +39,7 @@ public final class WebhookRecorder: Sendable {
     /// Answers 503 (true) or 200 (false) from now on.
     public func refuse(_ on: Bool) { refusing.withLock { $0 = on } }
 
-    private init(port: Int, server: Task<Void, any Error>) {
+    private init(port: Int, server: LoopbackHTTPServer) {
         self.port = port
         self.server = server
     }
@@ -51,10 +51,10 @@ public final class WebhookRecorder: Sendable {
 
     /// Serves the receivers `keys` names (receiver → HMAC key).
     public static func start(keys: [String: String], logger: Logger) async throws -> WebhookRecorder {
-        let box = RecorderBox()
+        let box = LateBound<WebhookRecorder>()
         let router = Router()
         router.post("hook/:receiver") { request, context -> HTTPResponse.Status in
-            guard let recorder = box.recorder else { return .serviceUnavailable }
+            guard let recorder = box.value else { return .serviceUnavailable }
             let receiver = context.parameters.get("receiver") ?? ""
             if recorder.refusing.withLock({ $0 }) { return .serviceUnavailable }
             let buffer = try await request.body.collect(upTo: 1 << 20)
@@ -76,30 +76,12 @@ public final class WebhookRecorder: Sendable {
             }
             return .ok
         }
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
         var quiet = logger
         // Its server's cancellation at the stack's stop is logged as an error otherwise.
         quiet.logLevel = .critical
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
-        let server = Task { try await app.run() }
-        var port = 0
-        for await bound in ports { port = bound; break }
-        guard port > 0 else {
-            server.cancel()
-            throw StackError("the webhook recorder did not start")
-        }
-        let recorder = WebhookRecorder(port: port, server: server)
-        box.recorder = recorder
+        let server = try await LoopbackHTTPServer.start("the webhook recorder", responder: router.buildResponder(), logger: quiet)
+        let recorder = WebhookRecorder(port: server.port, server: server)
+        box.value = recorder
         return recorder
-    }
-}
-
-/// Lets the router's handler reach the recorder made after the server started (its port).
-private final class RecorderBox: Sendable {
-    private let slot = Mutex<WebhookRecorder?>(nil)
-    var recorder: WebhookRecorder? {
-        get { slot.withLock { $0 } }
-        set { slot.withLock { $0 = newValue } }
     }
 }
