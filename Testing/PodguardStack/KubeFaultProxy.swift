@@ -31,6 +31,8 @@ public final class KubeFaultProxy: Sendable {
         var failing: (status: Int, until: ContinuousClock.Instant)?
         var answered: [Int: Int] = [:]
         var forwarded = 0
+        var openWatches = 0
+        var watchesEnded = 0
     }
 
     public var url: String { "https://127.0.0.1:\(port)" }
@@ -39,6 +41,9 @@ public final class KubeFaultProxy: Sendable {
     public var answered: [Int: Int] { state.withLock { $0.answered } }
     /// Requests passed on to the API server so far.
     public var forwarded: Int { state.withLock { $0.forwarded } }
+    /// Watches streaming through now, and those that ended so far (for a lost remediation's
+    /// diagnosis: a watch the proxy holds open but no longer feeds).
+    public var watches: (open: Int, ended: Int) { state.withLock { ($0.openWatches, $0.watchesEnded) } }
 
     private init(port: Int, apiserverURL: String, server: LoopbackHTTPServer, upstream: Upstream) {
         self.port = port
@@ -121,8 +126,11 @@ public final class KubeFaultProxy: Sendable {
             if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
         }
         let contentLength = response.headers.first(name: "content-length").flatMap(Int.init)
+        let isWatch = request.uri.description.contains("watch=true")
         return Response(status: .init(code: Int(response.status.code)), headers: headers,
-                        body: ResponseBody(contentLength: contentLength) { writer in
+                        body: ResponseBody(contentLength: contentLength) { [self] writer in
+                            if isWatch { state.withLock { $0.openWatches += 1 } }
+                            defer { if isWatch { state.withLock { $0.openWatches -= 1; $0.watchesEnded += 1 } } }
                             for try await chunk in response.body { try await writer.write(chunk) }
                             try await writer.finish(nil)
                         })

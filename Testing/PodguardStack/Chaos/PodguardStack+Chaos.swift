@@ -99,7 +99,7 @@ extension PodguardStack {
         }
         for (_, old) in pending where auditor.forcedDeletion(uid: old.uid) == nil {
             let fault = schedule.nodeFaults.first { $0.node == old.node }?.fault.rawValue ?? "?"
-            result.lost.append("\(chaos.namespace)/\(old.name) on \(old.node) (\(fault)) never remediated")
+            result.lost.append("\(chaos.namespace)/\(old.name) on \(old.node) (\(fault)) never remediated: \(await lossDiagnosis(of: old))")
         }
         await disturbing.value
         result.faultsInjected += schedule.disturbances.count
