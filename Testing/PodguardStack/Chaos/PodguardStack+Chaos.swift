@@ -166,6 +166,13 @@ extension PodguardStack {
             // Only the auditor can say whether that was safe; record it for the report.
             auditor.log("chaos: \(name) on \(pod.node) (not expected to move) was remediated")
         }
+        // A remediation may still be settling when the run ends (a zombie's pod is Ready again and
+        // its last fence aborts once fencing reads the pod, after retries through API errors). The
+        // auditor's "never finished" must mean stuck, not in flight: every record gets a minute to
+        // reach a final phase first (the delay chaos found on the clustered bus was two minutes).
+        try? await Wait.until("every remediation reached a final phase", timeout: unfinishedFenceGrace) {
+            !self.auditor.latestFenceRecords.contains { !$0.phase.isTerminal }
+        }
         let violationsAfter = await auditor.violations()
         result.violations = violationsAfter.filter { !violationsBefore.contains($0) }
         for process in crashedProcesses() {
@@ -176,6 +183,10 @@ extension PodguardStack {
 
     /// How long replacements are waited for before the failed nodes come back.
     private var replacementWait: Duration { .seconds(90) }
+
+    /// How long a remediation in flight at the run's end may take to finish before it counts as
+    /// never finished.
+    private var unfinishedFenceGrace: Duration { .seconds(60) }
 
     /// Whether the workload's pod is a replacement of `old`, Running and Ready (on a node that did
     /// not fail, else a problem).
