@@ -42,6 +42,8 @@ public struct DecisionEngine: Sendable {
     var podguardTaintedNodes: Set<String> = []
     /// Started remediations whose work is queued again when it seems lost.
     public var requeue = WorkRequeue(after: .seconds(120))
+    /// Live records to read again from the bucket's leader when they stop changing.
+    public var reread = LiveRecordReread(after: .seconds(60))
 
     /// One taint change on one node.
     struct TaintChange: Hashable {
@@ -88,6 +90,7 @@ public struct DecisionEngine: Sendable {
             affected = keys.union(lastOutcome.filter { $0.value.outcome == .withheldStormLimit }.keys)
         }
         if case .fence(let uid, let record) = change {
+            reread.observed(podUID: uid, live: record.map(ClusterMirror.isLive) ?? false, at: now)
             unconfirmedRequests[uid] = nil
             if let record { noteRemediation(record, now: now) }
         }

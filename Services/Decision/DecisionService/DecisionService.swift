@@ -98,7 +98,22 @@ public struct DecisionService: Service {
                     readiness.set(Self.readinessComponent, ready: true)
                     effects = engine.reevaluateAll(now: now)
                 case .tick:
-                    if pendingBuckets.isEmpty { effects = engine.reevaluateAll(now: now) }
+                    guard pendingBuckets.isEmpty else { break }
+                    effects = engine.reevaluateAll(now: now)
+                    for uid in engine.reread.due(now: now) {
+                        let read: RecordStore<Podguard_V1_FenceRecord>.Entry?
+                        do {
+                            read = try await open.fences.read(key: RecordStore<Podguard_V1_FenceRecord>.key(podUID: uid))
+                        } catch {
+                            continue  // the bus is away: due again after the next wait
+                        }
+                        guard read?.record != engine.mirror.fences[uid] else { continue }
+                        // The watch fell behind the bucket (docs/chaos.md): the leader's value decides.
+                        logger.warning("a FenceRecord in the mirror was behind the bucket; corrected from the bucket's leader", metadata: [
+                            "podUID": "\(uid)", "mirrored": "\(engine.mirror.fences[uid].map { "\($0.phase)" } ?? "none")",
+                            "bucket": "\(read.map { "\($0.record.phase)" } ?? "none")"])
+                        effects += engine.handle(.fence(podUID: uid, read?.record), now: now)
+                    }
                 }
                 for effect in effects {
                     // Work not done at shutdown is not lost: the next replica decides again from the buckets.
