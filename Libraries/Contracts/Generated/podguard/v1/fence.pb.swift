@@ -15,7 +15,10 @@
 /// decision replica acts on a pod uid), then publishes a FenceWork naming it on
 /// <prefix>.v1.fence.request.<node> (JetStream work-queue stream PODGUARD_WORK, Nats-Msg-Id =
 /// fence_id, so re-published work is deduplicated within the 2-minute window; a REQUESTED
-/// record no fencing replica claimed is queued again after decision.requeueUnclaimedAfter). A fencing
+/// record no fencing replica claimed is queued again after decision.requeueUnclaimedAfter; a record
+/// decision's mirror has held live and unchanged for 60 s is read again from the bucket's leader,
+/// and the leader's value replaces the mirror's, since a watch can fall behind the bucket:
+/// docs/chaos.md). A fencing
 /// replica pulls the work, reads the request from the record and drives the record through the
 /// phases, every write a compare-and-set on the key's revision, so exactly one fencing replica acts
 /// on a pod uid:
