@@ -8,8 +8,9 @@ import SwiftProtobuf
 extension PodguardStack {
     /// Where a lost remediation stopped, in one line: what the API server says of the pod's node,
     /// what the watcher published of node and pod (the state buckets, read from their leaders),
-    /// what the prober published of the node's arrays, and the remediation records of the pod. A
-    /// lost remediation stopped at the first of these that disagrees with the fault.
+    /// what the prober published of the node's arrays, decision's last DecisionRecord for the pod,
+    /// the pod's FenceRecords and the fault proxy's watches. A lost remediation stopped at the
+    /// first of these that disagrees with the fault.
     func lossDiagnosis(of pod: DeployedPod) async -> String {
         var parts: [String] = []
         if let node = try? await kube.get(Node.self, name: pod.node) {
